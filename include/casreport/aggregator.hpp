@@ -1,0 +1,105 @@
+// The streaming aggregator: bytes in, report out.
+#ifndef CASREPORT_AGGREGATOR_HPP
+#define CASREPORT_AGGREGATOR_HPP
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "casreport/options.hpp"
+#include "casreport/report.hpp"
+
+namespace casreport {
+
+/// The accounting identity, available at any time: records = accepted + rejected + duplicates
+/// + out_of_period (once every source has ended).
+struct input_counts {
+    std::uint64_t records = 0;
+    std::uint64_t accepted = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t duplicates = 0;
+    std::uint64_t out_of_period = 0;
+};
+
+/// Turns CAS security-event logs into a report.
+///
+/// Life cycle, as Boost.JSON's `stream_parser`: construct with options, then for each input
+/// `begin_source(name)` and `feed(bytes)` any number of times with the bytes split anywhere,
+/// then `finish()`, then `report()`. A single source needs no `begin_source` (it is called
+/// "input"). Memory is bounded by the distinct users, senders and record ids, never by the
+/// size of the input.
+///
+/// Partial results combine: `save()` a finished aggregator, `load()` it elsewhere, and `merge()`
+/// it into an aggregator that has not finished. De-duplication holds across merged parts.
+///
+/// Threads: one thread at a time per object; distinct objects run in parallel.
+///
+/// Every fallible call comes as a pair: the `std::error_code&` overload (which may still throw
+/// `std::bad_alloc`) and a throwing one (`error_exception`).
+class aggregator {
+public:
+    explicit aggregator(options opts = {});
+    ~aggregator();
+    aggregator(aggregator&&) noexcept;
+    aggregator& operator=(aggregator&&) noexcept;
+    aggregator(const aggregator&) = delete;
+    aggregator& operator=(const aggregator&) = delete;
+
+    [[nodiscard]] const options& opts() const noexcept;
+
+    /// Starts a new source (a file): line numbers restart at 1 and its format is detected
+    /// anew. Ends the current source first.
+    void begin_source(std::string_view name, std::error_code& ec);
+    void begin_source(std::string_view name);
+
+    /// Feeds the next bytes of the current source. An empty view is a no-op.
+    void feed(std::string_view bytes, std::error_code& ec);
+    void feed(std::string_view bytes);
+
+    /// Ends the current source: a truncated last record becomes a rejection.
+    void end_source(std::error_code& ec);
+    void end_source();
+
+    /// Ends the input. `feed` and `merge` are misuse afterwards; `report` becomes available.
+    void finish(std::error_code& ec);
+    void finish();
+
+    [[nodiscard]] bool finished() const noexcept;
+
+    /// The report, built on first use after `finish`. Valid until the object is reset,
+    /// merged into, moved from or destroyed.
+    [[nodiscard]] const casreport::report& report(std::error_code& ec);
+    [[nodiscard]] const casreport::report& report();
+
+    /// The input accounting so far.
+    [[nodiscard]] input_counts counts() const noexcept;
+
+    /// Adds the records of `other`, which comes after everything fed here: a record whose key
+    /// was seen here is a duplicate. `other` must be finished (or loaded); this must not be.
+    /// Both need the same `dedupe` and `period` (`error::incompatible` otherwise).
+    void merge(const aggregator& other, std::error_code& ec);
+    void merge(const aggregator& other);
+
+    /// The partial state of a finished aggregator, as bytes (a versioned binary format).
+    [[nodiscard]] std::string save(std::error_code& ec) const;
+    [[nodiscard]] std::string save() const;
+
+    /// Restores a saved state, with the options it was saved with, as a finished aggregator.
+    [[nodiscard]] static aggregator load(std::string_view bytes, std::error_code& ec);
+    [[nodiscard]] static aggregator load(std::string_view bytes);
+
+    /// Back to the empty state; keeps the options.
+    void reset();
+
+    struct impl;
+
+private:
+    explicit aggregator(std::unique_ptr<impl> p) noexcept;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace casreport
+
+#endif  // CASREPORT_AGGREGATOR_HPP

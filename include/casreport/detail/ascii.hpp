@@ -1,0 +1,85 @@
+// Small, locale-free ASCII helpers shared by the normalizers. Header-only.
+#ifndef CASREPORT_DETAIL_ASCII_HPP
+#define CASREPORT_DETAIL_ASCII_HPP
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace casreport::detail {
+
+constexpr bool is_ascii_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+constexpr char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+constexpr bool is_ascii_alnum(char c) noexcept {
+    return is_ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// `s` without leading and trailing ASCII white space.
+constexpr std::string_view trim(std::string_view s) noexcept {
+    std::size_t b = 0;
+    std::size_t e = s.size();
+    while (b < e && is_ascii_space(s[b])) ++b;
+    while (e > b && is_ascii_space(s[e - 1])) --e;
+    return s.substr(b, e - b);
+}
+
+/// ASCII case-insensitive equality; other bytes compare exactly.
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    }
+    return true;
+}
+
+/// Whether `hay` starts with `lower_prefix` (given in lower case), ignoring ASCII case.
+constexpr bool istarts_with(std::string_view hay, std::string_view lower_prefix) noexcept {
+    if (hay.size() < lower_prefix.size()) return false;
+    for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+        if (ascii_lower(hay[i]) != lower_prefix[i]) return false;
+    }
+    return true;
+}
+
+/// Whether `hay` contains `lower_needle` (given in lower case), ignoring ASCII case.
+constexpr bool icontains(std::string_view hay, std::string_view lower_needle) noexcept {
+    if (lower_needle.empty()) return true;
+    if (hay.size() < lower_needle.size()) return false;
+    for (std::size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
+        if (istarts_with(hay.substr(i), lower_needle)) return true;
+    }
+    return false;
+}
+
+/// Appends `s` to `out`, ASCII-lower-cased.
+inline void append_lower(std::string& out, std::string_view s) {
+    const std::size_t at = out.size();
+    out.append(s);
+    for (std::size_t i = at; i < out.size(); ++i) out[i] = ascii_lower(out[i]);
+}
+
+/// Lower-cases `s` and drops every byte listed in `drop` into a fixed buffer, for alias lookups.
+/// Returns an empty view when the folded text would not fit (no alias is that long).
+template <std::size_t N>
+constexpr std::string_view fold_into(char (&buf)[N], std::string_view s,
+                                     std::string_view drop) noexcept {
+    std::size_t n = 0;
+    for (char c : s) {
+        if (drop.find(c) != std::string_view::npos) continue;
+        if (n == N) return {};
+        buf[n++] = ascii_lower(c);
+    }
+    return {buf, n};
+}
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_DETAIL_ASCII_HPP

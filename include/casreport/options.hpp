@@ -1,0 +1,62 @@
+// Options of an aggregation.
+#ifndef CASREPORT_OPTIONS_HPP
+#define CASREPORT_OPTIONS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "casreport/period.hpp"
+#include "casreport/policy.hpp"
+#include "casreport/time.hpp"
+
+namespace casreport {
+
+/// Shape of an input. Values are mirrored by the C API; never renumber.
+enum class input_format : std::uint8_t {
+    auto_detect = 0,  ///< decided per source from its first bytes
+    json = 1,         ///< API pages, bare arrays, NDJSON, pretty-printed or not
+    ndjson = 2,       ///< JSON, one complete document per line (stricter recovery)
+    csv = 3,          ///< the console's CSV export
+    cef = 4,          ///< `CEF:0|Trend Micro|CAS|...` lines
+};
+
+constexpr std::string_view to_string(input_format f) noexcept {
+    switch (f) {
+        case input_format::auto_detect: return "auto";
+        case input_format::json: return "json";
+        case input_format::ndjson: return "ndjson";
+        case input_format::csv: return "csv";
+        case input_format::cef: return "cef";
+    }
+    return "auto";
+}
+
+constexpr std::optional<input_format> parse_input_format(std::string_view s) noexcept {
+    if (s == "auto") return input_format::auto_detect;
+    if (s == "json") return input_format::json;
+    if (s == "ndjson" || s == "jsonl") return input_format::ndjson;
+    if (s == "csv") return input_format::csv;
+    if (s == "cef") return input_format::cef;
+    return std::nullopt;
+}
+
+struct options {
+    /// Rows of each top-users table. Totals and `distinct_users` always cover every user.
+    std::size_t top_n = 10;
+    /// The month to report; events outside it are `out_of_period`. None: every event counts.
+    std::optional<report_period> period;
+    /// De-duplicate by `log_item_id`, else by the content tuple of DESIGN section 2.
+    bool dedupe = true;
+    input_format format = input_format::auto_detect;
+    /// Zone of time stamps written without one (CSV exports); JSON and CEF times are UTC.
+    utc_offset naive_time_zone = jst;
+    /// How many rejections the report lists (all are counted).
+    std::size_t max_listed_rejections = 100;
+    finding_policy findings{};
+};
+
+}  // namespace casreport
+
+#endif  // CASREPORT_OPTIONS_HPP

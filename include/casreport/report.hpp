@@ -1,0 +1,134 @@
+// The report object: every number of the monthly report. Renderers draw from it alone.
+#ifndef CASREPORT_REPORT_HPP
+#define CASREPORT_REPORT_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casreport/error.hpp"
+#include "casreport/outcome.hpp"
+#include "casreport/period.hpp"
+#include "casreport/risk_level.hpp"
+#include "casreport/section.hpp"
+#include "casreport/service.hpp"
+#include "casreport/time.hpp"
+
+namespace casreport {
+
+/// One record the decoders could not use.
+struct rejection {
+    std::string source;  ///< file name, "-" for standard input
+    std::uint64_t line = 0;  ///< 1-based line where the record starts
+    reject_reason reason = reject_reason::invalid_json;
+    std::string detail;  ///< human-readable explanation
+};
+
+/// Accounting of the input: records = accepted + rejected + duplicates + out_of_period.
+struct input_summary {
+    std::uint64_t records = 0;
+    std::uint64_t accepted = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t duplicates = 0;
+    std::uint64_t out_of_period = 0;
+    std::optional<timestamp> first_detection;  ///< over accepted records
+    std::optional<timestamp> last_detection;
+    std::vector<rejection> rejections;  ///< the first `options::max_listed_rejections`
+};
+
+/// ATP and DLP detections of one service.
+struct service_counts {
+    std::string key;  ///< "box", ..., "exchange_server", or an unknown service's key
+    std::uint64_t atp = 0;
+    std::uint64_t dlp = 0;
+};
+
+/// Share of a section total in tenths of a percent, rounded half up: 1 of 8 is 125 (12.5 %).
+[[nodiscard]] constexpr std::uint32_t percent_tenths(std::uint64_t count,
+                                                     std::uint64_t total) noexcept {
+    if (total == 0) return 0;
+    return static_cast<std::uint32_t>((2000 * count + total) / (2 * total));
+}
+
+/// One row of a top-users table.
+struct user_row {
+    std::string user;  ///< normalized address; empty is the unknown user
+    std::uint64_t count = 0;
+    std::uint32_t percent_tenths = 0;  ///< of the section total
+};
+
+struct outcome_counts {
+    std::array<std::uint64_t, outcome_count> by_outcome{};  ///< indexed by `outcome`
+    [[nodiscard]] std::uint64_t operator[](outcome o) const noexcept {
+        return by_outcome[static_cast<std::size_t>(o)];
+    }
+};
+
+/// One detail section.
+struct section_report {
+    section id = section::malware;
+    std::uint64_t total = 0;
+    std::uint64_t distinct_users = 0;
+    std::vector<user_row> top;  ///< count descending, then user ascending by bytes
+    outcome_counts outcomes;
+    /// Virtual Analyzer only: indexed by `risk_level`.
+    std::array<std::uint64_t, risk_level_count> risk_levels{};
+    /// DLP only: indexed by `channel` (mail, storage).
+    std::array<std::uint64_t, 2> channels{};
+};
+
+enum class severity : std::uint8_t { critical = 0, high = 1, medium = 2, info = 3 };
+
+constexpr std::string_view to_string(severity s) noexcept {
+    switch (s) {
+        case severity::critical: return "critical";
+        case severity::high: return "high";
+        case severity::medium: return "medium";
+        case severity::info: return "info";
+    }
+    return "info";
+}
+
+/// Who or what a finding concerns.
+struct finding_subject {
+    enum class kind : std::uint8_t { user = 0, sender = 1, threat = 2, file = 3 };
+    kind type = kind::user;
+    std::string name;
+    std::uint64_t count = 0;           ///< detections
+    std::uint64_t distinct_users = 0;  ///< for senders, threats and files
+};
+
+/// A rule of DESIGN section 5 that fired. Titles and actions are rendered per language.
+struct finding {
+    std::string rule;  ///< "threat_left_in_place", ...
+    severity level = severity::info;
+    std::optional<section> where;  ///< the section it concerns
+    std::uint64_t count = 0;
+    std::vector<finding_subject> subjects;
+};
+
+struct report {
+    int schema_version = 1;
+    std::string generator;  ///< "casreport X.Y.Z"
+    std::optional<report_period> period;
+    std::size_t top_n = 10;
+    input_summary input;
+    /// Exactly the ten services of the overview, in order (`overview_services`).
+    std::array<service_counts, overview_service_count> overview;
+    /// Exchange Server and unknown services with at least one detection, by key.
+    std::vector<service_counts> other_services;
+    /// Indexed by `section`.
+    std::array<section_report, section_count> sections;
+    std::vector<finding> findings;
+
+    [[nodiscard]] const section_report& at(section s) const noexcept {
+        return sections[static_cast<std::size_t>(s)];
+    }
+};
+
+}  // namespace casreport
+
+#endif  // CASREPORT_REPORT_HPP

@@ -1,0 +1,171 @@
+// The de-duplication store: one compact entry per distinct record key, holding what that record
+// adds to the report. Counting is deferred to report time, so merging two stores only has to
+// keep the first entry of each key: the result is exactly that of one sequential pass.
+// Private to lib/.
+#ifndef CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP
+#define CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "casreport/outcome.hpp"
+#include "casreport/risk_level.hpp"
+#include "hash.hpp"
+
+namespace casreport::detail {
+
+/// The report category of a record: a section index (0..5, as `casreport::section`), or
+/// `category_overview_only` for security-risk events with another filter (spam, unknown).
+inline constexpr std::uint8_t category_overview_only = 6;
+
+/// Service codes: 0..10 are `casreport::service` values (box .. exchange_server); from
+/// `first_other_service_code` on, an index into the state's table of unknown service keys.
+inline constexpr std::uint32_t first_other_service_code = 11;
+
+/// What one record adds to the report, in 20 bytes of 4-byte-aligned fields.
+struct contribution {
+    std::uint32_t time_lo = 0;  ///< detection time, µs since the epoch (low and high halves)
+    std::uint32_t time_hi = 0;
+    std::uint32_t user = 0;    ///< string_pool id of the normalized user
+    std::uint32_t detail = 0;  ///< mail detail id (sender, threat, file) or 0
+    std::uint32_t meta = 0;    ///< service code << 16 | category << 8 | flags
+
+    [[nodiscard]] std::int64_t time() const noexcept {
+        return static_cast<std::int64_t>((std::uint64_t{time_hi} << 32) | time_lo);
+    }
+    void set_time(std::int64_t t) noexcept {
+        const auto u = static_cast<std::uint64_t>(t);
+        time_lo = static_cast<std::uint32_t>(u);
+        time_hi = static_cast<std::uint32_t>(u >> 32);
+    }
+    [[nodiscard]] std::uint32_t service_code() const noexcept { return meta >> 16; }
+    [[nodiscard]] std::uint8_t category() const noexcept {
+        return static_cast<std::uint8_t>(meta >> 8);
+    }
+    [[nodiscard]] outcome result() const noexcept { return static_cast<outcome>(meta & 3U); }
+    [[nodiscard]] risk_level risk() const noexcept {
+        return static_cast<risk_level>((meta >> 2) & 7U);
+    }
+    [[nodiscard]] bool out_of_period() const noexcept { return (meta & 0x20U) != 0; }
+
+    static std::uint32_t make_meta(std::uint32_t service_code, std::uint8_t category, outcome o,
+                                   risk_level r, bool out_of_period) noexcept {
+        return (service_code << 16) | (std::uint32_t{category} << 8) |
+               static_cast<std::uint32_t>(o) | (static_cast<std::uint32_t>(r) << 2) |
+               (out_of_period ? 0x20U : 0U);
+    }
+};
+
+class record_store {
+public:
+    record_store() { index_.assign(initial_slots, 0); }
+    record_store(record_store&&) noexcept = default;
+    record_store& operator=(record_store&&) noexcept = default;
+
+    /// Adds `key` and returns its contribution to fill in; null if the key is already stored.
+    contribution* try_add(key128 key) {
+        const std::uint64_t fp = key.hi >> 32;
+        std::size_t mask = index_.size() - 1;
+        std::size_t i = key.lo & mask;
+        for (;; i = (i + 1) & mask) {
+            const std::uint64_t slot = index_[i];
+            if (slot == 0) break;
+            if ((slot >> 32) == fp && entry(static_cast<std::uint32_t>(slot) - 1).key() == key) {
+                return nullptr;
+            }
+        }
+        const std::size_t n = size_;
+        if (n % block_size == 0) blocks_.push_back(std::make_unique<stored[]>(block_size));
+        stored& e = entry(static_cast<std::uint32_t>(n));
+        e.set_key(key);
+        e.c = contribution{};
+        ++size_;
+        if (size_ * 4 > index_.size() * 3) {
+            rehash(index_.size() * 2);
+        } else {
+            index_[i] = (fp << 32) | (n + 1);
+        }
+        return &e.c;
+    }
+
+    [[nodiscard]] bool contains(key128 key) const noexcept {
+        const std::uint64_t fp = key.hi >> 32;
+        const std::size_t mask = index_.size() - 1;
+        for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
+            const std::uint64_t slot = index_[i];
+            if (slot == 0) return false;
+            if ((slot >> 32) == fp && entry(static_cast<std::uint32_t>(slot) - 1).key() == key) {
+                return true;
+            }
+        }
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+    /// Visits every entry in insertion order: `f(key128, const contribution&)`.
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::size_t i = 0; i < size_; ++i) {
+            const stored& e = entry(static_cast<std::uint32_t>(i));
+            f(e.key(), e.c);
+        }
+    }
+
+    void clear() {
+        blocks_.clear();
+        size_ = 0;
+        index_.assign(initial_slots, 0);
+    }
+
+    /// Makes room for `n` entries in all without growing the index on the way.
+    void reserve(std::size_t n) {
+        std::size_t cap = index_.size();
+        while (n * 4 > cap * 3) cap *= 2;
+        if (cap != index_.size()) rehash(cap);
+    }
+
+private:
+    static constexpr std::size_t block_size = std::size_t{1} << 16;
+    static constexpr std::size_t initial_slots = 1024;
+
+    /// 36 bytes: the key is kept as 32-bit halves so the entry needs only 4-byte alignment.
+    struct stored {
+        std::uint32_t k[4];
+        contribution c;
+        [[nodiscard]] key128 key() const noexcept {
+            return {(std::uint64_t{k[1]} << 32) | k[0], (std::uint64_t{k[3]} << 32) | k[2]};
+        }
+        void set_key(key128 key) noexcept {
+            k[0] = static_cast<std::uint32_t>(key.lo);
+            k[1] = static_cast<std::uint32_t>(key.lo >> 32);
+            k[2] = static_cast<std::uint32_t>(key.hi);
+            k[3] = static_cast<std::uint32_t>(key.hi >> 32);
+        }
+    };
+    static_assert(sizeof(stored) == 36);
+
+    stored& entry(std::uint32_t i) noexcept { return blocks_[i / block_size][i % block_size]; }
+    const stored& entry(std::uint32_t i) const noexcept {
+        return blocks_[i / block_size][i % block_size];
+    }
+
+    void rehash(std::size_t n) {
+        index_.assign(n, 0);
+        const std::size_t mask = n - 1;
+        for (std::size_t k = 0; k < size_; ++k) {
+            const key128 key = entry(static_cast<std::uint32_t>(k)).key();
+            std::size_t i = key.lo & mask;
+            while (index_[i] != 0) i = (i + 1) & mask;
+            index_[i] = ((key.hi >> 32) << 32) | (k + 1);
+        }
+    }
+
+    std::vector<std::unique_ptr<stored[]>> blocks_;
+    std::size_t size_ = 0;
+    std::vector<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
+};
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP

@@ -1,0 +1,52 @@
+// The decoding stage: bytes of one source in, raw events and rejections out.
+// Decoders know nothing of reports; the aggregator knows nothing of formats. Private to lib/.
+#ifndef CASREPORT_LIB_DECODE_DECODER_HPP
+#define CASREPORT_LIB_DECODE_DECODER_HPP
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "casreport/error.hpp"
+#include "casreport/options.hpp"
+#include "casreport/record.hpp"
+
+namespace casreport::detail {
+
+/// Receives every record a decoder finds: an event, or a rejection. One call is one record.
+class event_sink {
+public:
+    virtual ~event_sink() = default;
+    /// `ev` and the views in it are valid during the call only. `naive_zone` is the zone for
+    /// times written without one (UTC for JSON and CEF).
+    virtual void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) = 0;
+    virtual void on_reject(std::uint64_t line, reject_reason why, std::string_view detail) = 0;
+};
+
+/// One source's decoder. `feed` takes bytes split anywhere; `finish` ends the source.
+class decoder {
+public:
+    virtual ~decoder() = default;
+    virtual void feed(std::string_view bytes) = 0;
+    virtual void finish() = 0;
+};
+
+/// How the JSON decoder expects documents to be laid out.
+enum class json_layout : std::uint8_t {
+    detect,       ///< decided by the first complete document: one line → line_strict
+    multi_line,   ///< documents may span lines (pretty-printed pages and arrays)
+    line_strict,  ///< NDJSON: a document must end on the line it starts
+};
+
+/// Every JSON shape of DESIGN section 2 (pages, bare arrays, NDJSON), on Boost.JSON's
+/// incremental SAX parser. See docs/input-formats.md for the recovery rules.
+[[nodiscard]] std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout);
+
+/// Detects the format of a source from its first bytes (BOM already removed) and decodes it.
+/// `forced` other than auto_detect skips detection. Strips a UTF-8 BOM.
+[[nodiscard]] std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
+                                                           const options& opts);
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_DECODE_DECODER_HPP

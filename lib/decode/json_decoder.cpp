@@ -1,0 +1,660 @@
+// JSON input: API pages, bare arrays and NDJSON, on Boost.JSON's incremental SAX parser.
+//
+// The driver feeds the parser one line segment at a time, so it always knows the line a record
+// starts on, and it owns recovery: a valid JSON text can only hold a raw newline between tokens,
+// so every line break is a safe place to look for the next document.
+//
+// Records: an NDJSON line's object, each element of a bare array or of a page's
+// `security_events`. A document that is a single record (an event object, a scalar) is committed
+// only when its line ends cleanly; text after it on the same line rejects the whole line.
+#include <array>
+#include <boost/json/basic_parser_impl.hpp>
+#include <cstring>
+#include <string>
+
+#include "decoder.hpp"
+
+namespace casreport::detail {
+namespace {
+
+namespace bj = boost::json;
+
+// Fields captured from an event object: top-level keys, then keys of `message`.
+enum field : std::uint8_t {
+    f_none = 0,
+    f_log_item_id,
+    f_service,
+    f_event,
+    f_message,
+    f_security_events,
+    f_m_log_item_id,
+    f_affected_user,
+    f_detection_time,
+    f_filter,
+    f_policy,
+    f_action,
+    f_action_result,
+    f_risk_level,
+    f_security_risk_name,
+    f_file_sha1,
+    f_file_name,
+    f_mail_message_id,
+    f_mail_message_file_name,
+    f_mail_message_sender,
+    f_count
+};
+
+/// Whether a field holds a string value (rather than a container we descend into).
+constexpr bool is_value_field(field f) noexcept {
+    return f != f_none && f != f_message && f != f_security_events;
+}
+
+field top_field(std::string_view k) noexcept {
+    if (k == "log_item_id") return f_log_item_id;
+    if (k == "service") return f_service;
+    if (k == "event") return f_event;
+    if (k == "message") return f_message;
+    return f_none;
+}
+
+field message_field(std::string_view k) noexcept {
+    switch (k.size()) {
+        case 6:
+            if (k == "action") return f_action;
+            break;
+        case 9:
+            if (k == "file_name") return f_file_name;
+            if (k == "file_sha1") return f_file_sha1;
+            break;
+        case 10:
+            if (k == "risk_level") return f_risk_level;
+            break;
+        case 11:
+            if (k == "log_item_id") return f_m_log_item_id;
+            break;
+        case 13:
+            if (k == "affected_user") return f_affected_user;
+            if (k == "action_result") return f_action_result;
+            break;
+        case 14:
+            if (k == "detection_time") return f_detection_time;
+            break;
+        case 15:
+            if (k == "mail_message_id") return f_mail_message_id;
+            break;
+        case 18:
+            if (k == "security_risk_name") return f_security_risk_name;
+            break;
+        case 19:
+            if (k == "mail_message_sender") return f_mail_message_sender;
+            break;
+        case 21:
+            if (k == "triggered_policy_name") return f_policy;
+            break;
+        case 22:
+            if (k == "mail_message_file_name") return f_mail_message_file_name;
+            break;
+        case 25:
+            if (k == "triggered_security_filter") return f_filter;
+            break;
+        default: break;
+    }
+    return f_none;
+}
+
+/// SAX handler: tracks where in the document we are and captures the fields of each event.
+struct json_handler {
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+
+    /// What the current top-level document is.
+    enum class doc_type : std::uint8_t {
+        none,
+        object,        ///< an object without `security_events`: one event record
+        page,          ///< an API page: its `security_events` elements are the records
+        array,         ///< a bare array: its elements are the records
+        scalar,        ///< a top-level string, number, true, false or null: a record to reject
+        invalid_page,  ///< `security_events` holds neither an array nor null
+    };
+
+    event_sink* sink = nullptr;
+    const std::uint64_t* line = nullptr;  // the driver's current line
+
+    doc_type doc = doc_type::none;
+    std::uint32_t depth = 0;          // open containers
+    std::uint32_t records_depth = 0;  // depth of the array whose elements are records; 0: none
+    bool element_open = false;        // an element record has begun and not ended
+    std::uint64_t element_line = 0;
+    std::uint32_t event_depth = 0;  // depth of the event object being read; 0: none
+    bool in_message = false;
+    field pending = f_none;        // the field whose value comes next
+    field string_target = f_none;  // where the open string goes
+    bool string_open = false;
+    bool string_is_element = false;
+    std::string key_buf;
+    std::array<std::string, f_count> values;
+
+    void begin_document() noexcept {
+        doc = doc_type::none;
+        depth = 0;
+        records_depth = 0;
+        element_open = false;
+        event_depth = 0;
+        in_message = false;
+        pending = f_none;
+        string_target = f_none;
+        string_open = false;
+        string_is_element = false;
+        key_buf.clear();
+    }
+
+    [[nodiscard]] raw_event event() const noexcept {
+        raw_event r;
+        r.log_item_id = values[f_log_item_id];
+        r.message_log_item_id = values[f_m_log_item_id];
+        r.service = values[f_service];
+        r.event = values[f_event];
+        r.affected_user = values[f_affected_user];
+        r.detection_time = values[f_detection_time];
+        r.triggered_security_filter = values[f_filter];
+        r.triggered_policy_name = values[f_policy];
+        r.action = values[f_action];
+        r.action_result = values[f_action_result];
+        r.risk_level = values[f_risk_level];
+        r.security_risk_name = values[f_security_risk_name];
+        r.file_sha1 = values[f_file_sha1];
+        r.file_name = values[f_file_name];
+        r.mail_message_id = values[f_mail_message_id];
+        r.mail_message_file_name = values[f_mail_message_file_name];
+        r.mail_message_sender = values[f_mail_message_sender];
+        return r;
+    }
+
+    field take_pending() noexcept {
+        const field f = pending;
+        pending = f_none;
+        return f;
+    }
+
+    void start_event() {
+        event_depth = depth;
+        in_message = false;
+        for (std::string& v : values) v.clear();
+    }
+
+    void clear_message_fields() {
+        for (std::size_t i = f_m_log_item_id; i < f_count; ++i) values[i].clear();
+    }
+
+    void begin_element() noexcept {
+        element_open = true;
+        element_line = *line;
+    }
+
+    void reject_element(std::string_view why) {
+        element_open = false;
+        sink->on_reject(element_line, reject_reason::not_an_object, why);
+    }
+
+    /// A value that is not a string, at the position given by the parent depth.
+    void non_string_value(bool is_null) {
+        const field f = take_pending();
+        if (depth == 0) {
+            doc = doc_type::scalar;
+        } else if (records_depth != 0 && depth == records_depth) {
+            begin_element();
+            reject_element("an array element that is not an event object");
+        } else if (f == f_security_events) {
+            doc = is_null ? doc_type::page : doc_type::invalid_page;
+        } else if (is_value_field(f)) {
+            values[f].clear();  // null, or a value of the wrong type: the field is absent
+        }
+    }
+
+    // ---- handler interface ----
+
+    bool on_document_begin(bj::error_code&) { return true; }
+    bool on_document_end(bj::error_code&) { return true; }
+
+    bool on_object_begin(bj::error_code&) {
+        const field f = take_pending();
+        const std::uint32_t parent = depth++;
+        if (parent == 0) {
+            doc = doc_type::object;
+            start_event();
+        } else if (records_depth != 0 && parent == records_depth) {
+            begin_element();
+            start_event();
+        } else if (event_depth != 0 && parent == event_depth && f == f_message) {
+            in_message = true;
+            clear_message_fields();  // a repeated `message` replaces the earlier one
+        } else if (f == f_security_events) {
+            doc = doc_type::invalid_page;
+        } else if (is_value_field(f)) {
+            values[f].clear();
+        }
+        return true;
+    }
+
+    bool on_object_end(std::size_t, bj::error_code&) {
+        const std::uint32_t closed = depth--;
+        if (event_depth != 0 && closed == event_depth) {
+            event_depth = 0;
+            in_message = false;
+            if (element_open) {
+                element_open = false;
+                sink->on_event(event(), element_line, utc_offset{});
+            }
+            // A top-level event waits for the driver to see its line end cleanly.
+        } else if (in_message && closed == event_depth + 1) {
+            in_message = false;
+        }
+        return true;
+    }
+
+    bool on_array_begin(bj::error_code&) {
+        const field f = take_pending();
+        const std::uint32_t parent = depth++;
+        if (parent == 0) {
+            doc = doc_type::array;
+            records_depth = 1;
+        } else if (records_depth != 0 && parent == records_depth) {
+            begin_element();  // an array where an event should be: rejected when it ends
+        } else if (f == f_security_events) {
+            doc = doc_type::page;
+            records_depth = depth;
+            event_depth = 0;  // the top object is a page, not an event
+            in_message = false;
+        } else if (is_value_field(f)) {
+            values[f].clear();
+        }
+        return true;
+    }
+
+    bool on_array_end(std::size_t, bj::error_code&) {
+        const std::uint32_t closed = depth--;
+        if (records_depth != 0 && closed == records_depth) {
+            records_depth = 0;
+        } else if (element_open && event_depth == 0 && records_depth != 0 &&
+                   closed == records_depth + 1) {
+            reject_element("an array element that is not an event object");
+        }
+        return true;
+    }
+
+    void string_begin() {
+        const field f = take_pending();
+        string_target = f_none;
+        string_is_element = false;
+        if (depth == 0) {
+            doc = doc_type::scalar;
+        } else if (records_depth != 0 && depth == records_depth) {
+            begin_element();
+            string_is_element = true;
+        } else if (f == f_security_events) {
+            doc = doc_type::invalid_page;
+        } else if (is_value_field(f)) {
+            string_target = f;
+            values[f].clear();
+        }
+    }
+
+    void string_chunk(bj::string_view s) {
+        if (!string_open) {
+            string_open = true;
+            string_begin();
+        }
+        if (string_target != f_none) values[string_target].append(s.data(), s.size());
+    }
+
+    bool on_string_part(bj::string_view s, std::size_t, bj::error_code&) {
+        string_chunk(s);
+        return true;
+    }
+
+    bool on_string(bj::string_view s, std::size_t, bj::error_code&) {
+        string_chunk(s);
+        string_open = false;
+        string_target = f_none;
+        if (string_is_element) {
+            string_is_element = false;
+            reject_element("a string array element, not an event object");
+        }
+        return true;
+    }
+
+    bool on_key_part(bj::string_view s, std::size_t, bj::error_code&) {
+        key_buf.append(s.data(), s.size());
+        return true;
+    }
+
+    bool on_key(bj::string_view s, std::size_t, bj::error_code&) {
+        std::string_view k(s.data(), s.size());
+        if (!key_buf.empty()) {
+            key_buf.append(s.data(), s.size());
+            k = key_buf;
+        }
+        pending = f_none;
+        if (depth == 1 && (doc == doc_type::object || doc == doc_type::page) &&
+            k == "security_events") {
+            pending = f_security_events;
+        } else if (event_depth != 0 && depth == event_depth) {
+            pending = top_field(k);
+        } else if (in_message && depth == event_depth + 1) {
+            pending = message_field(k);
+        }
+        key_buf.clear();
+        return true;
+    }
+
+    bool on_number_part(bj::string_view, bj::error_code&) { return true; }
+    bool on_int64(std::int64_t, bj::string_view, bj::error_code&) {
+        non_string_value(false);
+        return true;
+    }
+    bool on_uint64(std::uint64_t, bj::string_view, bj::error_code&) {
+        non_string_value(false);
+        return true;
+    }
+    bool on_double(double, bj::string_view, bj::error_code&) {
+        non_string_value(false);
+        return true;
+    }
+    bool on_bool(bool, bj::error_code&) {
+        non_string_value(false);
+        return true;
+    }
+    bool on_null(bj::error_code&) {
+        non_string_value(true);
+        return true;
+    }
+    bool on_comment_part(bj::string_view, bj::error_code&) { return true; }
+    bool on_comment(bj::string_view, bj::error_code&) { return true; }
+};
+
+bj::parse_options parser_options() {
+    bj::parse_options o;
+    o.max_depth = 1024;  // unknown nested values are skipped, not refused
+    return o;
+}
+
+constexpr bool is_json_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+constexpr bool starts_json_value(char c) noexcept {
+    return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' ||
+           c == 'f' || c == 'n';
+}
+
+class json_decoder final : public decoder {
+public:
+    json_decoder(event_sink& sink, json_layout layout)
+        : sink_(sink), layout_(layout), parser_(parser_options()) {
+        parser_.handler().sink = &sink_;
+        parser_.handler().line = &line_;
+    }
+
+    void feed(std::string_view bytes) override {
+        if (bytes.empty()) return;
+        const char* p = bytes.data();
+        const char* const end = p + bytes.size();
+        chunk_begin_ = p;
+        line_begin_ = at_line_start_ ? p : nullptr;
+        while (p < end) {
+            switch (state_) {
+                case state::between: p = scan_between(p, end); break;
+                case state::in_doc: p = document_step(p, end); break;
+                case state::after_record: p = scan_after_record(p, end); break;
+                case state::skip_line: p = skip_line(p, end); break;
+                case state::seek: p = seek_document(p, end); break;
+            }
+        }
+        at_line_start_ = (line_begin_ == end);
+        carried_ = at_line_start_ ? line_prefix{} : prefix_at(end);
+        line_begin_ = nullptr;
+    }
+
+    void finish() override {
+        if (state_ == state::in_doc) {
+            const char none = 0;
+            bj::error_code ec;
+            parser_.write_some(false, &none, 0, ec);
+            if (ec || !parser_.done()) {
+                reject_rest("the input ends inside this JSON document");
+            } else {
+                document_done(line_, true);
+            }
+        } else if (state_ == state::after_record) {
+            commit_pending();
+        }
+        state_ = state::between;
+    }
+
+private:
+    enum class state : std::uint8_t {
+        between,       ///< top level: white space, a document start, or garbage
+        in_doc,        ///< inside a document: bytes go to the parser
+        after_record,  ///< a single-record document ended; its line must end cleanly
+        skip_line,     ///< the rest of this line belongs to a rejected record
+        seek,          ///< after a failed multi-line document: find a line that can start one
+    };
+
+    /// The leading part of a line: its white space, and whether anything else came yet.
+    struct line_prefix {
+        std::uint32_t ws = 0;
+        bool content = false;
+        void scan(const char* b, const char* e) noexcept {
+            for (; b < e && !content; ++b) {
+                if (*b == ' ' || *b == '\t' || *b == '\r') {
+                    ++ws;
+                } else {
+                    content = true;
+                }
+            }
+        }
+    };
+
+    void newline(const char* next_line) noexcept {
+        ++line_;
+        line_begin_ = next_line;
+        carried_ = {};
+    }
+
+    /// The prefix of the current line up to `x` (stops scanning at the first non-space byte).
+    [[nodiscard]] line_prefix prefix_at(const char* x) const noexcept {
+        line_prefix r = line_begin_ != nullptr ? line_prefix{} : carried_;
+        r.scan(line_begin_ != nullptr ? line_begin_ : chunk_begin_, x);
+        return r;
+    }
+
+    const char* scan_between(const char* p, const char* end) {
+        for (; p < end; ++p) {
+            const char c = *p;
+            if (c == '\n') {
+                newline(p + 1);
+            } else if (c == ' ' || c == '\t' || c == '\r') {
+                continue;
+            } else if (starts_json_value(c)) {
+                start_document(p);
+                return p;
+            } else {
+                sink_.on_reject(line_, reject_reason::invalid_json,
+                                "not JSON: a line must start a JSON document");
+                resume_ = state::between;
+                state_ = state::skip_line;
+                return p;
+            }
+        }
+        return p;
+    }
+
+    void start_document(const char* at) {
+        doc_line_ = line_;
+        doc_indent_ = prefix_at(at).ws;
+        parser_.reset();
+        parser_.handler().begin_document();
+        state_ = state::in_doc;
+    }
+
+    const char* document_step(const char* p, const char* end) {
+        const void* found = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        const char* const nl = static_cast<const char*>(found);
+        const char* const seg_end = nl != nullptr ? nl + 1 : end;
+        bj::error_code ec;
+        const std::size_t n =
+            parser_.write_some(true, p, static_cast<std::size_t>(seg_end - p), ec);
+        const char* const q = p + n;
+        if (ec) return document_failed(q, ec.message());
+        if (parser_.done()) {
+            const std::uint64_t end_line = line_;
+            const bool eol = nl != nullptr && q == seg_end;
+            if (eol) newline(seg_end);
+            document_done(end_line, eol);
+            return q;
+        }
+        if (q != seg_end) return document_failed(q, "JSON syntax error");
+        if (nl != nullptr) {
+            newline(seg_end);
+            if (layout_ == json_layout::line_strict) {
+                reject_rest("the JSON document does not end on its line");
+                state_ = state::between;
+            }
+        }
+        return seg_end;
+    }
+
+    void document_done(std::uint64_t end_line, bool eol) {
+        if (layout_ == json_layout::detect) {
+            layout_ = end_line == doc_line_ ? json_layout::line_strict : json_layout::multi_line;
+        }
+        using doc_type = json_handler::doc_type;
+        const doc_type d = parser_.handler().doc;
+        if (d == doc_type::page || d == doc_type::array || d == doc_type::none) {
+            state_ = state::between;  // its elements were counted as they completed
+        } else if (eol) {
+            commit_pending();
+            state_ = state::between;
+        } else {
+            state_ = state::after_record;
+        }
+    }
+
+    void commit_pending() {
+        using doc_type = json_handler::doc_type;
+        json_handler& h = parser_.handler();
+        switch (h.doc) {
+            case doc_type::object: sink_.on_event(h.event(), doc_line_, utc_offset{}); break;
+            case doc_type::scalar:
+                sink_.on_reject(doc_line_, reject_reason::not_an_object,
+                                "a JSON value that is not an event object");
+                break;
+            case doc_type::invalid_page:
+                sink_.on_reject(doc_line_, reject_reason::not_an_object,
+                                "\"security_events\" is neither an array nor null");
+                break;
+            default: break;
+        }
+        h.doc = doc_type::none;
+    }
+
+    const char* scan_after_record(const char* p, const char* end) {
+        for (; p < end; ++p) {
+            const char c = *p;
+            if (c == '\n') {
+                commit_pending();
+                newline(p + 1);
+                state_ = state::between;
+                return p + 1;
+            }
+            if (c == ' ' || c == '\t' || c == '\r') continue;
+            sink_.on_reject(doc_line_, reject_reason::invalid_json,
+                            "unexpected text after the JSON value on the same line");
+            parser_.handler().doc = json_handler::doc_type::none;
+            resume_ = state::between;
+            state_ = state::skip_line;
+            return p;
+        }
+        return p;
+    }
+
+    /// The unparseable rest of the current document is one rejected record: it starts at the
+    /// open element if there is one, else at the document.
+    void reject_rest(std::string_view why) {
+        json_handler& h = parser_.handler();
+        const std::uint64_t at = h.element_open ? h.element_line : doc_line_;
+        sink_.on_reject(at, reject_reason::invalid_json, why);
+        h.begin_document();
+        parser_.reset();
+    }
+
+    const char* document_failed(const char* at, const std::string& why) {
+        reject_rest("invalid JSON: " + why);
+        const line_prefix pre = prefix_at(at);
+        if (line_ > doc_line_ && !pre.content && pre.ws <= doc_indent_) {
+            // The failure is at the first token of a later line, no deeper than the document
+            // began: that line starts afresh (a truncated NDJSON line followed by a good one).
+            state_ = state::between;
+            return at;
+        }
+        resume_indent_ = doc_indent_;
+        resume_ = layout_ == json_layout::multi_line ? state::seek : state::between;
+        state_ = state::skip_line;
+        return at;
+    }
+
+    const char* skip_line(const char* p, const char* end) {
+        const void* found = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        if (found == nullptr) return end;
+        const char* const next = static_cast<const char*>(found) + 1;
+        newline(next);
+        state_ = resume_;
+        return next;
+    }
+
+    /// Skips lines until one whose first token opens an object or array no deeper than the
+    /// failed document did (a pretty-printed page's own lines are deeper).
+    const char* seek_document(const char* p, const char* end) {
+        for (; p < end; ++p) {
+            const char c = *p;
+            if (c == '\n') {
+                newline(p + 1);
+                continue;
+            }
+            if (c == ' ' || c == '\t' || c == '\r') continue;
+            const line_prefix pre = prefix_at(p);
+            if (!pre.content && (c == '{' || c == '[') && pre.ws <= resume_indent_) {
+                state_ = state::between;
+                return p;
+            }
+            resume_ = state::seek;
+            state_ = state::skip_line;
+            return p;
+        }
+        return p;
+    }
+
+    event_sink& sink_;
+    json_layout layout_;
+    bj::basic_parser<json_handler> parser_;
+    state state_ = state::between;
+    state resume_ = state::between;  // where skip_line goes after the line break
+    std::uint64_t line_ = 1;
+    std::uint64_t doc_line_ = 0;
+    std::uint32_t doc_indent_ = 0;
+    std::uint32_t resume_indent_ = 0;
+    const char* chunk_begin_ = nullptr;
+    const char* line_begin_ = nullptr;  // the current line's start in this chunk; null: earlier
+    line_prefix carried_;               // the current line's prefix from earlier chunks
+    bool at_line_start_ = true;
+};
+
+}  // namespace
+
+std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout) {
+    return std::make_unique<json_decoder>(sink, layout);
+}
+
+}  // namespace casreport::detail

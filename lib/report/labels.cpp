@@ -1,0 +1,98 @@
+#include "labels.hpp"
+
+namespace casreport::detail {
+namespace {
+
+constexpr labels japanese{
+    "Cloud App Security 月次セキュリティレポート",
+    "対象期間",
+    "全期間 (月の指定なし)",
+    "入力",
+    "レコード",
+    "集計",
+    "不正",
+    "重複",
+    "期間外",
+    "検出日時",
+    "概要",
+    "検出の概要",
+    "アプリケーション",
+    "高度な脅威対策",
+    "情報漏えい対策",
+    "その他のサービス",
+    "検出数が多いユーザ (上位)",
+    "順位",
+    "ユーザ",
+    "検出数",
+    "%",
+    "合計",
+    "ユーザ数",
+    "(不明)",
+    "今月の検出はありません。",
+    "処理結果",
+    "リスクレベル",
+    "検出場所",
+    "メール",
+    "ストレージ",
+    "読み込めなかったレコード",
+    "ほか",
+    "件",
+    "名",
+    {"ウイルス/不正プログラム", "ファイルブロック", "Webレピュテーション", "仮想アナライザ",
+     "情報漏えい対策", "ランサムウェア"},
+    {"Box", "Dropbox", "Exchange", "Gmail", "Googleドライブ", "OneDrive", "Salesforce本番環境",
+     "Salesforce Sandbox", "SharePoint", "Microsoft Teams", "Exchange Server"},
+    {"対処済み", "脅威が残存", "処理失敗", "不明"},
+    {"高", "中", "低", "リスクなし", "不明"},
+};
+
+constexpr labels english{
+    "Cloud App Security monthly security report",
+    "Period",
+    "All events (no month chosen)",
+    "Input",
+    "records",
+    "accepted",
+    "rejected",
+    "duplicates",
+    "out of period",
+    "Detections",
+    "Overview",
+    "Detection summary",
+    "Application",
+    "Advanced Threat Protection",
+    "Data Loss Prevention",
+    "Other services",
+    "Top users by detections",
+    "Rank",
+    "User",
+    "Detections",
+    "%",
+    "Total",
+    "Users",
+    "(unknown)",
+    "No detections this month.",
+    "Outcomes",
+    "Risk levels",
+    "Where detected",
+    "Mail",
+    "Storage",
+    "Records that could not be read",
+    "more",
+    "events",
+    "users",
+    {"Virus/Malware", "File Blocking", "Web Reputation", "Virtual Analyzer",
+     "Data Loss Prevention", "Ransomware"},
+    {"Box", "Dropbox", "Exchange", "Gmail", "Google Drive", "OneDrive", "Salesforce Production",
+     "Salesforce Sandbox", "SharePoint", "Microsoft Teams", "Exchange Server"},
+    {"Remediated", "Left in place", "Failed", "Unknown"},
+    {"High", "Medium", "Low", "No risk", "Unknown"},
+};
+
+}  // namespace
+
+const labels& labels_for(language lang) noexcept {
+    return lang == language::en ? english : japanese;
+}
+
+}  // namespace casreport::detail

@@ -1,0 +1,66 @@
+// Every label the renderers print, in Japanese (the guide's wording) and English.
+// Private to lib/.
+#ifndef CASREPORT_LIB_REPORT_LABELS_HPP
+#define CASREPORT_LIB_REPORT_LABELS_HPP
+
+#include <array>
+#include <string_view>
+
+#include "casreport/outcome.hpp"
+#include "casreport/render.hpp"
+#include "casreport/risk_level.hpp"
+#include "casreport/section.hpp"
+#include "casreport/service.hpp"
+
+namespace casreport::detail {
+
+struct labels {
+    std::string_view report_title;
+    std::string_view period;
+    std::string_view all_events;  ///< shown when no month was chosen
+    std::string_view input;
+    std::string_view records;
+    std::string_view accepted;
+    std::string_view rejected;
+    std::string_view duplicates;
+    std::string_view out_of_period;
+    std::string_view detections_between;
+    std::string_view overview_title;
+    std::string_view overview_subtitle;
+    std::string_view application;
+    std::string_view atp;
+    std::string_view dlp;
+    std::string_view other_services;
+    std::string_view top_users;
+    std::string_view rank;
+    std::string_view user;
+    std::string_view count;
+    std::string_view percent;
+    std::string_view total;
+    std::string_view distinct_users;
+    std::string_view unknown_user;
+    std::string_view no_detections;
+    std::string_view outcomes_title;
+    std::string_view risk_levels_title;
+    std::string_view channels_title;
+    std::string_view mail;
+    std::string_view storage;
+    std::string_view rejections_title;
+    std::string_view rejections_more;  ///< "...and N more" prefix
+    std::string_view unit_events;      ///< after a count: "件" / "events"
+    std::string_view unit_users;       ///< "名" / "users"
+    std::array<std::string_view, section_count> sections;
+    std::array<std::string_view, overview_service_count + 1> services;  ///< + exchange_server
+    std::array<std::string_view, outcome_count> outcomes;
+    std::array<std::string_view, risk_level_count> risk_levels;
+};
+
+[[nodiscard]] const labels& labels_for(language lang) noexcept;
+
+[[nodiscard]] inline std::string_view section_title(language lang, section s) noexcept {
+    return labels_for(lang).sections[static_cast<std::size_t>(s)];
+}
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_REPORT_LABELS_HPP

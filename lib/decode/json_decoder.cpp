@@ -599,8 +599,11 @@ private:
             state_ = state::between;
             return at;
         }
+        // A document that already spanned lines is pretty-printed: its remaining lines are
+        // deeper than it began, so skip to the next line that can start a document.
         resume_indent_ = doc_indent_;
-        resume_ = layout_ == json_layout::multi_line ? state::seek : state::between;
+        resume_ = layout_ == json_layout::multi_line || line_ > doc_line_ ? state::seek
+                                                                         : state::between;
         state_ = state::skip_line;
         return at;
     }

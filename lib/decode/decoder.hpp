@@ -33,7 +33,6 @@ public:
 
 /// How the JSON decoder expects documents to be laid out.
 enum class json_layout : std::uint8_t {
-    detect,       ///< decided by the first complete document: one line → line_strict
     multi_line,   ///< documents may span lines (pretty-printed pages and arrays)
     line_strict,  ///< NDJSON: a document must end on the line it starts
 };

@@ -136,6 +136,11 @@ struct json_handler {
     std::string key_buf;
     std::array<std::string, f_count> values;
 
+    /// Inside a records array, between two elements: the next token may start a record.
+    [[nodiscard]] bool between_elements() const noexcept {
+        return records_depth != 0 && depth == records_depth && !element_open;
+    }
+
     void begin_document() noexcept {
         doc = doc_type::none;
         depth = 0;
@@ -425,7 +430,7 @@ public:
             if (ec || !parser_.done()) {
                 reject_rest("the input ends inside this JSON document");
             } else {
-                document_done(line_, true);
+                document_done(true);
             }
         } else if (state_ == state::after_record) {
             commit_pending();
@@ -497,9 +502,14 @@ private:
         parser_.reset();
         parser_.handler().begin_document();
         state_ = state::in_doc;
+        line_fresh_ = false;
     }
 
     const char* document_step(const char* p, const char* end) {
+        if (line_fresh_) {
+            p = first_token_of_line(p, end);
+            if (p == end || state_ != state::in_doc) return p;
+        }
         const void* found = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
         const char* const nl = static_cast<const char*>(found);
         const char* const seg_end = nl != nullptr ? nl + 1 : end;
@@ -509,10 +519,9 @@ private:
         const char* const q = p + n;
         if (ec) return document_failed(q, ec.message());
         if (parser_.done()) {
-            const std::uint64_t end_line = line_;
             const bool eol = nl != nullptr && q == seg_end;
             if (eol) newline(seg_end);
-            document_done(end_line, eol);
+            document_done(eol);
             return q;
         }
         if (q != seg_end) return document_failed(q, "JSON syntax error");
@@ -521,15 +530,38 @@ private:
             if (layout_ == json_layout::line_strict) {
                 reject_rest("the JSON document does not end on its line");
                 state_ = state::between;
+            } else {
+                line_fresh_ = true;
             }
         }
         return seg_end;
     }
 
-    void document_done(std::uint64_t end_line, bool eol) {
-        if (layout_ == json_layout::detect) {
-            layout_ = end_line == doc_line_ ? json_layout::line_strict : json_layout::multi_line;
+    /// A document goes on to a new line. Leading white space is skipped (the parser does not
+    /// need it); if the first token opens an object or array no deeper than the document began,
+    /// and the document is not between two elements of a records array, the document was cut
+    /// off at the end of the previous line (a truncated NDJSON line): reject it, and let this
+    /// line start afresh. Pretty-printers always indent what they nest, so no valid document is
+    /// split this way.
+    const char* first_token_of_line(const char* p, const char* end) {
+        for (; p < end; ++p) {
+            const char c = *p;
+            if (c == '\n') {
+                newline(p + 1);
+            } else if (c != ' ' && c != '\t' && c != '\r') {
+                line_fresh_ = false;
+                if ((c == '{' || c == '[') && prefix_at(p).ws <= doc_indent_ &&
+                    !parser_.handler().between_elements()) {
+                    reject_rest("the JSON document ends early: the next line starts another");
+                    state_ = state::between;
+                }
+                return p;
+            }
         }
+        return p;
+    }
+
+    void document_done(bool eol) {
         using doc_type = json_handler::doc_type;
         const doc_type d = parser_.handler().doc;
         if (d == doc_type::page || d == doc_type::array || d == doc_type::none) {
@@ -602,8 +634,7 @@ private:
         // A document that already spanned lines is pretty-printed: its remaining lines are
         // deeper than it began, so skip to the next line that can start a document.
         resume_indent_ = doc_indent_;
-        resume_ = layout_ == json_layout::multi_line || line_ > doc_line_ ? state::seek
-                                                                         : state::between;
+        resume_ = line_ > doc_line_ ? state::seek : state::between;
         state_ = state::skip_line;
         return at;
     }
@@ -652,6 +683,7 @@ private:
     const char* line_begin_ = nullptr;  // the current line's start in this chunk; null: earlier
     line_prefix carried_;               // the current line's prefix from earlier chunks
     bool at_line_start_ = true;
+    bool line_fresh_ = false;  // in a document, at a new line whose first token is still to come
 };
 
 }  // namespace

@@ -203,6 +203,24 @@ TEST(JsonDecoder, TruncatedNdjsonLineThenGoodLines) {
               (log_t{"E1:a", "R2:invalid_json", "E3:b"}));
 }
 
+TEST(JsonDecoder, AfterABrokenLineEveryLineCountsOnItsOwn) {
+    EXPECT_EQ(decode_all("{\"a\":tru}\ngarbage\n  \n" + event("a") + "\n{\"x\":\n[2]\n"),
+              (log_t{"R1:invalid_json", "R2:invalid_json", "E4:a", "R5:invalid_json",
+                     "R6:not_an_object"}));
+}
+
+TEST(JsonDecoder, OnePerLinePagesThenPrettyPrintedDocuments) {
+    const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") +
+                           ",\n" + event("c") + "\n]\n{\n  \"security_events\": [\n    " +
+                           event("d") + "\n  ]\n}\n";
+    EXPECT_EQ(decode_all(in), (log_t{"E1:a", "E3:b", "E4:c", "E8:d"}));
+}
+
+TEST(JsonDecoder, PageCutAfterItsArrayOpensTakesTheNextLinesAsElements) {
+    EXPECT_EQ(decode_all("{\"security_events\":[\n" + event("a") + "\n" + event("b") + "\n"),
+              (log_t{"E2:a", "R1:invalid_json", "E3:b"}));
+}
+
 TEST(JsonDecoder, TrailingTextAfterAnEventRejectsTheLine) {
     EXPECT_EQ(decode_all(event("a") + " x\n" + event("b") + "   \n" + event("c") + event("d")),
               (log_t{"R1:invalid_json", "E2:b", "R3:invalid_json"}));

@@ -162,7 +162,7 @@ void feed_file(casreport::aggregator& agg, const std::string& path) {
     std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
     if (f == nullptr) throw io_error("cannot open " + path + ": " + std::strerror(errno));
     agg.begin_source(path);
-    std::vector<char> buf(std::size_t{1} << 20);
+    std::vector<char> buf(std::size_t{1} << 16);
     for (;;) {
         const std::size_t n = std::fread(buf.data(), 1, buf.size(), f);
         if (n > 0) agg.feed(std::string_view(buf.data(), n));

@@ -31,14 +31,20 @@ constexpr std::string_view to_string(outcome o) noexcept {
     return "unknown";
 }
 
-/// Classifies one event. A non-empty `action_result` other than "success" is `failed` (this wins);
-/// a policy whose name contains "(Monitor Only)" leaves the threat in place whatever the action;
-/// otherwise the action decides by substring, case-insensitively, remediation words first.
-constexpr outcome classify_outcome(std::string_view action, std::string_view action_result,
-                                   std::string_view policy_name) noexcept {
+/// Whether an `action_result` says the action failed: non-empty and not "success".
+constexpr bool is_failed_result(std::string_view action_result) noexcept {
     const std::string_view result = detail::trim(action_result);
-    if (!result.empty() && !detail::iequals(result, "success")) return outcome::failed;
-    if (detail::icontains(policy_name, "(monitor only)")) return outcome::left_in_place;
+    return !result.empty() && !detail::iequals(result, "success");
+}
+
+/// Whether a policy only monitors: its name contains "(Monitor Only)", in any case.
+constexpr bool is_monitor_only(std::string_view policy_name) noexcept {
+    return detail::icontains(policy_name, "(monitor only)");
+}
+
+/// The class of an action string alone: remediation words first, then the words (or an empty
+/// action) that leave the threat in place, else unknown.
+constexpr outcome action_outcome(std::string_view action) noexcept {
     const std::string_view a = detail::trim(action);
     constexpr std::array<std::string_view, 7> remediation = {
         "quarantin", "delet", "replac", "block", "remov", "clean", "strip"};
@@ -52,6 +58,15 @@ constexpr outcome classify_outcome(std::string_view action, std::string_view act
         if (detail::icontains(a, w)) return outcome::left_in_place;
     }
     return outcome::unknown;
+}
+
+/// Classifies one event. A failed `action_result` wins; a "(Monitor Only)" policy leaves the
+/// threat in place whatever the action; otherwise the action decides.
+constexpr outcome classify_outcome(std::string_view action, std::string_view action_result,
+                                   std::string_view policy_name) noexcept {
+    if (is_failed_result(action_result)) return outcome::failed;
+    if (is_monitor_only(policy_name)) return outcome::left_in_place;
+    return action_outcome(action);
 }
 
 }  // namespace casreport

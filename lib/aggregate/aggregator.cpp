@@ -51,13 +51,10 @@ struct aggregator::impl final : detail::event_sink {
     explicit impl(const options& o) : opts(o), state(o) {}
 
     void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) override {
-        record rec;
-        if (const auto why = normalize(ev, rec, scratch, naive_zone)) {
-            const bool listed = state.rejections.size() < opts.max_listed_rejections;
+        if (const auto why = state.add(ev, naive_zone)) {
+            const bool listed = state.lists_more_rejections();
             state.add_rejection(source, line, *why, listed ? explain(*why, ev) : std::string());
-            return;
         }
-        state.add_event(rec, ev);
     }
 
     void on_reject(std::uint64_t line, reject_reason why, std::string_view detail) override {
@@ -65,9 +62,11 @@ struct aggregator::impl final : detail::event_sink {
     }
 
     void end_source() {
-        if (!dec) return;
-        dec->finish();
-        dec.reset();
+        if (dec) {
+            dec->finish();
+            dec.reset();
+        }
+        state.flush_pending();
     }
 
     options opts;
@@ -76,7 +75,6 @@ struct aggregator::impl final : detail::event_sink {
     std::string source = "input";
     bool finished = false;
     std::optional<casreport::report> cached;
-    record_scratch scratch;
 };
 
 aggregator::aggregator(options opts) : impl_(std::make_unique<impl>(opts)) {}
@@ -116,6 +114,7 @@ void aggregator::finish(std::error_code& ec) {
     ec.clear();
     if (impl_->finished) return;
     impl_->end_source();
+    impl_->state.seal();
     impl_->finished = true;
 }
 
@@ -133,7 +132,7 @@ const report& aggregator::report(std::error_code& ec) {
 }
 
 input_counts aggregator::counts() const noexcept {
-    const detail::counters& n = impl_->state.n;
+    const detail::counters n = impl_->state.current();
     return {n.records, n.accepted, n.rejected, n.duplicates, n.out_of_period};
 }
 
@@ -161,6 +160,7 @@ aggregator aggregator::load(std::string_view bytes, std::error_code& ec) {
     if (!st) return aggregator();
     auto m = std::make_unique<impl>(st->opts());
     m->state = std::move(*st);
+    m->state.seal();
     m->finished = true;
     return aggregator(std::move(m));
 }

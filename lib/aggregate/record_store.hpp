@@ -12,6 +12,7 @@
 #include "casreport/outcome.hpp"
 #include "casreport/risk_level.hpp"
 #include "hash.hpp"
+#include "huge_array.hpp"
 
 namespace casreport::detail {
 
@@ -59,7 +60,7 @@ struct contribution {
 
 class record_store {
 public:
-    record_store() { index_.assign(initial_slots, 0); }
+    record_store() { index_.assign_zero(initial_slots); }
     record_store(record_store&&) noexcept = default;
     record_store& operator=(record_store&&) noexcept = default;
 
@@ -89,6 +90,11 @@ public:
         return &e.c;
     }
 
+    /// Starts loading the index slot of `key` into the cache, ahead of `try_add`.
+    void prefetch(key128 key) const noexcept {
+        __builtin_prefetch(&index_[key.lo & (index_.size() - 1)]);
+    }
+
     [[nodiscard]] bool contains(key128 key) const noexcept {
         const std::uint64_t fp = key.hi >> 32;
         const std::size_t mask = index_.size() - 1;
@@ -112,10 +118,23 @@ public:
         }
     }
 
+    /// Frees the index: `try_add` and `contains` must not be called until `clear` or
+    /// `rebuild_index`; `for_each` still works.
+    void drop_index() { index_ = huge_array<std::uint64_t>(); }
+
+    /// Builds the index again after `drop_index`.
+    void rebuild_index() {
+        std::size_t cap = initial_slots;
+        while (size_ * 4 > cap * 3) cap *= 2;
+        rehash(cap);
+    }
+
+    [[nodiscard]] bool has_index() const noexcept { return index_.size() != 0; }
+
     void clear() {
         blocks_.clear();
         size_ = 0;
-        index_.assign(initial_slots, 0);
+        index_.assign_zero(initial_slots);
     }
 
     /// Makes room for `n` entries in all without growing the index on the way.
@@ -151,7 +170,7 @@ private:
     }
 
     void rehash(std::size_t n) {
-        index_.assign(n, 0);
+        index_.assign_zero(n);
         const std::size_t mask = n - 1;
         for (std::size_t k = 0; k < size_; ++k) {
             const key128 key = entry(static_cast<std::uint32_t>(k)).key();
@@ -163,7 +182,7 @@ private:
 
     std::vector<std::unique_ptr<stored[]>> blocks_;
     std::size_t size_ = 0;
-    std::vector<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
+    huge_array<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
 };
 
 }  // namespace casreport::detail

@@ -1,7 +1,5 @@
 #include "state.hpp"
 
-#include <cstring>
-
 #include "casreport/section.hpp"
 
 namespace casreport::detail {
@@ -9,6 +7,8 @@ namespace {
 
 constexpr std::uint64_t id_key_seed = 0x1d;
 constexpr std::uint64_t tuple_key_seed = 0x7e;
+constexpr std::uint64_t user_seed = 0x55;
+constexpr std::uint64_t detail_seed = 0xd7;
 
 void put_u32(std::string& b, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -19,14 +19,24 @@ void put_field(std::string& b, std::string_view s) {
     b.append(s);
 }
 
-std::uint8_t category_of(const record& rec) noexcept {
-    const auto s = section_of(rec.kind, rec.filter);
-    return s ? static_cast<std::uint8_t>(*s) : category_overview_only;
-}
-
 bool same_period(const std::optional<report_period>& a,
                  const std::optional<report_period>& b) noexcept {
     return a.has_value() == b.has_value() && (!a || *a == *b);
+}
+
+std::uint8_t kind_code(std::string_view raw) noexcept {
+    const auto k = parse_event_kind(raw);
+    return k ? static_cast<std::uint8_t>(*k) : 0;
+}
+
+std::uint8_t category_of(event_kind kind, security_filter filter) noexcept {
+    const auto s = section_of(kind, filter);
+    return s ? static_cast<std::uint8_t>(*s) : category_overview_only;
+}
+
+bool is_mail_code(std::uint32_t code) noexcept {
+    return code < first_other_service_code &&
+           channel_of(static_cast<service>(code)) == channel::mail;
 }
 
 }  // namespace
@@ -35,58 +45,39 @@ partial_state::partial_state(const options& opts) : opts_(opts) {}
 
 void partial_state::clear() {
     n = {};
+    queue_count_ = 0;
+    queue_head_ = 0;
     rejections.clear();
-    pool.clear();
+    users.clear();
+    strings.clear();
     other_services.clear();
     details.clear();
     store.clear();
     groups.clear();
     service_codes_.clear();
-    detail_ids_.clear();
+    user_by_raw_.clear();
+    detail_by_raw_.clear();
+    kind_memo_.clear();
+    service_memo_.clear();
+    filter_memo_.clear();
+    monitor_memo_.clear();
+    action_memo_.clear();
 }
 
 void partial_state::add_rejection(std::string_view source, std::uint64_t line, reject_reason why,
                                   std::string_view detail) {
     ++n.records;
     ++n.rejected;
-    if (rejections.size() < opts_.max_listed_rejections) {
+    if (lists_more_rejections()) {
         rejections.push_back({std::string(source), line, why, std::string(detail)});
     }
 }
 
-key128 partial_state::record_key(const record& rec, const raw_event& raw) {
-    if (!rec.log_item_id.empty()) return hash128(rec.log_item_id, id_key_seed);
-    // The content tuple of DESIGN section 2: normalized service, kind, instant and user, and
-    // the raw filter, threat, hash, file and message fields. Length-prefixed, so unambiguous.
-    std::string& b = key_buf_;
-    b.clear();
-    put_field(b, rec.service_key);
-    b.push_back(static_cast<char>(rec.kind));
-    const auto t = static_cast<std::uint64_t>(rec.detection_time.time_since_epoch().count());
-    put_u32(b, static_cast<std::uint32_t>(t));
-    put_u32(b, static_cast<std::uint32_t>(t >> 32));
-    put_field(b, rec.user);
-    put_field(b, raw.triggered_security_filter);
-    put_field(b, raw.security_risk_name);
-    put_field(b, raw.file_sha1);
-    put_field(b, raw.file_name);
-    put_field(b, raw.mail_message_id);
-    put_field(b, raw.mail_message_file_name);
-    return hash128(b, tuple_key_seed);
-}
-
 std::uint32_t partial_state::intern_service(std::string_view key) {
-    const std::uint32_t id = pool.intern(key);
+    const std::uint32_t id = strings.intern(key);
     const auto [it, added] = service_codes_.try_emplace(
         id, first_other_service_code + static_cast<std::uint32_t>(other_services.size()));
     if (added) other_services.push_back(id);
-    return it->second;
-}
-
-std::uint32_t partial_state::intern_detail(const mail_detail& d) {
-    const auto [it, added] =
-        detail_ids_.try_emplace(d, static_cast<std::uint32_t>(details.size() + 1));
-    if (added) details.push_back(d);
     return it->second;
 }
 
@@ -105,49 +96,158 @@ void partial_state::reindex() {
         service_codes_.emplace(other_services[i],
                                first_other_service_code + static_cast<std::uint32_t>(i));
     }
-    detail_ids_.clear();
-    for (std::size_t i = 0; i < details.size(); ++i) {
-        detail_ids_.emplace(details[i], static_cast<std::uint32_t>(i + 1));
-    }
 }
 
-void partial_state::add_event(const record& rec, const raw_event& raw) {
+void partial_state::seal() {
+    flush_pending();
+    store.drop_index();
+}
+
+std::uint32_t partial_state::user_id(std::string_view raw_user) {
+    const key128 k = hash128(raw_user, user_seed);
+    if (const std::uint32_t* id = user_by_raw_.find(k)) return *id;
+    normalize_user(raw_user, text_buf_);
+    const std::uint32_t id = users.intern(text_buf_);
+    user_by_raw_.insert(k, id);
+    return id;
+}
+
+std::uint32_t partial_state::service_code(std::string_view raw_service) {
+    return service_memo_.get(raw_service, [&](std::string_view raw) {
+        const service s = parse_service(raw);
+        return s == service::other ? intern_service(other_service_key(raw))
+                                   : static_cast<std::uint32_t>(s);
+    });
+}
+
+std::uint32_t partial_state::detail_id(const raw_event& raw) {
+    std::string& b = key_buf_;
+    b.clear();
+    put_field(b, raw.mail_message_sender);
+    put_field(b, raw.security_risk_name);
+    put_field(b, raw.file_sha1);
+    const key128 k = hash128(b, detail_seed);
+    if (const std::uint32_t* id = detail_by_raw_.find(k)) return *id;
+    mail_detail d;
+    normalize_address(raw.mail_message_sender, text_buf_);
+    d.sender = strings.intern(text_buf_);
+    d.threat = strings.intern(trim(raw.security_risk_name));
+    text_buf_.clear();
+    append_lower(text_buf_, trim(raw.file_sha1));
+    d.file = strings.intern(text_buf_);
+    details.push_back(d);
+    const auto id = static_cast<std::uint32_t>(details.size());
+    detail_by_raw_.insert(k, id);
+    return id;
+}
+
+key128 partial_state::tuple_key(const raw_event& raw, std::uint32_t code, std::uint8_t kind,
+                                std::int64_t time, std::uint32_t user) {
+    // The content tuple of DESIGN section 2: normalized service, kind, instant and user, and
+    // the raw filter, threat, hash, file and message fields. Length-prefixed, so unambiguous.
+    std::string& b = key_buf_;
+    b.clear();
+    put_field(b, code < first_other_service_code
+                     ? to_string(static_cast<service>(code))
+                     : strings.at(other_services[code - first_other_service_code]));
+    b.push_back(static_cast<char>(kind));
+    const auto t = static_cast<std::uint64_t>(time);
+    put_u32(b, static_cast<std::uint32_t>(t));
+    put_u32(b, static_cast<std::uint32_t>(t >> 32));
+    put_field(b, users.at(user));
+    put_field(b, raw.triggered_security_filter);
+    put_field(b, raw.security_risk_name);
+    put_field(b, raw.file_sha1);
+    put_field(b, raw.file_name);
+    put_field(b, raw.mail_message_id);
+    put_field(b, raw.mail_message_file_name);
+    return hash128(b, tuple_key_seed);
+}
+
+std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset naive_zone) {
+    // The checks of DESIGN section 2, in order: a valid time, then a known kind.
+    const auto when = parse_timestamp(raw.detection_time, naive_zone);
+    if (!when) return reject_reason::invalid_detection_time;
+    const std::uint8_t kind = kind_memo_.get(raw.event, kind_code);
+    if (kind == 0) return reject_reason::unknown_event_kind;
     ++n.records;
-    contribution local;
-    contribution* c = &local;
-    if (opts_.dedupe) {
-        c = store.try_add(record_key(rec, raw));
-        if (c == nullptr) {
-            ++n.duplicates;
-            return;
-        }
+
+    const std::string_view id = raw.log_item_id.empty() ? raw.message_log_item_id : raw.log_item_id;
+    key128 key;
+    if (opts_.dedupe && !id.empty()) {
+        key = hash128(id, id_key_seed);
+        store.prefetch(key);  // hidden behind the work below
     }
-    const bool outside = opts_.period && !opts_.period->contains(rec.detection_time);
-    const std::uint8_t category = category_of(rec);
-    std::uint32_t code = static_cast<std::uint32_t>(rec.svc);
-    if (rec.svc == service::other) code = intern_service(rec.service_key);
-    c->set_time(rec.detection_time.time_since_epoch().count());
-    c->user = pool.intern(rec.user);
-    c->meta = contribution::make_meta(code, category, rec.result, rec.risk, outside);
-    c->detail = 0;
-    if (category != category_overview_only && channel_of(rec.svc) == channel::mail) {
-        mail_detail d;
-        d.sender = pool.intern(rec.sender);
-        d.threat = pool.intern(detail::trim(raw.security_risk_name));
-        lower_buf_.clear();
-        append_lower(lower_buf_, detail::trim(raw.file_sha1));
-        d.file = pool.intern(lower_buf_);
-        c->detail = intern_detail(d);
-    }
-    if (outside) {
-        ++n.out_of_period;
-    } else {
-        ++n.accepted;
-    }
+    const std::int64_t time = when->time_since_epoch().count();
+    const std::uint32_t code = service_code(raw.service);
+    const security_filter filter =
+        filter_memo_.get(raw.triggered_security_filter, parse_security_filter);
+    const outcome result = is_failed_result(raw.action_result) ? outcome::failed
+                           : monitor_memo_.get(raw.triggered_policy_name, is_monitor_only)
+                               ? outcome::left_in_place
+                               : action_memo_.get(raw.action, action_outcome);
+    const std::uint32_t user = user_id(raw.affected_user);
+
+    const bool outside = opts_.period && !opts_.period->contains(*when);
+    const std::uint8_t category = category_of(static_cast<event_kind>(kind), filter);
+    contribution c;
+    c.set_time(time);
+    c.user = user;
+    c.meta = contribution::make_meta(code, category, result, parse_risk_level(raw.risk_level),
+                                     outside);
+    c.detail = category != category_overview_only && is_mail_code(code) ? detail_id(raw) : 0;
     if (!opts_.dedupe) {
-        const std::int64_t t = c->time();
-        add_group({c->user, c->detail, c->meta}, {1, t, t});
+        ++(outside ? n.out_of_period : n.accepted);
+        add_group({c.user, c.detail, c.meta}, {1, time, time});
+        return std::nullopt;
     }
+    if (id.empty()) {
+        key = tuple_key(raw, code, kind, time, user);
+        store.prefetch(key);
+    }
+    // Queue the insert; the oldest queued one goes into the store now. The order is kept, so
+    // "the first one counts" holds exactly.
+    if (queue_count_ == queue_size) {
+        const pending_insert& oldest = queue_[queue_head_];
+        insert(oldest.key, oldest.c);
+        queue_head_ = (queue_head_ + 1) % queue_size;
+        --queue_count_;
+    }
+    queue_[(queue_head_ + queue_count_) % queue_size] = {key, c};
+    ++queue_count_;
+    return std::nullopt;
+}
+
+void partial_state::insert(key128 key, const contribution& c) {
+    contribution* dst = store.try_add(key);
+    if (dst == nullptr) {
+        ++n.duplicates;
+        return;
+    }
+    *dst = c;
+    ++(c.out_of_period() ? n.out_of_period : n.accepted);
+}
+
+counters partial_state::current() const noexcept {
+    counters c = n;
+    for (std::size_t i = 0; i < queue_count_; ++i) {
+        const pending_insert& p = queue_[(queue_head_ + i) % queue_size];
+        bool seen = store.contains(p.key);
+        for (std::size_t j = 0; j < i && !seen; ++j) {
+            seen = queue_[(queue_head_ + j) % queue_size].key == p.key;
+        }
+        ++(seen ? c.duplicates : p.c.out_of_period() ? c.out_of_period : c.accepted);
+    }
+    return c;
+}
+
+void partial_state::flush_pending() {
+    for (; queue_count_ > 0; --queue_count_) {
+        const pending_insert& p = queue_[queue_head_];
+        insert(p.key, p.c);
+        queue_head_ = (queue_head_ + 1) % queue_size;
+    }
+    queue_head_ = 0;
 }
 
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
@@ -155,21 +255,27 @@ void partial_state::merge(const partial_state& later, std::error_code& ec) {
         ec = make_error_code(error::incompatible);
         return;
     }
+    flush_pending();
     // Translate the later state's ids into ours.
-    std::vector<std::uint32_t> ids(later.pool.size());
-    for (std::uint32_t i = 0; i < ids.size(); ++i) ids[i] = pool.intern(later.pool.at(i));
+    std::vector<std::uint32_t> user_ids(later.users.size());
+    for (std::uint32_t i = 0; i < user_ids.size(); ++i) user_ids[i] = users.intern(later.users.at(i));
+    std::vector<std::uint32_t> string_ids(later.strings.size());
+    for (std::uint32_t i = 0; i < string_ids.size(); ++i) {
+        string_ids[i] = strings.intern(later.strings.at(i));
+    }
     std::vector<std::uint32_t> codes(later.other_services.size());
     for (std::size_t i = 0; i < codes.size(); ++i) {
-        codes[i] = intern_service(pool.at(ids[later.other_services[i]]));
+        codes[i] = intern_service(strings.at(string_ids[later.other_services[i]]));
     }
-    std::vector<std::uint32_t> detail_map(later.details.size() + 1, 0);
-    for (std::size_t i = 0; i < later.details.size(); ++i) {
-        const mail_detail& d = later.details[i];
-        detail_map[i + 1] = intern_detail({ids[d.sender], ids[d.threat], ids[d.file]});
+    // Later details are appended: a raw spelling seen on both sides gets a second entry with
+    // the same ids, which the findings aggregate anyway.
+    const auto detail_base = static_cast<std::uint32_t>(details.size());
+    for (const mail_detail& d : later.details) {
+        details.push_back({string_ids[d.sender], string_ids[d.threat], string_ids[d.file]});
     }
     const auto translate = [&](contribution c) {
-        c.user = ids[c.user];
-        c.detail = detail_map[c.detail];
+        c.user = user_ids[c.user];
+        if (c.detail != 0) c.detail += detail_base;
         std::uint32_t code = c.service_code();
         if (code >= first_other_service_code) code = codes[code - first_other_service_code];
         c.meta = (code << 16) | (c.meta & 0xffffU);
@@ -180,7 +286,7 @@ void partial_state::merge(const partial_state& later, std::error_code& ec) {
     n.rejected += later.n.rejected;
     n.duplicates += later.n.duplicates;
     for (const rejection& r : later.rejections) {
-        if (rejections.size() >= opts_.max_listed_rejections) break;
+        if (!lists_more_rejections()) break;
         rejections.push_back(r);
     }
     if (opts_.dedupe) {

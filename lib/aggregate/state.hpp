@@ -3,7 +3,9 @@
 #ifndef CASREPORT_LIB_AGGREGATE_STATE_HPP
 #define CASREPORT_LIB_AGGREGATE_STATE_HPP
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -13,6 +15,7 @@
 #include "casreport/options.hpp"
 #include "casreport/record.hpp"
 #include "casreport/report.hpp"
+#include "memo.hpp"
 #include "record_store.hpp"
 #include "string_pool.hpp"
 
@@ -26,8 +29,8 @@ struct counters {
     std::uint64_t out_of_period = 0;
 };
 
-/// Sender, threat name and attachment hash of a mail detection (string_pool ids), for the
-/// targeted-attack findings.
+/// Sender, threat name and attachment hash of a mail detection (ids in `partial_state::strings`),
+/// for the targeted-attack findings.
 struct mail_detail {
     std::uint32_t sender = 0;
     std::uint32_t threat = 0;
@@ -62,8 +65,8 @@ struct triple_hash {
         return mix(g.user, g.detail, g.meta);
     }
     static std::size_t mix(std::uint32_t a, std::uint32_t b, std::uint32_t c) noexcept {
-        return static_cast<std::size_t>(
-            fold_mul((std::uint64_t{a} << 32 | b) ^ 0x9e3779b97f4a7c15ULL, c ^ 0xbf58476d1ce4e5b9ULL));
+        return static_cast<std::size_t>(fold_mul((std::uint64_t{a} << 32 | b) ^ 0x9e3779b97f4a7c15ULL,
+                                                 c ^ 0xbf58476d1ce4e5b9ULL));
     }
 };
 
@@ -77,8 +80,24 @@ public:
     void add_rejection(std::string_view source, std::uint64_t line, reject_reason why,
                        std::string_view detail);
 
-    /// Counts one valid record: accepted, duplicate or out of period.
-    void add_event(const record& rec, const raw_event& raw);
+    /// Whether another rejection would still be listed (so its detail is worth writing).
+    [[nodiscard]] bool lists_more_rejections() const noexcept {
+        return rejections.size() < opts_.max_listed_rejections;
+    }
+
+    /// Normalizes one event (the rules of `casreport::normalize`, memoized) and counts it as
+    /// accepted, duplicate or out of period. Returns the reason when the record must be
+    /// rejected instead; the caller then calls `add_rejection`.
+    [[nodiscard]] std::optional<reject_reason> add(const raw_event& raw, utc_offset naive_zone);
+
+    /// The counters, exact at any time: records still in the insert queue are classified as
+    /// they will be.
+    [[nodiscard]] counters current() const noexcept;
+
+    /// Completes the de-duplication of the records still in the insert queue. `add` defers
+    /// each store insert by a few records so the prefetched index slot has arrived; call this
+    /// before reading the counters or the store (the aggregator does at every source end).
+    void flush_pending();
 
     /// Adds `later`, whose input comes after this one's. Fails with `error::incompatible` when
     /// the two were built with a different de-duplication setting or period.
@@ -89,30 +108,57 @@ public:
     // ---- read by the report builder and the codec ----
     counters n;
     std::vector<rejection> rejections;
-    string_pool pool;
+    string_pool users;    ///< normalized users; `contribution::user` indexes it
+    string_pool strings;  ///< senders, threats, file hashes, unknown service keys
     /// Service code `first_other_service_code + i` is the unknown service keyed by
-    /// `pool.at(other_services[i])`.
+    /// `strings.at(other_services[i])`.
     std::vector<std::uint32_t> other_services;
-    /// Detail id `i + 1` is `details[i]`; 0 means none.
+    /// Detail id `i + 1` is `details[i]`; 0 means none. One entry per distinct raw spelling;
+    /// two entries may hold the same ids (findings aggregate by sender, threat and file).
     std::vector<mail_detail> details;
     record_store store;  ///< de-duplication on
     std::unordered_map<group_key, record_group, triple_hash> groups;  ///< de-duplication off
 
-    /// Rebuilds the lookup maps after `other_services` and `details` were filled directly.
+    /// Rebuilds the lookup maps after `other_services` was filled directly.
     void reindex();
 
+    /// Frees the de-duplication index once no record can be added any more (the entries stay:
+    /// reports, saves and merges into another state only walk them).
+    void seal();
+
     std::uint32_t intern_service(std::string_view key);
-    std::uint32_t intern_detail(const mail_detail& d);
     void add_group(const group_key& g, const record_group& r);
 
 private:
-    key128 record_key(const record& rec, const raw_event& raw);
+    void insert(key128 key, const contribution& c);
+
+    struct pending_insert {
+        key128 key;
+        contribution c;
+    };
+    static constexpr std::size_t queue_size = 16;
+    std::array<pending_insert, queue_size> queue_{};
+    std::size_t queue_head_ = 0;  // oldest entry
+    std::size_t queue_count_ = 0;
+
+    std::uint32_t user_id(std::string_view raw_user);
+    std::uint32_t service_code(std::string_view raw_service);
+    std::uint32_t detail_id(const raw_event& raw);
+    key128 tuple_key(const raw_event& raw, std::uint32_t service_code, std::uint8_t kind,
+                     std::int64_t time, std::uint32_t user);
 
     options opts_;
     std::string key_buf_;
-    std::string lower_buf_;
-    std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // pool id → code
-    std::unordered_map<mail_detail, std::uint32_t, triple_hash> detail_ids_;
+    std::string text_buf_;
+    std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // strings id → code
+    // Hot-path memos, keyed by the raw bytes of the input.
+    id_map128 user_by_raw_;
+    id_map128 detail_by_raw_;
+    small_memo<std::uint8_t> kind_memo_;
+    small_memo<std::uint32_t> service_memo_;
+    small_memo<security_filter> filter_memo_;
+    small_memo<bool> monitor_memo_;
+    small_memo<outcome> action_memo_;
 };
 
 }  // namespace casreport::detail

@@ -135,7 +135,7 @@ bool read_options(reader& r, options& o) {
 
 bool valid_contribution(const contribution& c, const partial_state& st) noexcept {
     const std::uint32_t code = c.service_code();
-    return c.user < st.pool.size() && c.detail <= st.details.size() &&
+    return c.user < st.users.size() && c.detail <= st.details.size() &&
            code < first_other_service_code + st.other_services.size() &&
            c.category() <= category_overview_only && (c.meta & 0xc0U) == 0 &&
            static_cast<std::uint32_t>(c.risk()) < risk_level_count;
@@ -160,8 +160,10 @@ std::string save_state(const partial_state& st) {
         w.u8(static_cast<std::uint8_t>(j.reason));
         w.str(j.detail);
     }
-    w.u64(st.pool.size());
-    for (std::uint32_t i = 0; i < st.pool.size(); ++i) w.str(st.pool.at(i));
+    w.u64(st.users.size());
+    for (std::uint32_t i = 0; i < st.users.size(); ++i) w.str(st.users.at(i));
+    w.u64(st.strings.size());
+    for (std::uint32_t i = 0; i < st.strings.size(); ++i) w.str(st.strings.at(i));
     w.u64(st.other_services.size());
     for (std::uint32_t id : st.other_services) w.u32(id);
     w.u64(st.details.size());
@@ -222,14 +224,16 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
         j.reason = static_cast<reject_reason>(reason);
         st->rejections.push_back(std::move(j));
     }
-    const std::size_t n_pool = r.count(8);
-    for (std::size_t i = 0; i < n_pool && r.ok(); ++i) {
-        if (st->pool.intern(r.str()) != i) r.fail();  // strings must be distinct
+    for (string_pool* pool : {&st->users, &st->strings}) {
+        const std::size_t n_pool = r.count(8);
+        for (std::size_t i = 0; i < n_pool && r.ok(); ++i) {
+            if (pool->intern(r.str()) != i) r.fail();  // strings must be distinct
+        }
     }
     const std::size_t n_services = r.count(4);
     for (std::size_t i = 0; i < n_services && r.ok(); ++i) {
         const std::uint32_t id = r.u32();
-        if (id >= st->pool.size()) r.fail();
+        if (id >= st->strings.size()) r.fail();
         st->other_services.push_back(id);
     }
     const std::size_t n_details = r.count(12);
@@ -238,8 +242,8 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
         d.sender = r.u32();
         d.threat = r.u32();
         d.file = r.u32();
-        if (d.sender >= st->pool.size() || d.threat >= st->pool.size() ||
-            d.file >= st->pool.size()) {
+        if (d.sender >= st->strings.size() || d.threat >= st->strings.size() ||
+            d.file >= st->strings.size()) {
             r.fail();
         }
         st->details.push_back(d);

@@ -27,7 +27,7 @@ public:
             if (hashes_[id] == h && at(id) == s) return id;
         }
         const auto id = static_cast<std::uint32_t>(hashes_.size());
-        offsets_.push_back(data_.size());
+        offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
         data_.append(s);
         hashes_.push_back(h);
         if (hashes_.size() * 4 > slots_.size() * 3) {
@@ -39,7 +39,7 @@ public:
     }
 
     [[nodiscard]] std::string_view at(std::uint32_t id) const noexcept {
-        const std::size_t b = offsets_[id];
+        const std::size_t b = offsets_[id];  // strings total less than 4 GiB
         const std::size_t e = id + 1 < offsets_.size() ? offsets_[id + 1] : data_.size();
         return std::string_view(data_).substr(b, e - b);
     }
@@ -71,7 +71,7 @@ private:
     }
 
     std::string data_;
-    std::vector<std::size_t> offsets_;
+    std::vector<std::uint32_t> offsets_;
     std::vector<std::uint64_t> hashes_;
     std::vector<std::uint32_t> slots_;  // id + 1; 0 is empty
 };

@@ -1,7 +1,6 @@
 #include "tally.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 namespace casreport::detail {
 namespace {
@@ -11,9 +10,9 @@ public:
     explicit folder(const partial_state& st) {
         t_.by_service.assign(first_other_service_code + st.other_services.size(), {0, 0});
         for (section_tally& s : t_.sections) {
-            s.by_user.assign(st.pool.size(), 0);
-            s.mail_by_user.assign(st.pool.size(), 0);
-            s.unremediated_by_user.assign(st.pool.size(), 0);
+            s.by_user.assign(st.users.size(), 0);
+            s.mail_by_user.assign(st.users.size(), 0);
+            s.unremediated_by_user.assign(st.users.size(), 0);
         }
     }
 
@@ -47,17 +46,17 @@ public:
         if (mail) {
             s.mail_by_user[c.user] += count;
             if (c.detail != 0 && is_atp(static_cast<section>(category))) {
-                pairs_[(std::uint64_t{c.detail} << 32) | c.user] += count;
+                pairs_.add((std::uint64_t{c.detail} << 32) | c.user, count);
             }
         }
     }
 
     tally take() {
         t_.mail_details.reserve(pairs_.size());
-        for (const auto& [k, count] : pairs_) {
+        pairs_.for_each([&](std::uint64_t k, std::uint64_t count) {
             t_.mail_details.push_back(
                 {static_cast<std::uint32_t>(k >> 32), static_cast<std::uint32_t>(k), count});
-        }
+        });
         std::sort(t_.mail_details.begin(), t_.mail_details.end(),
                   [](const detail_tally& a, const detail_tally& b) {
                       return a.detail != b.detail ? a.detail < b.detail : a.user < b.user;
@@ -67,7 +66,7 @@ public:
 
 private:
     tally t_;
-    std::unordered_map<std::uint64_t, std::uint64_t> pairs_;
+    count_map64 pairs_;  // (detail << 32 | user) → detections; detail ids start at 1
 };
 
 }  // namespace

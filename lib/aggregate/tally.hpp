@@ -19,14 +19,14 @@ struct section_tally {
     std::array<std::uint64_t, outcome_count> outcomes{};
     std::array<std::uint64_t, risk_level_count> risk{};
     std::array<std::uint64_t, 2> channels{};
-    std::vector<std::uint64_t> by_user;  ///< indexed by string_pool id
+    std::vector<std::uint64_t> by_user;  ///< indexed by user id (partial_state::users)
     /// Mail detections per user (targeted-attack findings).
     std::vector<std::uint64_t> mail_by_user;
     /// Detections left in place or failed, per user (threat-left-in-place finding).
     std::vector<std::uint64_t> unremediated_by_user;
 };
 
-/// One mail detail's reach: how many detections, per user.
+/// One mail detail's reach: how many detections, per user (ids: partial_state::details, users).
 struct detail_tally {
     std::uint32_t detail = 0;
     std::uint32_t user = 0;

@@ -38,8 +38,10 @@ enum class json_layout : std::uint8_t {
 };
 
 /// Every JSON shape of DESIGN section 2 (pages, bare arrays, NDJSON), on Boost.JSON's
-/// incremental SAX parser. See docs/input-formats.md for the recovery rules.
-[[nodiscard]] std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout);
+/// incremental SAX parser. See docs/input-formats.md for the recovery rules. `fast_path` lets
+/// complete NDJSON event lines go through fast_scan.hpp instead (same results, tested).
+[[nodiscard]] std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout,
+                                                         bool fast_path = true);
 
 /// Detects the format of a source from its first bytes (BOM already removed) and decodes it.
 /// `forced` other than auto_detect skips detection. Strips a UTF-8 BOM.

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "decoder.hpp"
+#include "fast_scan.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -396,14 +397,51 @@ constexpr bool starts_json_value(char c) noexcept {
 
 class json_decoder final : public decoder {
 public:
-    json_decoder(event_sink& sink, json_layout layout)
-        : sink_(sink), layout_(layout), parser_(parser_options()) {
+    json_decoder(event_sink& sink, json_layout layout, bool fast_path)
+        : sink_(sink), layout_(layout), fast_(fast_path), parser_(parser_options()) {
         parser_.handler().sink = &sink_;
         parser_.handler().line = &line_;
     }
 
     void feed(std::string_view bytes) override {
+        if (!carry_.empty()) {
+            // Complete the line held back from the previous chunk, then go on.
+            const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+            if (nl == nullptr) {
+                carry_.append(bytes);
+                if (carry_.size() > max_carry) flush_carry();
+                return;
+            }
+            const std::size_t head = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
+            carry_.append(bytes.substr(0, head));
+            bytes.remove_prefix(head);
+            flush_carry();
+        }
+        process(bytes, true);
+    }
+
+    void finish() override {
+        flush_carry();
+        finish_document();
+    }
+
+private:
+    /// Longest line held back to give it the fast path; longer ones are parsed as they stream.
+    static constexpr std::size_t max_carry = std::size_t{1} << 20;
+
+    void flush_carry() {
+        std::string line;
+        line.swap(carry_);
+        process(line, false);
+        line.clear();
+        line.swap(carry_);  // keep the capacity
+    }
+
+    /// Processes one chunk. With `may_stash`, an event line that the chunk cuts off is held
+    /// back in `carry_` instead of being parsed in pieces.
+    void process(std::string_view bytes, bool may_stash) {
         if (bytes.empty()) return;
+        may_stash_ = may_stash;
         const char* p = bytes.data();
         const char* const end = p + bytes.size();
         chunk_begin_ = p;
@@ -417,12 +455,15 @@ public:
                 case state::seek: p = seek_document(p, end); break;
             }
         }
-        at_line_start_ = (line_begin_ == end);
-        carried_ = at_line_start_ ? line_prefix{} : prefix_at(end);
+        // Held-back bytes belong to the next chunk: the line's prefix ends where they start.
+        const char* const stop = stash_point_ != nullptr ? stash_point_ : end;
+        stash_point_ = nullptr;
+        at_line_start_ = (line_begin_ == stop);
+        carried_ = at_line_start_ ? line_prefix{} : prefix_at(stop);
         line_begin_ = nullptr;
     }
 
-    void finish() override {
+    void finish_document() {
         if (state_ == state::in_doc) {
             const char none = 0;
             bj::error_code ec;
@@ -438,7 +479,6 @@ public:
         state_ = state::between;
     }
 
-private:
     enum class state : std::uint8_t {
         between,       ///< top level: white space, a document start, or garbage
         in_doc,        ///< inside a document: bytes go to the parser
@@ -483,6 +523,24 @@ private:
             } else if (c == ' ' || c == '\t' || c == '\r') {
                 continue;
             } else if (starts_json_value(c)) {
+                if (c == '{' && fast_) {
+                    // The common case: a whole NDJSON event line in this chunk.
+                    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+                    if (nl != nullptr) {
+                        const char* const eol = static_cast<const char*>(nl);
+                        if (scan_event_line(p, eol, fast_event_, fast_scratch_) ==
+                            fast_result::event) {
+                            sink_.on_event(fast_event_, line_, utc_offset{});
+                            newline(eol + 1);
+                            p = eol;  // the loop steps past the line break
+                            continue;
+                        }
+                    } else if (may_stash_ && static_cast<std::size_t>(end - p) <= max_carry) {
+                        carry_.assign(p, end);  // the rest of this line comes with the next chunk
+                        stash_point_ = p;
+                        return end;
+                    }
+                }
                 start_document(p);
                 return p;
             } else {
@@ -672,6 +730,9 @@ private:
 
     event_sink& sink_;
     json_layout layout_;
+    bool fast_;  // try the fast path on complete event lines
+    raw_event fast_event_;
+    fast_scratch fast_scratch_;
     bj::basic_parser<json_handler> parser_;
     state state_ = state::between;
     state resume_ = state::between;  // where skip_line goes after the line break
@@ -683,13 +744,16 @@ private:
     const char* line_begin_ = nullptr;  // the current line's start in this chunk; null: earlier
     line_prefix carried_;               // the current line's prefix from earlier chunks
     bool at_line_start_ = true;
+    bool may_stash_ = false;
+    const char* stash_point_ = nullptr;
+    std::string carry_;  // an event line cut off by the end of the previous chunk
     bool line_fresh_ = false;  // in a document, at a new line whose first token is still to come
 };
 
 }  // namespace
 
-std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout) {
-    return std::make_unique<json_decoder>(sink, layout);
+std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout, bool fast_path) {
+    return std::make_unique<json_decoder>(sink, layout, fast_path);
 }
 
 }  // namespace casreport::detail

@@ -65,7 +65,7 @@ report build_report(const partial_state& st, const options& opts) {
         const std::string key =
             code < first_other_service_code
                 ? std::string(to_string(static_cast<service>(code)))
-                : std::string(st.pool.at(st.other_services[code - first_other_service_code]));
+                : std::string(st.strings.at(st.other_services[code - first_other_service_code]));
         auto& dst = others[key];
         dst[0] += c[0];
         dst[1] += c[1];
@@ -77,7 +77,7 @@ report build_report(const partial_state& st, const options& opts) {
         section_report& dst = r.sections[static_cast<std::size_t>(s)];
         dst.id = s;
         dst.total = src.total;
-        dst.top = top_users(src.by_user, st.pool, src.total, opts.top_n, dst.distinct_users);
+        dst.top = top_users(src.by_user, st.users, src.total, opts.top_n, dst.distinct_users);
         dst.outcomes.by_outcome = src.outcomes;
         dst.risk_levels = src.risk;
         dst.channels = src.channels;

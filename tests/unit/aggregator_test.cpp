@@ -450,6 +450,23 @@ TEST(Lifecycle, MisuseIsReportedNotUndefined) {
     EXPECT_EQ(a.report().input.accepted, 1U);
 }
 
+TEST(Lifecycle, CountsAreExactWhileFeeding) {
+    cr::aggregator a(june());
+    ev may{"old"};
+    may.time = "2025-05-01T00:00:00Z";
+    a.feed(ev{"1"}.json() + ev{"1"}.json() + ev{"2"}.json() + "junk\n" + may.json() + ev{"2"}.json());
+    const cr::input_counts c = a.counts();  // some records still wait in the insert queue
+    EXPECT_EQ(c.records, 6U);
+    EXPECT_EQ(c.accepted, 2U);
+    EXPECT_EQ(c.duplicates, 2U);
+    EXPECT_EQ(c.rejected, 1U);
+    EXPECT_EQ(c.out_of_period, 1U);
+    a.finish();
+    const cr::input_counts d = a.counts();
+    EXPECT_EQ(d.accepted, c.accepted);
+    EXPECT_EQ(d.duplicates, c.duplicates);
+}
+
 TEST(SavedState, RoundTripKeepsEveryNumberAndTheOptions) {
     const std::vector<std::string> recs = mixed_records();
     cr::options o = june();

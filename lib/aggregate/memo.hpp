@@ -1,0 +1,183 @@
+// Lookup tables of the aggregation hot path. Private to lib/.
+//
+// CAS logs repeat a small vocabulary millions of times ("Exchange Online", "Quarantine",
+// "security_risk_scan") and a bounded set of users and senders. These tables turn each repeat
+// into one hash and one compare instead of re-running the normalization rules.
+#ifndef CASREPORT_LIB_AGGREGATE_MEMO_HPP
+#define CASREPORT_LIB_AGGREGATE_MEMO_HPP
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "hash.hpp"
+
+namespace casreport::detail {
+
+/// A cheap hash for short strings (vocabulary words): 8-byte words through fold_mul.
+inline std::uint64_t short_hash(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t n = s.size();
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        h = fold_mul(h ^ load_le64(p), 0xbf58476d1ce4e5b9ULL);
+        p += 8;
+        n -= 8;
+    }
+    return fold_mul(h ^ load_le_tail(p, n), 0x94d049bb133111ebULL);
+}
+
+/// A direct-mapped memo of a pure function of a short string: remembers the last result for
+/// each of 256 slots, keyed by the exact bytes. Strings longer than 56 bytes are not kept.
+template <class T>
+class small_memo {
+public:
+    template <class F>
+    T get(std::string_view s, F&& compute) {
+        if (s.size() > max_len) return compute(s);
+        const std::uint64_t h = short_hash(s);
+        slot& sl = slots_[h & (slots - 1)];
+        if (sl.used && sl.hash == h && sl.len == s.size() &&
+            std::memcmp(sl.text, s.data(), s.size()) == 0) {
+            return sl.value;
+        }
+        const T v = compute(s);
+        sl.used = true;
+        sl.hash = h;
+        sl.len = static_cast<std::uint8_t>(s.size());
+        std::memcpy(sl.text, s.data(), s.size());
+        sl.value = v;
+        return v;
+    }
+
+    void clear() noexcept {
+        for (slot& sl : slots_) sl.used = false;
+    }
+
+private:
+    static constexpr std::size_t slots = 256;
+    static constexpr std::size_t max_len = 56;
+    struct slot {
+        std::uint64_t hash = 0;
+        char text[max_len];
+        std::uint8_t len = 0;
+        bool used = false;
+        T value{};
+    };
+    std::array<slot, slots> slots_{};
+};
+
+/// 128-bit key → 32-bit value, open addressing. Keys are content hashes (collisions are as
+/// unlikely as in de-duplication), so nothing but the hash is stored.
+class id_map128 {
+public:
+    id_map128() { slots_.resize(initial_slots); }
+
+    /// The value of `k`, or null.
+    [[nodiscard]] const std::uint32_t* find(key128 k) const noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = k.lo & mask;; i = (i + 1) & mask) {
+            const slot& s = slots_[i];
+            if (s.used == 0) return nullptr;
+            if (s.key == k) return &s.value;
+        }
+    }
+
+    void insert(key128 k, std::uint32_t v) {
+        if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+        place(k, v);
+        ++size_;
+    }
+
+    void clear() {
+        slots_.assign(initial_slots, slot{});
+        size_ = 0;
+    }
+
+private:
+    static constexpr std::size_t initial_slots = 1024;
+    /// 24 bytes; `used` marks occupied slots (values may be 0).
+    struct slot {
+        key128 key;
+        std::uint32_t value = 0;
+        std::uint32_t used = 0;
+    };
+
+    void place(key128 k, std::uint32_t v) noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = k.lo & mask;
+        while (slots_[i].used != 0) i = (i + 1) & mask;
+        slots_[i] = {k, v, 1};
+    }
+
+    void grow() {
+        std::vector<slot> old(slots_.size() * 2);
+        old.swap(slots_);
+        for (const slot& s : old) {
+            if (s.used != 0) place(s.key, s.value);
+        }
+    }
+
+    std::vector<slot> slots_;
+    std::size_t size_ = 0;
+};
+
+/// 64-bit key → counter, open addressing (key 0 is reserved as empty).
+class count_map64 {
+public:
+    count_map64() { slots_.resize(initial_slots); }
+
+    void add(std::uint64_t k, std::uint64_t n) {
+        if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = mix(k) & mask;; i = (i + 1) & mask) {
+            slot& s = slots_[i];
+            if (s.key == k) {
+                s.count += n;
+                return;
+            }
+            if (s.key == 0) {
+                s = {k, n};
+                ++size_;
+                return;
+            }
+        }
+    }
+
+    /// Visits every (key, count).
+    template <class F>
+    void for_each(F&& f) const {
+        for (const slot& s : slots_) {
+            if (s.key != 0) f(s.key, s.count);
+        }
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+private:
+    static constexpr std::size_t initial_slots = 1024;
+    struct slot {
+        std::uint64_t key = 0;
+        std::uint64_t count = 0;
+    };
+    static std::uint64_t mix(std::uint64_t k) noexcept {
+        return fold_mul(k ^ 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL);
+    }
+    void grow() {
+        std::vector<slot> old(slots_.size() * 2);
+        old.swap(slots_);
+        size_ = 0;
+        for (const slot& s : old) {
+            if (s.key != 0) add(s.key, s.count);
+        }
+    }
+
+    std::vector<slot> slots_;
+    std::size_t size_ = 0;
+};
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_AGGREGATE_MEMO_HPP

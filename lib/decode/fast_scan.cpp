@@ -1,0 +1,403 @@
+// One NDJSON event line → raw_event, validating as Boost.JSON does. See fast_scan.hpp.
+#include "fast_scan.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace casreport::detail {
+namespace {
+
+// Where a key's value goes: an index into `fields` (and into fast_scratch::decoded).
+constexpr int no_field = -1;
+constexpr int message_object = 100;
+constexpr int page_array = 101;
+
+using member = std::string_view raw_event::*;
+constexpr member fields[17] = {
+    &raw_event::log_item_id,           &raw_event::service,
+    &raw_event::event,                 &raw_event::message_log_item_id,
+    &raw_event::affected_user,         &raw_event::detection_time,
+    &raw_event::triggered_security_filter, &raw_event::triggered_policy_name,
+    &raw_event::action,                &raw_event::action_result,
+    &raw_event::risk_level,            &raw_event::security_risk_name,
+    &raw_event::file_sha1,             &raw_event::file_name,
+    &raw_event::mail_message_id,       &raw_event::mail_message_file_name,
+    &raw_event::mail_message_sender};
+constexpr int first_message_field = 3;
+
+int top_key(std::string_view k) noexcept {
+    if (k == "log_item_id") return 0;
+    if (k == "service") return 1;
+    if (k == "event") return 2;
+    if (k == "message") return message_object;
+    if (k == "security_events") return page_array;
+    return no_field;
+}
+
+int message_key(std::string_view k) noexcept {
+    switch (k.size()) {
+        case 6:
+            if (k == "action") return 8;
+            break;
+        case 9:
+            if (k == "file_sha1") return 12;
+            if (k == "file_name") return 13;
+            break;
+        case 10:
+            if (k == "risk_level") return 10;
+            break;
+        case 11:
+            if (k == "log_item_id") return 3;
+            break;
+        case 13:
+            if (k == "affected_user") return 4;
+            if (k == "action_result") return 9;
+            break;
+        case 14:
+            if (k == "detection_time") return 5;
+            break;
+        case 15:
+            if (k == "mail_message_id") return 14;
+            break;
+        case 18:
+            if (k == "security_risk_name") return 11;
+            break;
+        case 19:
+            if (k == "mail_message_sender") return 16;
+            break;
+        case 21:
+            if (k == "triggered_policy_name") return 7;
+            break;
+        case 22:
+            if (k == "mail_message_file_name") return 15;
+            break;
+        case 25:
+            if (k == "triggered_security_filter") return 6;
+            break;
+        default: break;
+    }
+    return no_field;
+}
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/// Four hex digits at `p` (bounds checked by the caller).
+int read_hex4(const char* p) noexcept {
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+        const int h = hex_value(p[i]);
+        if (h < 0) return -1;
+        v = (v << 4) | h;
+    }
+    return v;
+}
+
+/// Length of the strictly valid UTF-8 sequence (2..4 bytes) at `p`, or 0.
+std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
+    const unsigned b0 = p[0];
+    const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) {
+        return p + i < end && p[i] >= lo && p[i] <= hi;
+    };
+    if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+    if (b0 == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+    if ((b0 >= 0xe1 && b0 <= 0xec) || b0 == 0xee || b0 == 0xef) return cont(1) && cont(2) ? 3 : 0;
+    if (b0 == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+    if (b0 == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+    if (b0 == 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+    return 0;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else {
+        out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    }
+}
+
+class scanner {
+public:
+    scanner(const char* first, const char* last, raw_event& ev, fast_scratch& scratch) noexcept
+        : p_(first), end_(last), ev_(ev), scratch_(scratch) {}
+
+    bool run() {
+        ev_ = raw_event{};
+        if (!object(true, 0)) return false;
+        skip_ws();
+        return p_ == end_;  // nothing but white space may follow the object
+    }
+
+private:
+    static constexpr int max_depth = 64;  // deeper documents go to the general decoder
+
+    void skip_ws() noexcept {
+        while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) ++p_;
+    }
+
+    bool expect(char c) noexcept {
+        skip_ws();
+        if (p_ == end_ || *p_ != c) return false;
+        ++p_;
+        return true;
+    }
+
+    /// Validates the escape at `p_` (just after the backslash); moves past it.
+    bool escape() noexcept {
+        if (p_ == end_) return false;
+        const char c = *p_++;
+        if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' ||
+            c == 't') {
+            return true;
+        }
+        if (c != 'u' || end_ - p_ < 4) return false;
+        const int u = read_hex4(p_);
+        if (u < 0) return false;
+        p_ += 4;
+        if (u >= 0xdc00 && u <= 0xdfff) return false;  // a trailing surrogate alone
+        if (u >= 0xd800 && u <= 0xdbff) {               // must pair with a trailing one
+            if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
+            const int lo = read_hex4(p_ + 2);
+            if (lo < 0xdc00 || lo > 0xdfff) return false;
+            p_ += 6;
+        }
+        return true;
+    }
+
+    /// A string at `p_` (on its opening quote). Sets [b, e) to the raw text between the quotes
+    /// and `escaped` when it holds escapes; moves past the closing quote.
+    bool string(const char*& b, const char*& e, bool& escaped) noexcept {
+        ++p_;
+        b = p_;
+        escaped = false;
+        for (;;) {
+#if defined(__SSE2__)
+            while (end_ - p_ >= 16) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+                const int special = _mm_movemask_epi8(_mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                    // bytes <= 0x1f (control) or >= 0x80 (non-ASCII, sign bit set)
+                    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+                if (special == 0) {
+                    p_ += 16;
+                    continue;
+                }
+                p_ += __builtin_ctz(static_cast<unsigned>(special));
+                break;
+            }
+#endif
+            while (p_ < end_) {
+                const auto c = static_cast<unsigned char>(*p_);
+                if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+                ++p_;
+            }
+            if (p_ == end_) return false;
+            const auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') {
+                e = p_++;
+                return true;
+            }
+            if (c == '\\') {
+                ++p_;
+                escaped = true;
+                if (!escape()) return false;
+            } else if (c < 0x20) {
+                return false;
+            } else {
+                const std::size_t n = utf8_length(reinterpret_cast<const unsigned char*>(p_),
+                                                  reinterpret_cast<const unsigned char*>(end_));
+                if (n == 0) return false;
+                p_ += n;
+            }
+        }
+    }
+
+    /// Decodes the validated JSON string text [b, e) into `out`.
+    static void decode(const char* b, const char* e, std::string& out) {
+        out.clear();
+        while (b < e) {
+            const char* bs = static_cast<const char*>(std::memchr(b, '\\', static_cast<std::size_t>(e - b)));
+            if (bs == nullptr) {
+                out.append(b, e);
+                return;
+            }
+            out.append(b, bs);
+            const char c = bs[1];
+            b = bs + 2;
+            switch (c) {
+                case 'b': out.push_back('\b'); break;
+                case 'f': out.push_back('\f'); break;
+                case 'n': out.push_back('\n'); break;
+                case 'r': out.push_back('\r'); break;
+                case 't': out.push_back('\t'); break;
+                case 'u': {
+                    auto cp = static_cast<std::uint32_t>(read_hex4(b));
+                    b += 4;
+                    if (cp >= 0xd800 && cp <= 0xdbff) {
+                        const auto lo = static_cast<std::uint32_t>(read_hex4(b + 2));
+                        b += 6;
+                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default: out.push_back(c); break;  // " \ /
+            }
+        }
+    }
+
+    bool literal(std::string_view word) noexcept {
+        if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+            std::memcmp(p_, word.data(), word.size()) != 0) {
+            return false;
+        }
+        p_ += word.size();
+        return true;
+    }
+
+    /// Validates and skips any value except numbers (which never occur in CAS events).
+    bool skip_value(int depth) noexcept {
+        skip_ws();
+        if (p_ == end_) return false;
+        switch (*p_) {
+            case '"': {
+                const char* b = nullptr;
+                const char* e = nullptr;
+                bool escaped = false;
+                return string(b, e, escaped);
+            }
+            case '{': return depth < max_depth && object(false, depth + 1);
+            case '[': return depth < max_depth && array(depth + 1);
+            case 't': return literal("true");
+            case 'f': return literal("false");
+            case 'n': return literal("null");
+            default: return false;
+        }
+    }
+
+    bool array(int depth) noexcept {
+        ++p_;
+        skip_ws();
+        if (p_ < end_ && *p_ == ']') {
+            ++p_;
+            return true;
+        }
+        for (;;) {
+            if (!skip_value(depth)) return false;
+            skip_ws();
+            if (p_ == end_) return false;
+            const char c = *p_++;
+            if (c == ']') return true;
+            if (c != ',') return false;
+        }
+    }
+
+    /// The value of a captured field: a string is kept, anything else makes the field absent.
+    bool field_value(int f, int depth) {
+        skip_ws();
+        if (p_ == end_) return false;
+        std::string_view& dst = ev_.*fields[f];
+        if (*p_ != '"') {
+            dst = {};
+            return skip_value(depth);
+        }
+        const char* b = nullptr;
+        const char* e = nullptr;
+        bool escaped = false;
+        if (!string(b, e, escaped)) return false;
+        if (!escaped) {
+            dst = std::string_view(b, static_cast<std::size_t>(e - b));
+        } else {
+            std::string& buf = scratch_.decoded[static_cast<std::size_t>(f)];
+            decode(b, e, buf);
+            dst = buf;
+        }
+        return true;
+    }
+
+    /// An object: the top-level event (`top`), its `message`, or any other (skipped).
+    /// `depth` 0 is the event; 1 is `message` when `in_message`.
+    bool object(bool top, int depth, bool in_message = false) {
+        if (p_ == end_ || *p_ != '{') return false;
+        ++p_;
+        skip_ws();
+        if (p_ < end_ && *p_ == '}') {
+            ++p_;
+            return true;
+        }
+        for (;;) {
+            skip_ws();
+            if (p_ == end_ || *p_ != '"') return false;
+            const char* kb = nullptr;
+            const char* ke = nullptr;
+            bool escaped = false;
+            if (!string(kb, ke, escaped) || escaped) return false;  // escaped keys: general path
+            if (!expect(':')) return false;
+            const std::string_view key(kb, static_cast<std::size_t>(ke - kb));
+            const int f = top ? top_key(key) : in_message ? message_key(key) : no_field;
+            bool ok = false;
+            if (f == page_array) {
+                return false;  // an API page: the general decoder reads its elements
+            } else if (f == message_object) {
+                skip_ws();
+                if (p_ < end_ && *p_ == '{') {
+                    // A repeated `message` replaces the earlier one.
+                    for (int i = first_message_field; i < 17; ++i) ev_.*fields[i] = {};
+                    ok = object(false, depth + 1, true);
+                } else {
+                    ok = skip_value(depth + 1);
+                }
+            } else if (f != no_field) {
+                ok = field_value(f, depth + 1);
+            } else {
+                ok = skip_value(depth + 1);
+            }
+            if (!ok) return false;
+            skip_ws();
+            if (p_ == end_) return false;
+            const char c = *p_++;
+            if (c == '}') return true;
+            if (c != ',') return false;
+        }
+    }
+
+    const char* p_;
+    const char* const end_;
+    raw_event& ev_;
+    fast_scratch& scratch_;
+};
+
+}  // namespace
+
+fast_result scan_event_line(const char* first, const char* last, raw_event& out,
+                            fast_scratch& scratch) noexcept {
+    try {
+        scanner s(first, last, out, scratch);
+        return s.run() ? fast_result::event : fast_result::fallback;
+    } catch (...) {
+        return fast_result::fallback;  // an allocation failure in decode: let the slow path try
+    }
+}
+
+}  // namespace casreport::detail

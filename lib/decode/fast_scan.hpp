@@ -1,0 +1,34 @@
+// The fast path for the common case: one complete NDJSON line holding one event object.
+// Private to lib/.
+//
+// It validates the whole line as strictly as Boost.JSON does and extracts the fields of
+// `raw_event` in one pass, without building anything. Whenever the line is anything else — a
+// page, an array, a number anywhere, invalid JSON, text after the object, an escaped key, deep
+// nesting — it answers `fallback` and the general decoder reads the line instead, so both paths
+// always agree (tests/unit/fast_scan_test.cpp checks them against each other).
+#ifndef CASREPORT_LIB_DECODE_FAST_SCAN_HPP
+#define CASREPORT_LIB_DECODE_FAST_SCAN_HPP
+
+#include <array>
+#include <cstddef>
+#include <string>
+
+#include "casreport/record.hpp"
+
+namespace casreport::detail {
+
+/// Decoded copies of the fields whose JSON text held escapes.
+struct fast_scratch {
+    std::array<std::string, 17> decoded;
+};
+
+enum class fast_result : unsigned char { event, fallback };
+
+/// Scans `[first, last)`: a line without its '\n', starting with '{'. On `event`, `out` holds
+/// the event's fields as views into the line or into `scratch`.
+[[nodiscard]] fast_result scan_event_line(const char* first, const char* last, raw_event& out,
+                                          fast_scratch& scratch) noexcept;
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_DECODE_FAST_SCAN_HPP

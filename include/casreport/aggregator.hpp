@@ -2,6 +2,8 @@
 #ifndef CASREPORT_AGGREGATOR_HPP
 #define CASREPORT_AGGREGATOR_HPP
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,6 +23,19 @@ struct input_counts {
     std::uint64_t rejected = 0;
     std::uint64_t duplicates = 0;
     std::uint64_t out_of_period = 0;
+};
+
+/// How `aggregator::feed_file` reads a file.
+struct file_options {
+    /// Threads that read parts of a large JSON file at once; 0 means one per core. The report is
+    /// exactly that of one sequential pass whatever this is.
+    unsigned threads = 1;
+    /// Bytes per read. Small reads keep the page-cache copy in the CPU's cache.
+    std::size_t read_size = std::size_t{64} << 10;
+    /// Incremented (relaxed) by the bytes read so far, for progress reports from another thread.
+    std::atomic<std::uint64_t>* bytes_read = nullptr;
+    /// Files are only split in parts of at least this many bytes.
+    std::size_t min_part_bytes = std::size_t{4} << 20;
 };
 
 /// Turns CAS security-event logs into a report.
@@ -58,6 +73,14 @@ public:
     void feed(std::string_view bytes, std::error_code& ec);
     void feed(std::string_view bytes);
 
+    /// Reads the file at `path` as one source, named by its path. With `threads` > 1, a large
+    /// JSON file whose documents start at line starts (NDJSON, pages one per line) is split at
+    /// such lines, its parts aggregated on several threads and merged in order; a part that
+    /// does not end exactly between two records makes the file be read again sequentially, so
+    /// the report never differs. Fails with a system error code when the file cannot be read.
+    void feed_file(const std::string& path, const file_options& fo, std::error_code& ec);
+    void feed_file(const std::string& path, const file_options& fo = {});
+
     /// Ends the current source: a truncated last record becomes a rejection.
     void end_source(std::error_code& ec);
     void end_source();
@@ -81,6 +104,11 @@ public:
     /// Both need the same `dedupe` and `period` (`error::incompatible` otherwise).
     void merge(const aggregator& other, std::error_code& ec);
     void merge(const aggregator& other);
+
+    /// Like `merge`, but takes `other`'s records rather than copying them, releasing its memory
+    /// as they move; `other` is left empty (reset, with its options).
+    void merge(aggregator&& other, std::error_code& ec);
+    void merge(aggregator&& other);
 
     /// The partial state of a finished aggregator, as bytes (a versioned binary format).
     [[nodiscard]] std::string save(std::error_code& ec) const;

@@ -1,8 +1,8 @@
 // casreport::aggregator: sources → decoder → normalize → partial state → report.
 #include "casreport/aggregator.hpp"
 
-#include "../decode/decoder.hpp"
 #include "../report/build.hpp"
+#include "aggregator_impl.hpp"
 #include "state_codec.hpp"
 
 namespace casreport {
@@ -24,7 +24,9 @@ std::string quoted(std::string_view v) {
     return out;
 }
 
-std::string explain(reject_reason why, const raw_event& ev) {
+}  // namespace
+
+std::string detail::explain(reject_reason why, const raw_event& ev) {
     switch (why) {
         case reject_reason::invalid_detection_time:
             return ev.detection_time.empty()
@@ -38,6 +40,8 @@ std::string explain(reject_reason why, const raw_event& ev) {
     }
 }
 
+namespace {
+
 void fail(std::error_code& ec, error e) { ec = make_error_code(e); }
 
 const report& empty_report() {
@@ -47,35 +51,6 @@ const report& empty_report() {
 
 }  // namespace
 
-struct aggregator::impl final : detail::event_sink {
-    explicit impl(const options& o) : opts(o), state(o) {}
-
-    void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) override {
-        if (const auto why = state.add(ev, naive_zone)) {
-            const bool listed = state.lists_more_rejections();
-            state.add_rejection(source, line, *why, listed ? explain(*why, ev) : std::string());
-        }
-    }
-
-    void on_reject(std::uint64_t line, reject_reason why, std::string_view detail) override {
-        state.add_rejection(source, line, why, detail);
-    }
-
-    void end_source() {
-        if (dec) {
-            dec->finish();
-            dec.reset();
-        }
-        state.flush_pending();
-    }
-
-    options opts;
-    detail::partial_state state;
-    std::unique_ptr<detail::decoder> dec;
-    std::string source = "input";
-    bool finished = false;
-    std::optional<casreport::report> cached;
-};
 
 aggregator::aggregator(options opts) : impl_(std::make_unique<impl>(opts)) {}
 aggregator::aggregator(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
@@ -143,6 +118,14 @@ void aggregator::merge(const aggregator& other, std::error_code& ec) {
     impl_->end_source();
     impl_->state.merge(other.impl_->state, ec);
     impl_->cached.reset();
+}
+
+void aggregator::merge(aggregator&& other, std::error_code& ec) {
+    ec.clear();
+    if (&other == this) return fail(ec, error::invalid_argument);
+    if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
+    impl_->end_source();
+    impl_->merge_consuming(*other.impl_, 0, ec);
 }
 
 std::string aggregator::save(std::error_code& ec) const {
@@ -217,6 +200,18 @@ void aggregator::merge(const aggregator& other) {
     std::error_code ec;
     merge(other, ec);
     throw_if(ec, "casreport::aggregator::merge");
+}
+
+void aggregator::merge(aggregator&& other) {
+    std::error_code ec;
+    merge(std::move(other), ec);
+    throw_if(ec, "casreport::aggregator::merge");
+}
+
+void aggregator::feed_file(const std::string& path, const file_options& fo) {
+    std::error_code ec;
+    feed_file(path, fo, ec);
+    if (ec) throw error_exception(ec, path);
 }
 
 std::string aggregator::save() const {

@@ -58,14 +58,19 @@ struct contribution {
     }
 };
 
+/// Records are de-duplicated on 96 bits of their key: for a million records the chance of a
+/// false duplicate is about 1e-17, and every entry fits in 32 bytes.
+constexpr key128 dedupe_key(key128 k) noexcept { return {k.lo, k.hi & 0xffffffff00000000ULL}; }
+
 class record_store {
 public:
-    record_store() { index_.assign_zero(initial_slots); }
+    record_store() { index_.assign_zero(initial_slots, true); }
     record_store(record_store&&) noexcept = default;
     record_store& operator=(record_store&&) noexcept = default;
 
     /// Adds `key` and returns its contribution to fill in; null if the key is already stored.
     contribution* try_add(key128 key) {
+        key = dedupe_key(key);
         const std::uint64_t fp = key.hi >> 32;
         std::size_t mask = index_.size() - 1;
         std::size_t i = key.lo & mask;
@@ -77,7 +82,7 @@ public:
             }
         }
         const std::size_t n = size_;
-        if (n % block_size == 0) blocks_.push_back(std::make_unique<stored[]>(block_size));
+        if (n % block_size == 0) blocks_.emplace_back(block_size);
         stored& e = entry(static_cast<std::uint32_t>(n));
         e.set_key(key);
         e.c = contribution{};
@@ -96,6 +101,7 @@ public:
     }
 
     [[nodiscard]] bool contains(key128 key) const noexcept {
+        key = dedupe_key(key);
         const std::uint64_t fp = key.hi >> 32;
         const std::size_t mask = index_.size() - 1;
         for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
@@ -118,51 +124,58 @@ public:
         }
     }
 
+    /// Visits every entry in insertion order like `for_each`, freeing each block once visited,
+    /// and leaves the store empty: moving a store's records elsewhere without doubling memory.
+    template <class F>
+    void drain(F&& f) {
+        index_ = huge_array<std::uint64_t>();
+        for (std::size_t i = 0; i < size_; ++i) {
+            const stored& e = entry(static_cast<std::uint32_t>(i));
+            f(e.key(), e.c);
+            if ((i + 1) % block_size == 0) blocks_[i / block_size] = huge_array<stored>();
+        }
+        clear();
+    }
+
     /// Frees the index: `try_add` and `contains` must not be called until `clear` or
     /// `rebuild_index`; `for_each` still works.
     void drop_index() { index_ = huge_array<std::uint64_t>(); }
-
-    /// Builds the index again after `drop_index`.
-    void rebuild_index() {
-        std::size_t cap = initial_slots;
-        while (size_ * 4 > cap * 3) cap *= 2;
-        rehash(cap);
-    }
 
     [[nodiscard]] bool has_index() const noexcept { return index_.size() != 0; }
 
     void clear() {
         blocks_.clear();
         size_ = 0;
-        index_.assign_zero(initial_slots);
+        index_.assign_zero(initial_slots, true);
     }
 
-    /// Makes room for `n` entries in all without growing the index on the way.
+    /// Makes room for `n` entries in all without growing the index on the way (and builds the
+    /// index again after `drop_index`).
     void reserve(std::size_t n) {
-        std::size_t cap = index_.size();
+        std::size_t cap = index_.size() == 0 ? initial_slots : index_.size();
         while (n * 4 > cap * 3) cap *= 2;
         if (cap != index_.size()) rehash(cap);
     }
 
 private:
-    static constexpr std::size_t block_size = std::size_t{1} << 16;
     static constexpr std::size_t initial_slots = 1024;
 
-    /// 36 bytes: the key is kept as 32-bit halves so the entry needs only 4-byte alignment.
+    /// 32 bytes: the 96-bit key as 32-bit words (4-byte alignment), then the contribution.
     struct stored {
-        std::uint32_t k[4];
+        std::uint32_t k[3];
         contribution c;
         [[nodiscard]] key128 key() const noexcept {
-            return {(std::uint64_t{k[1]} << 32) | k[0], (std::uint64_t{k[3]} << 32) | k[2]};
+            return {(std::uint64_t{k[1]} << 32) | k[0], std::uint64_t{k[2]} << 32};
         }
         void set_key(key128 key) noexcept {
             k[0] = static_cast<std::uint32_t>(key.lo);
             k[1] = static_cast<std::uint32_t>(key.lo >> 32);
-            k[2] = static_cast<std::uint32_t>(key.hi);
-            k[3] = static_cast<std::uint32_t>(key.hi >> 32);
+            k[2] = static_cast<std::uint32_t>(key.hi >> 32);
         }
     };
-    static_assert(sizeof(stored) == 36);
+    static_assert(sizeof(stored) == 32);
+    /// Entries per block: as many as fit in one huge page, so a block is exactly one mapping.
+    static constexpr std::size_t block_size = huge_page_size / sizeof(stored);
 
     stored& entry(std::uint32_t i) noexcept { return blocks_[i / block_size][i % block_size]; }
     const stored& entry(std::uint32_t i) const noexcept {
@@ -170,7 +183,7 @@ private:
     }
 
     void rehash(std::size_t n) {
-        index_.assign_zero(n);
+        index_.assign_zero(n, true);
         const std::size_t mask = n - 1;
         for (std::size_t k = 0; k < size_; ++k) {
             const key128 key = entry(static_cast<std::uint32_t>(k)).key();
@@ -180,7 +193,7 @@ private:
         }
     }
 
-    std::vector<std::unique_ptr<stored[]>> blocks_;
+    std::vector<huge_array<stored>> blocks_;
     std::size_t size_ = 0;
     huge_array<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
 };

@@ -1,5 +1,7 @@
 #include "state.hpp"
 
+#include <type_traits>
+
 #include "casreport/section.hpp"
 
 namespace casreport::detail {
@@ -251,12 +253,33 @@ void partial_state::flush_pending() {
 }
 
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
+    merge_from(later, 0, ec);
+}
+
+void partial_state::drop_memos() {
+    user_by_raw_ = id_map128();
+    detail_by_raw_ = id_map128();
+}
+
+void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec) {
+    later.drop_memos();  // free what the merge does not need before our tables grow
+    merge_from(std::move(later), line_offset, ec);
+    if (!ec) later.clear();
+}
+
+template <class State>
+void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec) {
+    constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
+                             std::is_rvalue_reference_v<State&&>;
     if (opts_.dedupe != later.opts_.dedupe || !same_period(opts_.period, later.opts_.period)) {
         ec = make_error_code(error::incompatible);
         return;
     }
     flush_pending();
     // Translate the later state's ids into ours.
+    users.reserve_more(later.users.size(), later.users.bytes());
+    strings.reserve_more(later.strings.size(), later.strings.bytes());
+    details.reserve(details.size() + later.details.size());
     std::vector<std::uint32_t> user_ids(later.users.size());
     for (std::uint32_t i = 0; i < user_ids.size(); ++i) user_ids[i] = users.intern(later.users.at(i));
     std::vector<std::uint32_t> string_ids(later.strings.size());
@@ -288,22 +311,24 @@ void partial_state::merge(const partial_state& later, std::error_code& ec) {
     for (const rejection& r : later.rejections) {
         if (!lists_more_rejections()) break;
         rejections.push_back(r);
+        rejections.back().line += line_offset;
     }
     if (opts_.dedupe) {
         store.reserve(store.size() + later.store.size());
-        later.store.for_each([&](key128 key, const contribution& c) {
+        const auto take = [&](key128 key, const contribution& c) {
             contribution* dst = store.try_add(key);
             if (dst == nullptr) {
                 ++n.duplicates;  // seen earlier: the first one counts
                 return;
             }
             *dst = translate(c);
-            if (dst->out_of_period()) {
-                ++n.out_of_period;
-            } else {
-                ++n.accepted;
-            }
-        });
+            ++(dst->out_of_period() ? n.out_of_period : n.accepted);
+        };
+        if constexpr (consume) {
+            later.store.drain(take);
+        } else {
+            later.store.for_each(take);
+        }
     } else {
         n.accepted += later.n.accepted;
         n.out_of_period += later.n.out_of_period;

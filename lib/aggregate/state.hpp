@@ -103,6 +103,14 @@ public:
     /// the two were built with a different de-duplication setting or period.
     void merge(const partial_state& later, std::error_code& ec);
 
+    /// Like `merge`, taking `later`'s records (its memory is released as they move; it is left
+    /// empty). Its listed rejections move `line_offset` lines down: `later` read the rest of
+    /// the same source from a later line.
+    void merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec);
+
+    /// Frees the lookup tables of the hot path (they only speed up `add`).
+    void drop_memos();
+
     void clear();
 
     // ---- read by the report builder and the codec ----
@@ -126,10 +134,20 @@ public:
     /// reports, saves and merges into another state only walk them).
     void seal();
 
+    /// Makes room for `records` de-duplication entries in all; builds the index again after
+    /// `seal`, so records can be added again.
+    void reserve(std::size_t records) { store.reserve(records); }
+
+    [[nodiscard]] bool empty() const noexcept {
+        return n.records == 0 && queue_count_ == 0 && groups.empty() && store.size() == 0;
+    }
+
     std::uint32_t intern_service(std::string_view key);
     void add_group(const group_key& g, const record_group& r);
 
 private:
+    template <class State>
+    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec);
     void insert(key128 key, const contribution& c);
 
     struct pending_insert {

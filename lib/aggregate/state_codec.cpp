@@ -175,7 +175,7 @@ std::string save_state(const partial_state& st) {
     w.u64(st.store.size());
     st.store.for_each([&](key128 k, const contribution& c) {
         w.u64(k.lo);
-        w.u64(k.hi);
+        w.u32(static_cast<std::uint32_t>(k.hi >> 32));
         w.u32(c.time_lo);
         w.u32(c.time_hi);
         w.u32(c.user);
@@ -254,12 +254,12 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
 
     std::uint64_t accepted = 0;
     std::uint64_t outside = 0;
-    const std::size_t n_store = r.count(36);
+    const std::size_t n_store = r.count(32);
     st->store.reserve(n_store);
     for (std::size_t i = 0; i < n_store && r.ok(); ++i) {
         key128 k;
         k.lo = r.u64();
-        k.hi = r.u64();
+        k.hi = std::uint64_t{r.u32()} << 32;  // 96-bit keys (record_store.hpp)
         contribution c;
         c.time_lo = r.u32();
         c.time_hi = r.u32();

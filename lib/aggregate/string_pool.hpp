@@ -45,6 +45,19 @@ public:
     }
 
     [[nodiscard]] std::size_t size() const noexcept { return hashes_.size(); }
+    [[nodiscard]] std::size_t bytes() const noexcept { return data_.size(); }
+
+    /// Makes room for `more` strings of `more_bytes` in all, so adding them does not grow (and
+    /// copy) the tables on the way.
+    void reserve_more(std::size_t more, std::size_t more_bytes) {
+        const std::size_t n = hashes_.size() + more;
+        data_.reserve(data_.size() + more_bytes);
+        offsets_.reserve(n);
+        hashes_.reserve(n);
+        std::size_t slots = slots_.size();
+        while (n * 4 > slots * 3) slots *= 2;
+        if (slots != slots_.size()) rehash(slots);
+    }
 
     void clear() {
         data_.clear();

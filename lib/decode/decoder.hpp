@@ -29,6 +29,12 @@ public:
     virtual ~decoder() = default;
     virtual void feed(std::string_view bytes) = 0;
     virtual void finish() = 0;
+    /// Whether everything fed so far ended exactly between two records, with nothing held
+    /// back: a sequential reader would read what follows the same way this one starts reading
+    /// a fresh range. The parallel file reader relies on it.
+    [[nodiscard]] virtual bool at_record_boundary() const noexcept = 0;
+    /// The line number the next byte belongs to (1-based).
+    [[nodiscard]] virtual std::uint64_t line() const noexcept = 0;
 };
 
 /// How the JSON decoder expects documents to be laid out.

@@ -425,6 +425,12 @@ public:
         finish_document();
     }
 
+    [[nodiscard]] bool at_record_boundary() const noexcept override {
+        return state_ == state::between && carry_.empty() && at_line_start_;
+    }
+
+    [[nodiscard]] std::uint64_t line() const noexcept override { return line_; }
+
 private:
     /// Longest line held back to give it the fast path; longer ones are parsed as they stream.
     static constexpr std::size_t max_carry = std::size_t{1} << 20;

@@ -27,6 +27,14 @@ public:
         if (inner_) inner_->finish();
     }
 
+    [[nodiscard]] bool at_record_boundary() const noexcept override {
+        return inner_ ? inner_->at_record_boundary() : head_.empty();
+    }
+
+    [[nodiscard]] std::uint64_t line() const noexcept override {
+        return inner_ ? inner_->line() : 1;
+    }
+
 private:
     /// Starts the inner decoder once the first bytes settle the BOM question.
     void start(bool at_end) {

@@ -1,0 +1,63 @@
+// The state behind casreport::aggregator, shared by aggregator.cpp and feed_file.cpp.
+// Private to lib/.
+#ifndef CASREPORT_LIB_AGGREGATE_AGGREGATOR_IMPL_HPP
+#define CASREPORT_LIB_AGGREGATE_AGGREGATOR_IMPL_HPP
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "../decode/decoder.hpp"
+#include "casreport/aggregator.hpp"
+#include "state.hpp"
+
+namespace casreport {
+
+namespace detail {
+/// The human-readable detail of a rejection found while normalizing `ev`.
+[[nodiscard]] std::string explain(reject_reason why, const raw_event& ev);
+}  // namespace detail
+
+struct aggregator::impl final : detail::event_sink {
+    // Everything an aggregator holds; the public class is a thin handle to it.
+    explicit impl(const options& o) : opts(o), state(o) {}
+
+    void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) override {
+        if (const auto why = state.add(ev, naive_zone)) {
+            const bool listed = state.lists_more_rejections();
+            state.add_rejection(source, line, *why, listed ? detail::explain(*why, ev) : std::string());
+        }
+    }
+
+    void on_reject(std::uint64_t line, reject_reason why, std::string_view detail) override {
+        state.add_rejection(source, line, why, detail);
+    }
+
+    void end_source() {
+        if (dec) {
+            dec->finish();
+            dec.reset();
+        }
+        state.flush_pending();
+    }
+
+    /// Takes `other`'s records (see partial_state::merge), moving its rejections down by
+    /// `line_offset` lines; `other` is left empty.
+    void merge_consuming(impl& other, std::uint64_t line_offset, std::error_code& ec) {
+        state.merge(std::move(other.state), line_offset, ec);
+        cached.reset();
+        other.finished = false;
+        other.cached.reset();
+    }
+
+    options opts;
+    detail::partial_state state;
+    std::unique_ptr<detail::decoder> dec;
+    std::string source = "input";
+    bool finished = false;
+    std::optional<casreport::report> cached;
+};
+
+}  // namespace casreport
+
+#endif  // CASREPORT_LIB_AGGREGATE_AGGREGATOR_IMPL_HPP

@@ -44,7 +44,31 @@ std::optional<int> read_offset_minutes(std::string_view s) noexcept {
     return s[0] == '-' ? -total : total;
 }
 
+/// The form CAS writes, `2025-06-02T00:15:42.123Z`, read without any search.
+std::optional<timestamp> parse_canonical(std::string_view s) noexcept {
+    int v[7];
+    static constexpr std::size_t at[7] = {0, 5, 8, 11, 14, 17, 20};
+    static constexpr std::size_t len[7] = {4, 2, 2, 2, 2, 2, 3};
+    for (int i = 0; i < 7; ++i) {
+        if (!read_digits(s, at[i], len[i], v[i])) return std::nullopt;
+    }
+    const int year = v[0];
+    const int month = v[1];
+    const int day = v[2];
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > detail::days_in_month(year, month) ||
+        v[3] > 23 || v[4] > 59 || v[5] > 59) {
+        return std::nullopt;
+    }
+    const std::int64_t seconds =
+        detail::days_from_civil(year, month, day) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+    return timestamp(std::chrono::microseconds(seconds * micros_per_second + v[6] * 1000));
+}
+
 std::optional<timestamp> parse_impl(std::string_view text, int naive_offset) noexcept {
+    if (text.size() == 24 && text[4] == '-' && text[7] == '-' && text[10] == 'T' &&
+        text[13] == ':' && text[16] == ':' && text[19] == '.' && text[23] == 'Z') {
+        return parse_canonical(text);
+    }
     const std::string_view s = detail::trim(text);
     int year = 0;
     int month = 0;

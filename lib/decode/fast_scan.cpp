@@ -30,58 +30,106 @@ constexpr member fields[17] = {
     &raw_event::mail_message_sender};
 constexpr int first_message_field = 3;
 
-int top_key(std::string_view k) noexcept {
-    if (k == "log_item_id") return 0;
-    if (k == "service") return 1;
-    if (k == "event") return 2;
-    if (k == "message") return message_object;
-    if (k == "security_events") return page_array;
-    return no_field;
+/// Little-endian word of the 8 bytes of `s` at `at` (zero past its end).
+constexpr std::uint64_t word(std::string_view s, std::size_t at) noexcept {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8 && at + i < s.size(); ++i) {
+        v |= std::uint64_t{static_cast<unsigned char>(s[at + i])} << (8 * i);
+    }
+    return v;
 }
 
-int message_key(std::string_view k) noexcept {
-    switch (k.size()) {
-        case 6:
-            if (k == "action") return 8;
-            break;
-        case 9:
-            if (k == "file_sha1") return 12;
-            if (k == "file_name") return 13;
-            break;
-        case 10:
-            if (k == "risk_level") return 10;
-            break;
-        case 11:
-            if (k == "log_item_id") return 3;
-            break;
-        case 13:
-            if (k == "affected_user") return 4;
-            if (k == "action_result") return 9;
-            break;
-        case 14:
-            if (k == "detection_time") return 5;
-            break;
-        case 15:
-            if (k == "mail_message_id") return 14;
-            break;
-        case 18:
-            if (k == "security_risk_name") return 11;
-            break;
-        case 19:
-            if (k == "mail_message_sender") return 16;
-            break;
-        case 21:
-            if (k == "triggered_policy_name") return 7;
-            break;
-        case 22:
-            if (k == "mail_message_file_name") return 15;
-            break;
-        case 25:
-            if (k == "triggered_security_filter") return 6;
-            break;
-        default: break;
+/// A key we look for, as little-endian words: the bytes at 0, 8, 16, ... that fit whole, then
+/// the last 8 (overlapping); keys shorter than 8 bytes are one zero-padded word.
+struct key_pattern {
+    std::size_t n;
+    std::uint64_t w[4];
+};
+
+constexpr key_pattern pattern(std::string_view name) noexcept {
+    key_pattern k{name.size(), {0, 0, 0, 0}};
+    std::size_t i = 0;
+    if (name.size() < 8) {
+        k.w[0] = word(name, 0);
+        return k;
     }
-    return no_field;
+    for (std::size_t off = 0; off + 8 <= name.size(); off += 8) k.w[i++] = word(name, off);
+    k.w[i] = word(name, name.size() - 8);
+    return k;
+}
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "fast_scan compares keys as LE words");
+
+/// Whether the `n` bytes at `p` are the key of `k`: every byte is covered by a word compare.
+inline bool matches(const char* p, std::size_t n, const key_pattern& k) noexcept {
+    if (n != k.n) return false;
+    std::uint64_t v = 0;
+    if (n < 8) {
+        std::memcpy(&v, p, n);
+        return v == k.w[0];
+    }
+    std::size_t i = 0;
+    for (std::size_t off = 0; off + 8 <= n; off += 8) {
+        std::memcpy(&v, p + off, 8);
+        if (v != k.w[i++]) return false;
+    }
+    std::memcpy(&v, p + n - 8, 8);
+    return v == k.w[i];
+}
+
+namespace keys {
+constexpr key_pattern log_item_id = pattern("log_item_id");
+constexpr key_pattern service = pattern("service");
+constexpr key_pattern event = pattern("event");
+constexpr key_pattern message = pattern("message");
+constexpr key_pattern security_events = pattern("security_events");
+constexpr key_pattern action = pattern("action");
+constexpr key_pattern file_sha1 = pattern("file_sha1");
+constexpr key_pattern file_name = pattern("file_name");
+constexpr key_pattern risk_level = pattern("risk_level");
+constexpr key_pattern affected_user = pattern("affected_user");
+constexpr key_pattern action_result = pattern("action_result");
+constexpr key_pattern detection_time = pattern("detection_time");
+constexpr key_pattern mail_message_id = pattern("mail_message_id");
+constexpr key_pattern security_risk_name = pattern("security_risk_name");
+constexpr key_pattern mail_message_sender = pattern("mail_message_sender");
+constexpr key_pattern triggered_policy_name = pattern("triggered_policy_name");
+constexpr key_pattern mail_message_file_name = pattern("mail_message_file_name");
+constexpr key_pattern triggered_security_filter = pattern("triggered_security_filter");
+}  // namespace keys
+
+int top_key(const char* p, std::size_t n) noexcept {
+    switch (n) {
+        case 5: return matches(p, n, keys::event) ? 2 : no_field;
+        case 7:
+            if (matches(p, n, keys::service)) return 1;
+            return matches(p, n, keys::message) ? message_object : no_field;
+        case 11: return matches(p, n, keys::log_item_id) ? 0 : no_field;
+        case 15: return matches(p, n, keys::security_events) ? page_array : no_field;
+        default: return no_field;
+    }
+}
+
+int message_key(const char* p, std::size_t n) noexcept {
+    switch (n) {
+        case 6: return matches(p, n, keys::action) ? 8 : no_field;
+        case 9:
+            if (matches(p, n, keys::file_sha1)) return 12;
+            return matches(p, n, keys::file_name) ? 13 : no_field;
+        case 10: return matches(p, n, keys::risk_level) ? 10 : no_field;
+        case 11: return matches(p, n, keys::log_item_id) ? 3 : no_field;
+        case 13:
+            if (matches(p, n, keys::affected_user)) return 4;
+            return matches(p, n, keys::action_result) ? 9 : no_field;
+        case 14: return matches(p, n, keys::detection_time) ? 5 : no_field;
+        case 15: return matches(p, n, keys::mail_message_id) ? 14 : no_field;
+        case 18: return matches(p, n, keys::security_risk_name) ? 11 : no_field;
+        case 19: return matches(p, n, keys::mail_message_sender) ? 16 : no_field;
+        case 21: return matches(p, n, keys::triggered_policy_name) ? 7 : no_field;
+        case 22: return matches(p, n, keys::mail_message_file_name) ? 15 : no_field;
+        case 25: return matches(p, n, keys::triggered_security_filter) ? 6 : no_field;
+        default: return no_field;
+    }
 }
 
 int hex_value(char c) noexcept {
@@ -136,12 +184,54 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
+/// Bit i of the result is set when byte i of the 64 at `p` is '"', '\\', below 0x20 or above
+/// 0x7f.
+inline std::uint64_t special_bits(const char* p) noexcept {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    std::uint64_t r = 0;
+    for (int i = 0; i < 4; ++i) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+        // Signed: bytes >= 0x80 are negative, so "less than 0x20" also catches non-ASCII.
+        const __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                    _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        r |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s))) << (16 * i);
+    }
+    return r;
+#else
+    std::uint64_t r = 0;
+    for (int i = 0; i < 64; ++i) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) r |= std::uint64_t{1} << i;
+    }
+    return r;
+#endif
+}
+
+/// Fills `out` with the special-byte masks of [first, last).
+void classify(const char* first, const char* last, std::vector<std::uint64_t>& out) {
+    const auto n = static_cast<std::size_t>(last - first);
+    const std::size_t full = n / 64;
+    out.resize(full + 1);
+    for (std::size_t b = 0; b < full; ++b) out[b] = special_bits(first + 64 * b);
+    char tail[64];
+    std::memset(tail, 'x', sizeof tail);  // plain bytes past the end: no bits
+    std::memcpy(tail, first + 64 * full, n - 64 * full);
+    out[full] = special_bits(tail);
+}
+
 class scanner {
 public:
     scanner(const char* first, const char* last, raw_event& ev, fast_scratch& scratch) noexcept
-        : p_(first), end_(last), ev_(ev), scratch_(scratch) {}
+        : p_(first), end_(last), base_(first), ev_(ev), scratch_(scratch) {}
 
     bool run() {
+        classify(base_, end_, scratch_.special);
+        special_ = scratch_.special.data();
+        blocks_ = scratch_.special.size();
         ev_ = raw_event{};
         if (!object(true, 0)) return false;
         skip_ws();
@@ -184,6 +274,18 @@ private:
         return true;
     }
 
+    /// The first special byte (see fast_scratch::special) at or after `p`, or `end_`.
+    const char* next_special(const char* p) const noexcept {
+        const auto off = static_cast<std::size_t>(p - base_);
+        std::size_t b = off >> 6;
+        std::uint64_t m = special_[b] >> (off & 63);
+        if (m != 0) return p + __builtin_ctzll(m);
+        for (++b; b < blocks_; ++b) {
+            if (special_[b] != 0) return base_ + 64 * b + __builtin_ctzll(special_[b]);
+        }
+        return end_;
+    }
+
     /// A string at `p_` (on its opening quote). Sets [b, e) to the raw text between the quotes
     /// and `escaped` when it holds escapes; moves past the closing quote.
     bool string(const char*& b, const char*& e, bool& escaped) noexcept {
@@ -191,28 +293,11 @@ private:
         b = p_;
         escaped = false;
         for (;;) {
-#if defined(__SSE2__)
-            while (end_ - p_ >= 16) {
-                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-                const int special = _mm_movemask_epi8(_mm_or_si128(
-                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                    // bytes <= 0x1f (control) or >= 0x80 (non-ASCII, sign bit set)
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
-                if (special == 0) {
-                    p_ += 16;
-                    continue;
-                }
-                p_ += __builtin_ctz(static_cast<unsigned>(special));
-                break;
+            p_ = next_special(p_);
+            if (p_ >= end_) {
+                p_ = end_;
+                return false;
             }
-#endif
-            while (p_ < end_) {
-                const auto c = static_cast<unsigned char>(*p_);
-                if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-                ++p_;
-            }
-            if (p_ == end_) return false;
             const auto c = static_cast<unsigned char>(*p_);
             if (c == '"') {
                 e = p_++;
@@ -354,8 +439,11 @@ private:
             bool escaped = false;
             if (!string(kb, ke, escaped) || escaped) return false;  // escaped keys: general path
             if (!expect(':')) return false;
-            const std::string_view key(kb, static_cast<std::size_t>(ke - kb));
-            const int f = top ? top_key(key) : in_message ? message_key(key) : no_field;
+            int f = no_field;
+            if (top || in_message) {
+                const auto n = static_cast<std::size_t>(ke - kb);
+                f = top ? top_key(kb, n) : message_key(kb, n);
+            }
             bool ok = false;
             if (f == page_array) {
                 return false;  // an API page: the general decoder reads its elements
@@ -384,6 +472,9 @@ private:
 
     const char* p_;
     const char* const end_;
+    const char* const base_;  // the line's first byte: block 0 of the masks
+    const std::uint64_t* special_ = nullptr;
+    std::size_t blocks_ = 0;
     raw_event& ev_;
     fast_scratch& scratch_;
 };

@@ -11,15 +11,21 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "casreport/record.hpp"
 
 namespace casreport::detail {
 
-/// Decoded copies of the fields whose JSON text held escapes.
+/// Reusable buffers of the fast path.
 struct fast_scratch {
+    /// Decoded copies of the fields whose JSON text held escapes.
     std::array<std::string, 17> decoded;
+    /// Per 64-byte block of the line: bit i set when byte i is a quote, a backslash, a control
+    /// character or not ASCII — the only bytes inside a string that need a look.
+    std::vector<std::uint64_t> special;
 };
 
 enum class fast_result : unsigned char { event, fallback };

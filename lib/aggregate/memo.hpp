@@ -36,7 +36,9 @@ class small_memo {
 public:
     template <class F>
     T get(std::string_view s, F&& compute) {
-        if (s.size() > max_len) return compute(s);
+        // An empty view may have a null data(), which memcmp/memcpy must not see (UB even for
+        // 0 bytes); it is cheap to compute anyway.
+        if (s.empty() || s.size() > max_len) return compute(s);
         const std::uint64_t h = short_hash(s);
         slot& sl = slots_[h & (slots - 1)];
         if (sl.used && sl.hash == h && sl.len == s.size() &&

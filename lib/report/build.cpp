@@ -4,6 +4,7 @@
 #include <map>
 
 #include "../aggregate/tally.hpp"
+#include "findings.hpp"
 #include "casreport/version.h"
 
 namespace casreport::detail {
@@ -82,6 +83,7 @@ report build_report(const partial_state& st, const options& opts) {
         dst.risk_levels = src.risk;
         dst.channels = src.channels;
     }
+    r.findings = evaluate_findings(t, st, opts.findings);
     return r;
 }
 

@@ -1,4 +1,5 @@
 // The JSON report of DESIGN section 4 (schema_version 1).
+#include "advice.hpp"
 #include "casreport/render.hpp"
 #include "json_writer.hpp"
 
@@ -63,7 +64,7 @@ void write_section(detail::json_writer& w, const section_report& s) {
     w.end_object();
 }
 
-void write_finding(detail::json_writer& w, const finding& f) {
+void write_finding(detail::json_writer& w, const finding& f, language lang) {
     w.begin_object();
     w.key("rule");
     w.value(f.rule);
@@ -95,12 +96,18 @@ void write_finding(detail::json_writer& w, const finding& f) {
         w.end_object();
     }
     w.end_array();
+    w.key("title");
+    w.value(detail::finding_title(f.rule, lang));
+    w.key("actions");
+    w.begin_array();
+    for (std::string_view a : detail::finding_actions(f.rule, lang)) w.value(a);
+    w.end_array();
     w.end_object();
 }
 
 }  // namespace
 
-std::string to_json(const report& r, language /*lang*/) {
+std::string to_json(const report& r, language lang) {
     detail::json_writer w;
     w.begin_object();
     w.key("schema_version");
@@ -184,7 +191,7 @@ std::string to_json(const report& r, language /*lang*/) {
 
     w.key("findings");
     w.begin_array();
-    for (const finding& f : r.findings) write_finding(w, f);
+    for (const finding& f : r.findings) write_finding(w, f, lang);
     w.end_array();
     w.end_object();
     return w.take();

@@ -21,8 +21,7 @@ const std::vector<rule_advice>& rules() {
          {"該当するメール・ファイルが残っていないか確認し、残っていれば手動で削除してください。",
           "利用者が開いていないか確認し、開いていれば端末を調べてください。",
           "必要に応じて送信元をブロックしてください。",
-          "処理の設定を「隔離」「削除」「テキスト/ファイルで置換」のいずれかに見直してください。処理に失敗したものは、"
-          "コンソールのログで理由を確認してください。"},
+          "処理の設定を「隔離」「削除」「テキスト/ファイルで置換」のいずれかに見直してください。処理に失敗したものは、コンソールのログで理由を確認してください。"},
          {"Check whether the mail or file is still there, and delete it by hand if it is.",
           "Ask whether anyone opened it; if so, check that person's device.",
           "Block the sender if needed.",
@@ -48,8 +47,7 @@ const std::vector<rule_advice>& rules() {
           "本人に注意喚起し、不審なメールを開かないよう伝えてください。",
           "必要に応じて送信元をブロックしてください。"},
          {"Most detections concern one person's mail. Review the mail that person received.",
-          "Warn the person not to open suspicious messages.",
-          "Block the senders if needed."}},
+          "Warn the person not to open suspicious messages.", "Block the senders if needed."}},
         {"dlp_mail",
          "送信メールが情報漏えい対策ポリシーに一致しました",
          "Outgoing mail matched a data loss prevention policy",
@@ -129,86 +127,100 @@ std::vector<std::string_view> reading_notes(std::optional<section> s, language l
     const bool en = lang == language::en;
     if (!s) {
         if (en) {
-            return {"Follow the trend month by month: the detections of Advanced Threat "
-                    "Protection (ATP) and of Data Loss Prevention (DLP), for each service.",
-                    "Mail (Exchange, Gmail) faces the internet, so it usually shows more ATP "
-                    "detections than online storage.",
-                    "Where a service has detections, the sections below tell what they were "
-                    "and what to do."};
+            return {
+                "Follow the trend month by month: the detections of Advanced Threat "
+                "Protection (ATP) and of Data Loss Prevention (DLP), for each service.",
+                "Mail (Exchange, Gmail) faces the internet, so it usually shows more ATP "
+                "detections than online storage.",
+                "Where a service has detections, the sections below tell what they were "
+                "and what to do."};
         }
-        return {"サービスごとの、高度な脅威対策 (ATP) による脅威の検出数と、情報漏えい対策 (DLP) の検出数です。月ごとの傾向の把握に使います。",
-                "インターネットの窓口となるメール (Exchange / Gmail) は、オンラインストレージに比べて ATP の検出が多くなる傾向があります。",
-                "検出があったサービスは、以下の各項目で内容と対処を確認してください。"};
+        return {
+            "サービスごとの、高度な脅威対策 (ATP) による脅威の検出数と、情報漏えい対策 (DLP) の検出数です。月ごとの傾向の把握に使います。",
+            "インターネットの窓口となるメール (Exchange / Gmail) は、オンラインストレージに比べて ATP の検出が多くなる傾向があります。",
+            "検出があったサービスは、以下の各項目で内容と対処を確認してください。"};
     }
     switch (*s) {
         case section::malware:
             if (en) {
-                return {"The scan engines judged these files to be viruses or malware: a threat "
-                        "really arrived.",
-                        "Unless the action was quarantine, delete or replace, the threat is still "
-                        "there and someone may open it (see \"Left in place\" and \"Failed\").",
-                        "Many users reached by mail may mean an attack on the company; many "
-                        "detections for one person may mean that person is targeted."};
+                return {
+                    "The scan engines judged these files to be viruses or malware: a threat "
+                    "really arrived.",
+                    "Unless the action was quarantine, delete or replace, the threat is still "
+                    "there and someone may open it (see \"Left in place\" and \"Failed\").",
+                    "Many users reached by mail may mean an attack on the company; many "
+                    "detections for one person may mean that person is targeted."};
             }
-            return {"ウイルス検索エンジンが不正プログラムと判定したもので、実際に脅威が届いていたことを示します。",
-                    "処理が「隔離」「削除」「テキスト/ファイルで置換」以外の場合、脅威は残ったままです。利用者が触れてしまうおそれがあります (処理結果の「脅威が残存」「処理失敗」)。",
-                    "メール経由で多くのユーザに届いている場合は会社を狙った標的型攻撃、特定のユーザに集中している場合はその個人を狙った攻撃の可能性があります。"};
+            return {
+                "ウイルス検索エンジンが不正プログラムと判定したもので、実際に脅威が届いていたことを示します。",
+                "処理が「隔離」「削除」「テキスト/ファイルで置換」以外の場合、脅威は残ったままです。利用者が触れてしまうおそれがあります (処理結果の「脅威が残存」「処理失敗」)。",
+                "メール経由で多くのユーザに届いている場合は会社を狙った標的型攻撃、特定のユーザに集中している場合はその個人を狙った攻撃の可能性があります。"};
         case section::file_blocking:
             if (en) {
-                return {"Files blocked because their type, name or extension matched the "
-                        "settings: the customer's own policy, or a precaution against risky "
-                        "types such as exe and scr.",
-                        "People often attach such files by mistake, so whether a real threat "
-                        "arrived depends on the sender, the message and the file.",
-                        "Review it together with how the service is used; block the sender or "
-                        "adjust the settings if needed."};
+                return {
+                    "Files blocked because their type, name or extension matched the "
+                    "settings: the customer's own policy, or a precaution against risky "
+                    "types such as exe and scr.",
+                    "People often attach such files by mistake, so whether a real threat "
+                    "arrived depends on the sender, the message and the file.",
+                    "Review it together with how the service is used; block the sender or "
+                    "adjust the settings if needed."};
             }
-            return {"設定したファイルの種類・名前・拡張子に一致したためブロックしたものです。お客様のポリシーによるものと、exe や scr など一般に危険な種類のリスクを下げるためのものがあります。",
-                    "利用者が誤って添付したケースもあるため、脅威かどうかは送信元・本文・添付ファイルを見て判断します。",
-                    "運用も含めて確認し、必要であれば送信元のブロックや設定の見直しを行います。"};
+            return {
+                "設定したファイルの種類・名前・拡張子に一致したためブロックしたものです。お客様のポリシーによるものと、exe や scr など一般に危険な種類のリスクを下げるためのものがあります。",
+                "利用者が誤って添付したケースもあるため、脅威かどうかは送信元・本文・添付ファイルを見て判断します。",
+                "運用も含めて確認し、必要であれば送信元のブロックや設定の見直しを行います。"};
         case section::web_reputation:
             if (en) {
-                return {"Mail or files with URLs that Trend Micro rates as dangerous: a threat "
-                        "did arrive.",
-                        "With the sensitivity set to High, unrated sites are blocked too, so a "
-                        "detection is not always a clear threat.",
-                        "Unless the action was quarantine, delete or replace, the threat is still "
-                        "there and someone may follow the link."};
+                return {
+                    "Mail or files with URLs that Trend Micro rates as dangerous: a threat "
+                    "did arrive.",
+                    "With the sensitivity set to High, unrated sites are blocked too, so a "
+                    "detection is not always a clear threat.",
+                    "Unless the action was quarantine, delete or replace, the threat is still "
+                    "there and someone may follow the link."};
             }
-            return {"Trend Micro が危険と判定した URL を含むメールやファイルです。検出があれば、脅威が来ていたと判断できます。",
-                    "Webレピュテーションのセキュリティレベルが「高」の場合は未評価のサイトもブロックするため、明らかな脅威とは限りません。",
-                    "処理が「隔離」「削除」「テキスト/ファイルで置換」以外の場合、脅威は残ったままです。利用者がリンクを開いてしまうおそれがあります。"};
+            return {
+                "Trend Micro が危険と判定した URL を含むメールやファイルです。検出があれば、脅威が来ていたと判断できます。",
+                "Webレピュテーションのセキュリティレベルが「高」の場合は未評価のサイトもブロックするため、明らかな脅威とは限りません。",
+                "処理が「隔離」「削除」「テキスト/ファイルで置換」以外の場合、脅威は残ったままです。利用者がリンクを開いてしまうおそれがあります。"};
         case section::virtual_analyzer:
             if (en) {
-                return {"Suspicious files and URLs sent to the sandbox for analysis, counted "
-                        "whatever the verdict.",
-                        "This report counts the risk levels (high and medium are likely new "
-                        "threats); each detection's details are in the console log (type: "
-                        "Virtual Analyzer).",
-                        "Medium risk or above reaching many users by mail may mean an attack on "
-                        "the company; many for one person may mean that person is targeted."};
+                return {
+                    "Suspicious files and URLs sent to the sandbox for analysis, counted "
+                    "whatever the verdict.",
+                    "This report counts the risk levels (high and medium are likely new "
+                    "threats); each detection's details are in the console log (type: "
+                    "Virtual Analyzer).",
+                    "Medium risk or above reaching many users by mail may mean an attack on "
+                    "the company; many for one person may mean that person is targeted."};
             }
-            return {"不審なファイルや URL を仮想アナライザ (サンドボックス) で解析した件数です。判定結果にかかわらず数えています。",
-                    "リスクレベルの内訳は本レポートで集計しています (「高」「中」は新たな脅威の可能性があります)。個々の詳細はコンソールのログ (種類: 仮想アナライザ) で確認できます。",
-                    "メール経由でリスク「中」以上のものが多くのユーザに届いている場合は会社を狙った標的型攻撃、特定のユーザに集中している場合は個人を狙った攻撃の可能性があります。"};
+            return {
+                "不審なファイルや URL を仮想アナライザ (サンドボックス) で解析した件数です。判定結果にかかわらず数えています。",
+                "リスクレベルの内訳は本レポートで集計しています (「高」「中」は新たな脅威の可能性があります)。個々の詳細はコンソールのログ (種類: 仮想アナライザ) で確認できます。",
+                "メール経由でリスク「中」以上のものが多くのユーザに届いている場合は会社を狙った標的型攻撃、特定のユーザに集中している場合は個人を狙った攻撃の可能性があります。"};
         case section::dlp:
             if (en) {
-                return {"Shown when Data Loss Prevention is set up: mail and files containing "
-                        "text or numbers that match its policies.",
-                        "What it means depends on where it was found: mail has already been "
-                        "sent, while files are still stored on the service."};
+                return {
+                    "Shown when Data Loss Prevention is set up: mail and files containing "
+                    "text or numbers that match its policies.",
+                    "What it means depends on where it was found: mail has already been "
+                    "sent, while files are still stored on the service."};
             }
-            return {"情報漏えい対策を設定している場合に、ポリシーに一致する文字列・数列を含むメールやファイルの件数を示します。",
-                    "検出場所 (メール / ストレージ) によって意味が異なります。メールは送信済みのもの、ストレージは保存されているファイルです。"};
+            return {
+                "情報漏えい対策を設定している場合に、ポリシーに一致する文字列・数列を含むメールやファイルの件数を示します。",
+                "検出場所 (メール / ストレージ) によって意味が異なります。メールは送信済みのもの、ストレージは保存されているファイルです。"};
         case section::ransomware:
             if (en) {
-                return {"Ransomware detections, which Cloud App Security logs as their own "
-                        "event type (this section is not in the original report).",
-                        "Even one is serious: find where the file came from and whether any "
-                        "device was affected."};
+                return {
+                    "Ransomware detections, which Cloud App Security logs as their own "
+                    "event type (this section is not in the original report).",
+                    "Even one is serious: find where the file came from and whether any "
+                    "device was affected."};
             }
-            return {"Cloud App Security が独立した種類として記録するランサムウェアの検出です (元のレポートにはない、本レポート独自の項目です)。",
-                    "1件でも重大です。ファイルの出どころと、影響を受けた端末がないかを確認してください。"};
+            return {
+                "Cloud App Security が独立した種類として記録するランサムウェアの検出です (元のレポートにはない、本レポート独自の項目です)。",
+                "1件でも重大です。ファイルの出どころと、影響を受けた端末がないかを確認してください。"};
     }
     return {};
 }

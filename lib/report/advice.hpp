@@ -17,12 +17,10 @@ namespace casreport::detail {
 [[nodiscard]] std::string_view finding_title(std::string_view rule, language lang) noexcept;
 
 /// The recommended actions of a finding's rule, in order; none for an unknown rule.
-[[nodiscard]] std::vector<std::string_view> finding_actions(std::string_view rule,
-                                                            language lang);
+[[nodiscard]] std::vector<std::string_view> finding_actions(std::string_view rule, language lang);
 
 /// The "how to read" notes of a section; `std::nullopt` is the overview.
-[[nodiscard]] std::vector<std::string_view> reading_notes(std::optional<section> s,
-                                                          language lang);
+[[nodiscard]] std::vector<std::string_view> reading_notes(std::optional<section> s, language lang);
 
 /// "緊急" / "Critical" ...
 [[nodiscard]] std::string_view severity_label(severity s, language lang) noexcept;

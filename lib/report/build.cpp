@@ -4,8 +4,8 @@
 #include <map>
 
 #include "../aggregate/tally.hpp"
-#include "findings.hpp"
 #include "casreport/version.h"
+#include "findings.hpp"
 
 namespace casreport::detail {
 namespace {

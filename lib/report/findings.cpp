@@ -106,8 +106,8 @@ std::array<std::optional<subject_key>, 3> subjects_of(const mail_detail& d,
             key(subject_kind::file, d.file)};
 }
 
-void targeted_attack_company(const tally& t, const partial_state& st,
-                             const finding_policy& policy, std::vector<finding>& out) {
+void targeted_attack_company(const tally& t, const partial_state& st, const finding_policy& policy,
+                             std::vector<finding>& out) {
     std::map<subject_key, reach> reaches;
     for (const detail_tally& d : t.mail_details) {
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.pool)) {
@@ -183,8 +183,8 @@ void targeted_attack_individual(const tally& t, const string_pool& pool,
         auto subjects = user_subjects(qualified, pool, policy.max_subjects, 1, true);
         if (subjects.empty()) continue;
         const std::uint64_t n = sum(subjects);
-        out.push_back(make("targeted_attack_individual", severity::medium, s, n,
-                           std::move(subjects)));
+        out.push_back(
+            make("targeted_attack_individual", severity::medium, s, n, std::move(subjects)));
     }
 }
 
@@ -206,8 +206,7 @@ void dlp(const tally& t, const string_pool& pool, std::size_t max, std::vector<f
     }
 }
 
-void va_risky(const tally& t, const string_pool& pool, std::size_t max,
-              std::vector<finding>& out) {
+void va_risky(const tally& t, const string_pool& pool, std::size_t max, std::vector<finding>& out) {
     const section_tally& st = of(t, section::virtual_analyzer);
     const std::uint64_t high = st.risk[static_cast<std::size_t>(risk_level::high)];
     const std::uint64_t medium = st.risk[static_cast<std::size_t>(risk_level::medium)];
@@ -225,8 +224,8 @@ void ransomware(const tally& t, const string_pool& pool, std::size_t max,
                        user_subjects(st.by_user, pool, max)));
 }
 
-void file_blocking_review(const tally& t, const string_pool& pool,
-                          const finding_policy& policy, std::vector<finding>& out) {
+void file_blocking_review(const tally& t, const string_pool& pool, const finding_policy& policy,
+                          std::vector<finding>& out) {
     const section_tally& st = of(t, section::file_blocking);
     auto subjects = user_subjects(st.by_user, pool, policy.max_subjects,
                                   std::max<std::uint64_t>(policy.file_blocking_min_count, 1));

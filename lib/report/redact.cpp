@@ -41,7 +41,15 @@ public:
             std::string address;
             detail::append_lower(address, text.substr(b, e - b));
             replace_names(out, text.substr(done, b - done));
-            const auto it = tokens_.find(address);
+            // A known address may run into more text that looks like a domain
+            // ("a@x.jp.ndjson"): try it without its last labels before giving up.
+            auto it = tokens_.find(address);
+            for (std::size_t cut = address.rfind('.');
+                 it == tokens_.end() && cut != std::string::npos && cut > address.find('@');
+                 cut = address.rfind('.', cut - 1)) {
+                it = tokens_.find(address.substr(0, cut));
+                if (it != tokens_.end()) e = b + cut;
+            }
             out += it != tokens_.end() ? it->second : std::string("[REDACTED]");
             done = e;
         }

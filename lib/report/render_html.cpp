@@ -78,7 +78,10 @@ footer table td, footer table th { font-size: 8.5pt; padding: 0.4mm 2mm; }
 a { color: inherit; text-decoration: none; }
 @media screen { section.page { margin-top: 10mm; padding-top: 8mm; border-top: 1px dashed #c9d3dd; } }
 @media print {
-  body { background: #fff; }
+  body { background: #fff; font-size: 9.5pt; line-height: 1.45; }
+  th, td { padding: 0.5mm 2mm; }
+  h3 { margin: 3.5mm 0 1.5mm; }
+  .note { margin: 3mm 0; }
   main { max-width: none; padding: 0; }
   section.page { break-before: page; }
   h2, h3 { break-after: avoid; }
@@ -405,7 +408,7 @@ private:
             out_ += "<text x=\"0\" y=\"" + num(y + 15) + "\" font-size=\"13\" fill=\"#1d2733\">" +
                     num(++rank) + ". " + esc(name) + "</text>";
             out_ += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 3) + "\" width=\"" +
-                    num(bar_w) + "\" height=\"14\" fill=\"#f0f3f6\"/>";
+                    num(bar_w) + "\" height=\"16\" fill=\"#f0f3f6\"/>";
             const std::string w = fixed(row.count, max, bar_w);
             out_ += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 3) + "\" width=\"" + w +
                     "\" height=\"16\" fill=\"" + std::string(accent) + "\"/>";

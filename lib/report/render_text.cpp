@@ -132,7 +132,8 @@ void overview_table(std::string& out, const render_context& ctx) {
 
 void notes(std::string& out, const render_context& ctx, std::optional<section> s) {
     out += "  " + std::string(ctx.l().how_to_read) + '\n';
-    for (std::string_view note : reading_notes(s, ctx.lang)) out += wrap(note, "  ・", "    ");
+    const std::string_view bullet = ctx.lang == language::en ? "  - " : "  ・";
+    for (std::string_view note : reading_notes(s, ctx.lang)) out += wrap(note, bullet, "    ");
 }
 
 std::string finding_line(const render_context& ctx, const finding& f) {
@@ -144,16 +145,18 @@ std::string finding_line(const render_context& ctx, const finding& f) {
 /// A finding in full: heading, subjects, actions.
 void finding_block(std::string& out, const render_context& ctx, const finding& f) {
     out += "  " + finding_line(ctx, f) + '\n';
-    if (!f.subjects.empty()) {
-        std::string subjects;
-        for (const finding_subject& s : f.subjects) {
-            if (!subjects.empty()) subjects += " / ";
-            subjects += subject_text(ctx, s);
-        }
-        const std::string lead = "    " + std::string(ctx.l().subjects) + ": ";
-        out += wrap(subjects, lead, std::string(display_width(lead), ' '));
+    // One subject a line, under the "Concerns:" lead.
+    const std::string lead = "    " + std::string(ctx.l().subjects) + ": ";
+    const std::string indent(display_width(lead), ' ');
+    bool first = true;
+    for (const finding_subject& s : f.subjects) {
+        out += wrap(subject_text(ctx, s), first ? lead : indent, indent + "  ");
+        first = false;
     }
-    for (std::string_view a : finding_actions(f.rule, ctx.lang)) out += wrap(a, "    ・", "      ");
+    std::size_t n = 0;
+    for (std::string_view a : finding_actions(f.rule, ctx.lang)) {
+        out += wrap(a, "    " + std::to_string(++n) + ". ", "       ");
+    }
 }
 
 void findings_of(std::string& out, const render_context& ctx, std::optional<section> s) {

@@ -301,8 +301,8 @@ TEST(Render, EmptySectionsSaySoPlainly) {
          {cr::output_format::text, cr::output_format::markdown, cr::output_format::html}) {
         const std::string ja = cr::render(r, {f, cr::language::ja});
         const std::string en = cr::render(r, {f, cr::language::en});
-        EXPECT_NE(ja.find("今月の検出はありません。"), std::string::npos);
-        EXPECT_NE(en.find("No detections this month."), std::string::npos);
+        EXPECT_NE(ja.find("この期間の検出はありません。"), std::string::npos);
+        EXPECT_NE(en.find("No detections in this period."), std::string::npos);
     }
 }
 

@@ -43,7 +43,7 @@ table.meta td, table.meta th { border: none; padding: 0.6mm 2mm 0.6mm 0; }
 .chg.up { color: #b3261e; }
 .chg.down { color: #2e7d32; }
 .chg.same { color: #6b7b8b; }
-.badge { display: inline-block; min-width: 13mm; text-align: center; border-radius: 1mm;
+.badge { display: inline-block; min-width: 10mm; text-align: center; border-radius: 1mm;
   padding: 0 1.5mm; font-size: 8.5pt; font-weight: bold; color: #fff; }
 .sev-critical { background: #a4161a; }
 .sev-high { background: #d9480f; }

@@ -24,6 +24,14 @@ std::string quantity(std::uint64_t n, std::string_view unit, language lang) {
     return out;
 }
 
+std::string more_text(const render_context& ctx, std::uint64_t n, std::string_view unit) {
+    if (ctx.lang != language::en) {
+        return std::string(ctx.l().rejections_more) + " " + quantity(n, unit, ctx.lang);
+    }
+    if (n == 1 && !unit.empty() && unit.back() == 's') unit.remove_suffix(1);
+    return std::to_string(n) + " more" + (unit.empty() ? "" : " " + std::string(unit));
+}
+
 std::string subject_text(const render_context& ctx, const finding_subject& s) {
     const labels& l = ctx.l();
     std::string out(l.subject_kinds[static_cast<std::size_t>(s.type)]);

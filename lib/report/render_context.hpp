@@ -88,6 +88,10 @@ struct render_context {
 /// "12件" / "12 events": a number and its unit, spaced as each language writes it.
 [[nodiscard]] std::string quantity(std::uint64_t n, std::string_view unit, language lang);
 
+/// "ほか 6名" / "6 more users": what a list leaves out.
+[[nodiscard]] std::string more_text(const render_context& ctx, std::uint64_t n,
+                                    std::string_view unit);
+
 /// A finding's subject in words: "送信元 a@b.example (5件, 3名)".
 [[nodiscard]] std::string subject_text(const render_context& ctx, const finding_subject& s);
 

@@ -432,8 +432,8 @@ private:
         }
         out_ += "</table>\n";
         if (sr.distinct_users > sr.top.size()) {
-            out_ += "<p class=\"none\">… " + esc(l_.rejections_more) + " " +
-                    esc(quantity(sr.distinct_users - sr.top.size(), l_.unit_users, ctx_.lang)) +
+            out_ += "<p class=\"none\">… " +
+                    esc(more_text(ctx_, sr.distinct_users - sr.top.size(), l_.unit_users)) +
                     "</p>\n";
         }
     }
@@ -572,8 +572,9 @@ private:
             }
             out_ += "</table>\n";
             if (in.rejected > in.rejections.size()) {
-                out_ += "<p>… " + esc(l_.rejections_more) + " " +
-                        num(in.rejected - in.rejections.size()) + "</p>\n";
+                out_ += "<p>… " +
+                        esc(more_text(ctx_, in.rejected - in.rejections.size(), l_.unit_records)) +
+                        "</p>\n";
             }
         }
         out_ += "<p>" + esc(l_.generated_by) + ": " + esc(ctx_.r.generator) + "</p>\n</footer>\n";

@@ -105,8 +105,8 @@ void section_block(std::string& out, const render_context& ctx, section s) {
         }
         out += '\n';
         if (sr.distinct_users > sr.top.size()) {
-            out += "… " + md(l.rejections_more) + " " +
-                   quantity(sr.distinct_users - sr.top.size(), l.unit_users, ctx.lang) + "\n\n";
+            out +=
+                "… " + md(more_text(ctx, sr.distinct_users - sr.top.size(), l.unit_users)) + "\n\n";
         }
         out += md(l.outcomes_title) + ": ";
         for (std::size_t i = 0; i < outcome_count; ++i) {
@@ -192,7 +192,7 @@ std::string render_markdown(const render_context& ctx) {
                    md(j.detail) + '\n';
         }
         if (in.rejected > in.rejections.size()) {
-            out += "- … " + md(l.rejections_more) + " " + num(in.rejected - in.rejections.size()) +
+            out += "- … " + md(more_text(ctx, in.rejected - in.rejections.size(), l.unit_records)) +
                    '\n';
         }
         out += '\n';

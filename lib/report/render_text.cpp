@@ -192,8 +192,7 @@ void section_block(std::string& out, const render_context& ctx, section s) {
                    pad(percent(row.percent_tenths), wp, true) + '\n';
         }
         if (sr.distinct_users > sr.top.size()) {
-            out += "  … " + std::string(l.rejections_more) + " " +
-                   quantity(sr.distinct_users - sr.top.size(), l.unit_users, ctx.lang) + '\n';
+            out += "  … " + more_text(ctx, sr.distinct_users - sr.top.size(), l.unit_users) + '\n';
         }
         std::string line = std::string(l.outcomes_title) + ": ";
         for (std::size_t i = 0; i < outcome_count; ++i) {
@@ -287,8 +286,8 @@ std::string render_text(const render_context& ctx) {
                    "  " + j.detail + '\n';
         }
         if (in.rejected > in.rejections.size()) {
-            out += "  … " + std::string(l.rejections_more) + " " +
-                   num(in.rejected - in.rejections.size()) + '\n';
+            out +=
+                "  … " + more_text(ctx, in.rejected - in.rejections.size(), l.unit_records) + '\n';
         }
     }
     out += '\n' + std::string(l.generated_by) + ": " + r.generator + '\n';

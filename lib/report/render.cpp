@@ -32,17 +32,20 @@ std::string more_text(const render_context& ctx, std::uint64_t n, std::string_vi
     return std::to_string(n) + " more" + (unit.empty() ? "" : " " + std::string(unit));
 }
 
-std::string subject_text(const render_context& ctx, const finding_subject& s) {
+std::string subject_counts(const render_context& ctx, const finding_subject& s) {
     const labels& l = ctx.l();
-    std::string out(l.subject_kinds[static_cast<std::size_t>(s.type)]);
-    out += ' ';
-    out += s.type == finding_subject::kind::user ? ctx.user_name(s.name) : s.name;
-    out += " (" + quantity(s.count, l.unit_events, ctx.lang);
+    std::string out = "(" + quantity(s.count, l.unit_events, ctx.lang);
     if (s.type != finding_subject::kind::user) {
         out += ", " + quantity(s.distinct_users, l.unit_users, ctx.lang);
     }
-    out += ')';
-    return out;
+    return out + ')';
+}
+
+std::string subject_text(const render_context& ctx, const finding_subject& s) {
+    std::string out(ctx.l().subject_kinds[static_cast<std::size_t>(s.type)]);
+    out += ' ';
+    out += s.type == finding_subject::kind::user ? ctx.user_name(s.name) : s.name;
+    return out + ' ' + subject_counts(ctx, s);
 }
 
 std::string section_summary(const render_context& ctx, section s, std::string_view open,

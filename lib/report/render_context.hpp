@@ -92,6 +92,9 @@ struct render_context {
 [[nodiscard]] std::string more_text(const render_context& ctx, std::uint64_t n,
                                     std::string_view unit);
 
+/// A finding's subject's numbers: "(5件, 3名)" (distinct users for all but users).
+[[nodiscard]] std::string subject_counts(const render_context& ctx, const finding_subject& s);
+
 /// A finding's subject in words: "送信元 a@b.example (5件, 3名)".
 [[nodiscard]] std::string subject_text(const render_context& ctx, const finding_subject& s);
 

@@ -1,4 +1,6 @@
 // The report as Markdown (GitHub-flavoured tables), for tickets and mail.
+#include <algorithm>
+
 #include "advice.hpp"
 #include "casreport/render.hpp"
 #include "render_context.hpp"
@@ -23,6 +25,30 @@ std::string md(std::string_view s) {
     return out;
 }
 
+/// `s` as a code span: shown as is, never turned into a link (a threat's URL must not become
+/// clickable in a ticket) nor into formatting.
+std::string code(std::string_view s) {
+    std::string body;
+    for (char c : s) body += (c == '\n' || c == '\r') ? ' ' : c;
+    // A fence longer than any run of backticks inside.
+    std::size_t run = 0;
+    std::size_t longest = 0;
+    for (char c : body) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    const std::string fence(longest + 1, '`');
+    const bool pad = !body.empty() && (body.front() == '`' || body.back() == '`');
+    return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
+/// A subject: users as text, senders, threats and files as code spans.
+std::string subject(const render_context& ctx, const finding_subject& s) {
+    std::string out = md(ctx.l().subject_kinds[static_cast<std::size_t>(s.type)]) + " ";
+    out += s.type == finding_subject::kind::user ? md(ctx.user_name(s.name)) : code(s.name);
+    return out + " " + md(subject_counts(ctx, s));
+}
+
 std::string change_cell(const cell& c) { return c.change ? signed_change(*c.change) : ""; }
 
 std::string plain_with_change(const cell& c) {
@@ -43,7 +69,7 @@ void finding_block(std::string& out, const render_context& ctx, const finding& f
            quantity(f.count, ctx.l().unit_events, ctx.lang) + ")\n\n";
     if (!f.subjects.empty()) {
         out += std::string(ctx.l().subjects) + ":\n\n";
-        for (const finding_subject& s : f.subjects) out += "- " + md(subject_text(ctx, s)) + '\n';
+        for (const finding_subject& s : f.subjects) out += "- " + subject(ctx, s) + '\n';
         out += '\n';
     }
     std::size_t n = 0;

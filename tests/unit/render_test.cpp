@@ -348,3 +348,18 @@ TEST(Render, CsvIsLongFormWithAFixedHeader) {
         EXPECT_EQ(line.back(), '\r');
     }
 }
+
+TEST(Render, MarkdownNeverMakesAThreatClickable) {
+    cr::report r;
+    cr::finding f;
+    f.rule = "targeted_attack_company";
+    f.where = cr::section::web_reputation;
+    f.subjects.push_back({cr::finding_subject::kind::threat, "https://evil.example/a_b", 3, 3});
+    f.subjects.push_back({cr::finding_subject::kind::threat, "x`y`", 3, 3});
+    r.findings.push_back(f);
+    const std::string md = cr::render(r, {cr::output_format::markdown, cr::language::en});
+    EXPECT_NE(md.find("- threat `https://evil.example/a_b` (3 detections, 3 users)"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("- threat `` x`y` `` (3 detections, 3 users)"), std::string::npos) << md;
+}

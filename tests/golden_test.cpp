@@ -2,13 +2,21 @@
 // reviewed expected.json. Every case is replayed with chunk sizes 1, 7, 4096 and whole input,
 // and must give exactly the same bytes. CASREPORT_UPDATE_GOLDEN=1 rewrites expected.json (then
 // review every line of the diff).
+//
+// A case may also hold renderings of its report, named report[.<variant>].<lang>.<ext>: ext is
+// json, txt, md, csv or html; variant is previous (month over month against the case's
+// `previous = FILE` JSON report), redact, or previous-redact. Each is compared byte for byte
+// and rewritten under CASREPORT_UPDATE_GOLDEN=1; to add one, create it empty and update.
 #include <gtest/gtest.h>
 
 #include <casreport/casreport.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +38,7 @@ struct golden_case {
     fs::path dir;
     cr::options opts;
     std::vector<std::pair<std::string, fs::path>> inputs;  // source name, file
+    fs::path previous;  // last month's JSON report, for the "previous" renderings
 };
 
 std::string trim(std::string s) {
@@ -56,6 +65,7 @@ golden_case load_case(const fs::path& dir) {
     if (kv.count("top")) c.opts.top_n = std::stoul(kv["top"]);
     if (kv.count("dedupe")) c.opts.dedupe = kv["dedupe"] != "off";
     if (kv.count("input-format")) c.opts.format = *cr::parse_input_format(kv["input-format"]);
+    if (kv.count("previous")) c.previous = dir / kv["previous"];
     std::istringstream inputs(kv["inputs"]);
     for (std::string in; inputs >> in;) {
         if (in.rfind("shared:", 0) == 0) {
@@ -86,6 +96,22 @@ std::vector<golden_case> all_cases() {
     return cases;
 }
 
+/// The report of a case, its inputs fed whole.
+cr::report report_of(const golden_case& c) {
+    cr::aggregator agg(c.opts);
+    for (const auto& [name, path] : c.inputs) {
+        agg.begin_source(name);
+        agg.feed(read_file(path));
+    }
+    agg.finish();
+    return agg.report();
+}
+
+bool updating() {
+    const char* update = std::getenv("CASREPORT_UPDATE_GOLDEN");
+    return update != nullptr && std::string(update) == "1";
+}
+
 /// The JSON report of a case, its inputs fed in chunks of `chunk` bytes (0: whole).
 std::string run(const golden_case& c, std::size_t chunk, cr::input_summary* summary = nullptr) {
     cr::aggregator agg(c.opts);
@@ -111,14 +137,40 @@ TEST_P(Golden, ReportIsExactlyTheReviewedOneForEveryChunkSize) {
     const std::string whole = run(c, 0, &in);
     EXPECT_EQ(in.records, in.accepted + in.rejected + in.duplicates + in.out_of_period);
     const fs::path expected_path = c.dir / "expected.json";
-    const char* update = std::getenv("CASREPORT_UPDATE_GOLDEN");
-    if (update != nullptr && std::string(update) == "1") {
-        std::ofstream(expected_path, std::ios::binary) << whole;
-    }
+    if (updating()) std::ofstream(expected_path, std::ios::binary) << whole;
     ASSERT_TRUE(fs::exists(expected_path)) << "no expected.json: run with CASREPORT_UPDATE_GOLDEN=1";
     EXPECT_EQ(whole, read_file(expected_path));
     for (std::size_t chunk : {1, 7, 4096}) {
         EXPECT_EQ(run(c, chunk), whole) << "chunk size " << chunk;
+    }
+}
+
+TEST_P(Golden, RenderingsAreExactlyTheReviewedOnes) {
+    const golden_case& c = GetParam();
+    static const std::regex name(
+        R"(report\.(?:(previous|redact|previous-redact)\.)?(ja|en)\.(json|txt|md|csv|html))");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(c.dir)) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    const cr::report r = report_of(c);
+    std::optional<cr::report> previous;
+    for (const fs::path& file : files) {
+        std::smatch m;
+        const std::string filename = file.filename().string();
+        if (!std::regex_match(filename, m, name)) continue;
+        cr::render_options o;
+        o.lang = *cr::parse_language(m[2].str());
+        o.format = *cr::parse_output_format(m[3].str());
+        const std::string variant = m[1].str();
+        o.redact = variant.find("redact") != std::string::npos;
+        if (variant.find("previous") != std::string::npos) {
+            ASSERT_FALSE(c.previous.empty()) << filename << ": case.conf has no previous";
+            if (!previous) previous = cr::parse_report_json(read_file(c.previous));
+            o.previous = &*previous;
+        }
+        const std::string out = cr::render(r, o);
+        if (updating()) std::ofstream(file, std::ios::binary) << out;
+        EXPECT_EQ(out, read_file(file)) << filename;
     }
 }
 

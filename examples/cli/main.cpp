@@ -28,7 +28,9 @@ Input: CAS log API JSON (pages, bare arrays, NDJSON), several files at once, "-"
 input (read when no FILE is given). Each file's format is detected from its first bytes.
 
 Options:
-  --format json|text      output format (default: text)
+  --format json|text|md|csv|html
+                          output format (default: text); html is one printable page
+  --previous REPORT.json  last month's JSON report: show the change of every total
   --lang ja|en            labels and advice in Japanese (default) or English
   --top N                 rows of each top-users table (default 10)
   --month YYYY-MM         report this calendar month; other events count as out of period
@@ -38,6 +40,7 @@ Options:
   --threads N             threads reading a large file at once (default: one per core;
                           the report is the same for any N)
   --no-dedupe             count repeated records (default: drop them by log_item_id)
+  --redact                mask user and sender addresses (user-001, sender-001, ...)
   --strict                exit with status 2 when any record was rejected
   --save-state FILE       also write the partial state, to merge later
   --merge-state FILE      add a saved state (repeatable), as if its input came first
@@ -50,6 +53,7 @@ Exit status: 0 success, 1 usage or I/O error, 2 with --strict when a record was 
 Examples:
   casreport --month 2025-06 --format text logs/*.ndjson
   casreport --format json --lang en -o report.json events.json
+  casreport --month 2025-07 --previous 2025-06.json --format html -o report.html logs/*
   curl ... | casreport --input-format ndjson -
 )";
 
@@ -58,6 +62,7 @@ struct cli_args {
     casreport::render_options render{casreport::output_format::text, casreport::language::ja};
     unsigned threads = 0;  // one per core
     bool strict = false;
+    std::string previous;
     std::string output;
     std::string save_state;
     std::vector<std::string> merge_states;
@@ -93,7 +98,9 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--format") {
             const std::string v = value(i, arg);
             const auto f = casreport::parse_output_format(v);
-            if (!f) throw usage_error("unknown --format '" + v + "' (json or text)");
+            if (!f) {
+                throw usage_error("unknown --format '" + v + "' (json, text, md, csv or html)");
+            }
             a.render.format = *f;
         } else if (arg == "--lang") {
             const std::string v = value(i, arg);
@@ -131,6 +138,10 @@ cli_args parse_args(int argc, char** argv) {
                 throw usage_error("--threads needs a number from 1 to 1024, not '" + v + "'");
             }
             a.threads = static_cast<unsigned>(n);
+        } else if (arg == "--previous") {
+            a.previous = value(i, arg);
+        } else if (arg == "--redact") {
+            a.render.redact = true;
         } else if (arg == "--no-dedupe") {
             a.opts.dedupe = false;
         } else if (arg == "--strict") {
@@ -217,6 +228,25 @@ int run(int argc, char** argv) {
             // Only merging saved states: no input to read.
         } else {
             a.files.emplace_back("-");
+        }
+    }
+
+    // Last month's report, read before any input so a bad file fails fast.
+    casreport::report previous;
+    if (!a.previous.empty()) {
+        std::error_code ec;
+        previous = casreport::parse_report_json(read_whole(a.previous), ec);
+        if (ec == casreport::error::incompatible) {
+            throw io_error(a.previous + " is a JSON report of another schema_version");
+        }
+        if (ec) throw io_error(a.previous + " is not a casreport JSON report");
+        a.render.previous = &previous;
+        const auto& now = a.opts.period;
+        const auto& then = previous.period;
+        if (now && then && then->year() * 12 + then->month() >= now->year() * 12 + now->month()) {
+            std::fprintf(stderr, "casreport: warning: %s reports %s, not a month before %s\n",
+                         a.previous.c_str(), then->month_string().c_str(),
+                         now->month_string().c_str());
         }
     }
 

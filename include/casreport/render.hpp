@@ -1,4 +1,5 @@
-// Renderers: the report object as JSON (DESIGN section 4) and as documents for people.
+// Renderers: the report object as JSON (DESIGN section 4) and as documents for people; and the
+// reader of the JSON report, for month-over-month comparison.
 #ifndef CASREPORT_RENDER_HPP
 #define CASREPORT_RENDER_HPP
 
@@ -6,13 +7,36 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "casreport/report.hpp"
 
 namespace casreport {
 
 /// Values are mirrored by the C API; never renumber.
-enum class output_format : std::uint8_t { json = 0, text = 1 };
+enum class output_format : std::uint8_t {
+    json = 0,      ///< the machine-readable report of DESIGN section 4
+    text = 1,      ///< plain text for a terminal
+    markdown = 2,  ///< for tickets and mail
+    csv = 3,       ///< long form, one number per row (docs/output-formats.md)
+    html = 4,      ///< one self-contained, printable page with charts
+};
+
+constexpr std::string_view to_string(output_format f) noexcept {
+    switch (f) {
+        case output_format::json:
+            return "json";
+        case output_format::text:
+            return "text";
+        case output_format::markdown:
+            return "markdown";
+        case output_format::csv:
+            return "csv";
+        case output_format::html:
+            return "html";
+    }
+    return "json";
+}
 
 /// Labels and advice: Japanese (as the guide) or English. Keys of the JSON are always English.
 enum class language : std::uint8_t { ja = 0, en = 1 };
@@ -20,6 +44,9 @@ enum class language : std::uint8_t { ja = 0, en = 1 };
 constexpr std::optional<output_format> parse_output_format(std::string_view s) noexcept {
     if (s == "json") return output_format::json;
     if (s == "text" || s == "txt") return output_format::text;
+    if (s == "md" || s == "markdown") return output_format::markdown;
+    if (s == "csv") return output_format::csv;
+    if (s == "html" || s == "htm") return output_format::html;
     return std::nullopt;
 }
 
@@ -32,6 +59,12 @@ constexpr std::optional<language> parse_language(std::string_view s) noexcept {
 struct render_options {
     output_format format = output_format::json;
     language lang = language::ja;
+    /// The previous month's report (see `parse_report_json`): every total and overview cell
+    /// then shows its change, and the JSON adds "previous" and "change". Borrowed for the
+    /// call only; null means no comparison.
+    const report* previous = nullptr;
+    /// Mask user and sender addresses everywhere (see `redact`).
+    bool redact = false;
 };
 
 /// The report in the chosen format. UTF-8; Japanese is written as is, never `\u`-escaped.
@@ -42,6 +75,21 @@ struct render_options {
 
 /// A readable terminal report in the guide's order.
 [[nodiscard]] std::string to_text(const report& r, language lang = language::ja);
+
+/// The report with every address masked, for sharing outside the customer. Each user gets one
+/// token, the same in every section and finding: `user-001`, `user-002`, ... in order of first
+/// appearance (the sections' top tables in report order, then the findings' subjects). A
+/// sender that is also a user gets that user's token; other senders get `sender-001`, ...
+/// Any other address inside a text (a threat name, a URL, a rejection detail, a source name)
+/// becomes its token when known, else `[REDACTED]`. The unknown user stays empty.
+[[nodiscard]] report redact(const report& r);
+
+/// Reads a JSON report written by `to_json` (schema_version 1; the language does not matter),
+/// typically last month's, to pass as `render_options::previous`. Unknown keys are ignored and
+/// missing numbers read as zero. Fails with `error::input` when the text is not such a report,
+/// and with `error::incompatible` for another schema version.
+[[nodiscard]] report parse_report_json(std::string_view json, std::error_code& ec);
+[[nodiscard]] report parse_report_json(std::string_view json);
 
 }  // namespace casreport
 

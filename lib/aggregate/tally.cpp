@@ -14,6 +14,8 @@ public:
             s.mail_by_user.assign(st.users.size(), 0);
             s.unremediated_by_user.assign(st.users.size(), 0);
         }
+        t_.sections[static_cast<std::size_t>(section::virtual_analyzer)].risky_by_user.assign(
+            st.users.size(), 0);
     }
 
     void add(const contribution& c, std::uint64_t count, std::int64_t first, std::int64_t last) {
@@ -41,32 +43,40 @@ public:
                           channel_of(static_cast<service>(code)) == channel::mail;
         if (category == static_cast<std::uint8_t>(section::virtual_analyzer)) {
             s.risk[static_cast<std::size_t>(c.risk())] += count;
+            if (c.risk() == risk_level::high || c.risk() == risk_level::medium) {
+                s.risky_by_user[c.user] += count;
+            }
         }
         if (dlp) s.channels[mail ? 0 : 1] += count;
         if (mail) {
             s.mail_by_user[c.user] += count;
             if (c.detail != 0 && is_atp(static_cast<section>(category))) {
-                pairs_.add((std::uint64_t{c.detail} << 32) | c.user, count);
+                pairs_[category].add((std::uint64_t{c.detail} << 32) | c.user, count);
             }
         }
     }
 
     tally take() {
-        t_.mail_details.reserve(pairs_.size());
-        pairs_.for_each([&](std::uint64_t k, std::uint64_t count) {
-            t_.mail_details.push_back(
-                {static_cast<std::uint32_t>(k >> 32), static_cast<std::uint32_t>(k), count});
-        });
+        for (std::size_t s = 0; s < section_count; ++s) {
+            pairs_[s].for_each([&](std::uint64_t k, std::uint64_t count) {
+                t_.mail_details.push_back({static_cast<std::uint32_t>(k >> 32),
+                                           static_cast<std::uint32_t>(k), count,
+                                           static_cast<section>(s)});
+            });
+        }
         std::sort(t_.mail_details.begin(), t_.mail_details.end(),
                   [](const detail_tally& a, const detail_tally& b) {
-                      return a.detail != b.detail ? a.detail < b.detail : a.user < b.user;
+                      if (a.detail != b.detail) return a.detail < b.detail;
+                      if (a.user != b.user) return a.user < b.user;
+                      return a.where < b.where;
                   });
         return std::move(t_);
     }
 
 private:
     tally t_;
-    count_map64 pairs_;  // (detail << 32 | user) → detections; detail ids start at 1
+    /// Per section: (detail << 32 | user) → detections; detail ids start at 1.
+    std::array<count_map64, section_count> pairs_;
 };
 
 }  // namespace

@@ -24,13 +24,17 @@ struct section_tally {
     std::vector<std::uint64_t> mail_by_user;
     /// Detections left in place or failed, per user (threat-left-in-place finding).
     std::vector<std::uint64_t> unremediated_by_user;
+    /// Virtual Analyzer only: high- and medium-risk detections per user (va_risky finding).
+    std::vector<std::uint64_t> risky_by_user;
 };
 
-/// One mail detail's reach: how many detections, per user (ids: partial_state::details, users).
+/// One mail detail's reach: how many detections, per user and section (ids:
+/// partial_state::details, users).
 struct detail_tally {
     std::uint32_t detail = 0;
     std::uint32_t user = 0;
     std::uint64_t count = 0;
+    section where = section::malware;  ///< an ATP section
 };
 
 struct tally {
@@ -42,7 +46,8 @@ struct tally {
     /// ATP and DLP per service code (0..10 the fixed services, then the unknown ones).
     std::vector<std::array<std::uint64_t, 2>> by_service;
     std::array<section_tally, section_count> sections;
-    /// (detail, user) pairs of mail detections in the ATP sections, with counts.
+    /// (detail, user, section) triples of mail detections in the ATP sections, with counts;
+    /// sorted by detail, user, then section.
     std::vector<detail_tally> mail_details;
 };
 

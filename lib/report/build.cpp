@@ -5,6 +5,7 @@
 
 #include "../aggregate/tally.hpp"
 #include "casreport/version.h"
+#include "findings.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -82,6 +83,7 @@ report build_report(const partial_state& st, const options& opts) {
         dst.risk_levels = src.risk;
         dst.channels = src.channels;
     }
+    r.findings = evaluate_findings(t, st, opts.findings);
     return r;
 }
 

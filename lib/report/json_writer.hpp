@@ -44,6 +44,14 @@ public:
         element();
         out_ += std::to_string(v);
     }
+    void value_signed(std::int64_t v) {
+        element();
+        out_ += std::to_string(v);
+    }
+    void value(bool v) {
+        element();
+        out_ += v ? "true" : "false";
+    }
     void value_tenths(std::uint64_t tenths) {
         element();
         out_ += tenths_to_string(tenths);

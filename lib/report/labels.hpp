@@ -53,6 +53,22 @@ struct labels {
     std::array<std::string_view, overview_service_count + 1> services;  ///< + exchange_server
     std::array<std::string_view, outcome_count> outcomes;
     std::array<std::string_view, risk_level_count> risk_levels;
+    // ---- findings, notes, month over month, redaction ----
+    std::string_view findings_title;  ///< the list of findings
+    std::string_view no_findings;
+    std::string_view how_to_read;      ///< 【読み解き方】
+    std::string_view what_to_do;       ///< 【確認・実施事項】
+    std::string_view subjects;         ///< "対象" / "Concerns"
+    std::string_view change;           ///< "前月比" / "Change"
+    std::string_view previous_period;  ///< "比較した前月" / "Compared with"
+    std::string_view redacted_note;
+    std::string_view generated_by;
+    std::string_view severity_title;                ///< column heading
+    std::string_view section_title;                 ///< column heading
+    std::string_view finding_title;                 ///< column heading
+    std::array<std::string_view, 4> subject_kinds;  ///< indexed by finding_subject::kind
+    std::string_view unit_findings;                 ///< "件" / "findings"
+    std::string_view unit_records;                  ///< "件" / "records"
 };
 
 [[nodiscard]] const labels& labels_for(language lang) noexcept;

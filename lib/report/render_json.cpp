@@ -1,11 +1,14 @@
-// The JSON report of DESIGN section 4 (schema_version 1).
+// The JSON report of DESIGN section 4 (schema_version 1), with the month-over-month
+// additions ("previous", "change") when a previous report is given.
+#include "advice.hpp"
 #include "casreport/render.hpp"
 #include "json_writer.hpp"
+#include "render_context.hpp"
 
-namespace casreport {
+namespace casreport::detail {
 namespace {
 
-void write_counts(detail::json_writer& w, const service_counts& c) {
+void write_counts(json_writer& w, const service_counts& c) {
     w.begin_object(true);
     w.key("service");
     w.value(c.key);
@@ -16,25 +19,28 @@ void write_counts(detail::json_writer& w, const service_counts& c) {
     w.end_object();
 }
 
-void write_section(detail::json_writer& w, const section_report& s) {
+/// A section; `with_top` false leaves out the top-users table (the "previous" block).
+void write_section(json_writer& w, const section_report& s, bool with_top = true) {
     w.begin_object();
     w.key("total");
     w.value(s.total);
     w.key("distinct_users");
     w.value(s.distinct_users);
-    w.key("top");
-    w.begin_array();
-    for (const user_row& row : s.top) {
-        w.begin_object(true);
-        w.key("user");
-        w.value(row.user);
-        w.key("count");
-        w.value(row.count);
-        w.key("percent");
-        w.value_tenths(row.percent_tenths);
-        w.end_object();
+    if (with_top) {
+        w.key("top");
+        w.begin_array();
+        for (const user_row& row : s.top) {
+            w.begin_object(true);
+            w.key("user");
+            w.value(row.user);
+            w.key("count");
+            w.value(row.count);
+            w.key("percent");
+            w.value_tenths(row.percent_tenths);
+            w.end_object();
+        }
+        w.end_array();
     }
-    w.end_array();
     w.key("outcomes");
     w.begin_object(true);
     for (std::size_t i = 0; i < outcome_count; ++i) {
@@ -63,7 +69,7 @@ void write_section(detail::json_writer& w, const section_report& s) {
     w.end_object();
 }
 
-void write_finding(detail::json_writer& w, const finding& f) {
+void write_finding(json_writer& w, const finding& f, language lang) {
     w.begin_object();
     w.key("rule");
     w.value(f.rule);
@@ -95,33 +101,136 @@ void write_finding(detail::json_writer& w, const finding& f) {
         w.end_object();
     }
     w.end_array();
+    w.key("title");
+    w.value(finding_title(f.rule, lang));
+    w.key("actions");
+    w.begin_array();
+    for (std::string_view a : finding_actions(f.rule, lang)) w.value(a);
+    w.end_array();
+    w.end_object();
+}
+
+void write_period(json_writer& w, const std::optional<report_period>& p) {
+    if (!p) {
+        w.null();
+        return;
+    }
+    w.begin_object();
+    w.key("month");
+    w.value(p->month_string());
+    w.key("timezone");
+    w.value(to_string(p->zone()));
+    w.key("start");
+    w.value(format_in_zone(p->start(), p->zone()));
+    w.key("end");
+    w.value(format_in_zone(p->end(), p->zone()));
+    w.end_object();
+}
+
+/// Last month's numbers, as they were: the period, the overview and each section's counts.
+void write_previous(json_writer& w, const report& p) {
+    w.begin_object();
+    w.key("generator");
+    w.value(p.generator);
+    w.key("period");
+    write_period(w, p.period);
+    w.key("overview");
+    w.begin_array();
+    for (const service_counts& c : p.overview) write_counts(w, c);
+    w.end_array();
+    w.key("other_services");
+    w.begin_array();
+    for (const service_counts& c : p.other_services) write_counts(w, c);
+    w.end_array();
+    w.key("sections");
+    w.begin_object();
+    for (section s : all_sections) {
+        w.key(to_string(s));
+        write_section(w, p.at(s), false);
+    }
+    w.end_object();
+    w.end_object();
+}
+
+void write_change_row(json_writer& w, const overview_row& row) {
+    w.begin_object(true);
+    w.key("service");
+    w.value(row.key);
+    w.key("atp");
+    w.value_signed(row.atp.change.value_or(0));
+    w.key("dlp");
+    w.value_signed(row.dlp.change.value_or(0));
+    w.end_object();
+}
+
+/// This month minus last month, for every count of the overview and of each section.
+void write_change(json_writer& w, const render_context& ctx) {
+    w.begin_object();
+    w.key("overview");
+    w.begin_array();
+    for (const overview_row& row : ctx.overview()) write_change_row(w, row);
+    w.end_array();
+    w.key("other_services");
+    w.begin_array();
+    for (const overview_row& row : ctx.other_services()) write_change_row(w, row);
+    w.end_array();
+    w.key("sections");
+    w.begin_object();
+    for (section s : all_sections) {
+        w.key(to_string(s));
+        w.begin_object();
+        w.key("total");
+        w.value_signed(ctx.total(s).change.value_or(0));
+        w.key("distinct_users");
+        w.value_signed(ctx.distinct_users(s).change.value_or(0));
+        w.key("outcomes");
+        w.begin_object(true);
+        for (std::size_t i = 0; i < outcome_count; ++i) {
+            w.key(to_string(static_cast<outcome>(i)));
+            w.value_signed(ctx.outcome_count(s, i).change.value_or(0));
+        }
+        w.end_object();
+        if (s == section::virtual_analyzer) {
+            w.key("risk_levels");
+            w.begin_object(true);
+            for (std::size_t i = 0; i < risk_level_count; ++i) {
+                w.key(to_string(static_cast<risk_level>(i)));
+                w.value_signed(ctx.risk(i).change.value_or(0));
+            }
+            w.end_object();
+        }
+        if (s == section::dlp) {
+            w.key("channels");
+            w.begin_object(true);
+            w.key("mail");
+            w.value_signed(ctx.channel(0).change.value_or(0));
+            w.key("storage");
+            w.value_signed(ctx.channel(1).change.value_or(0));
+            w.end_object();
+        }
+        w.end_object();
+    }
+    w.end_object();
     w.end_object();
 }
 
 }  // namespace
 
-std::string to_json(const report& r, language /*lang*/) {
-    detail::json_writer w;
+std::string render_json(const render_context& ctx) {
+    const report& r = ctx.r;
+    const language lang = ctx.lang;
+    json_writer w;
     w.begin_object();
     w.key("schema_version");
     w.value(r.schema_version);
     w.key("generator");
     w.value(r.generator);
-    w.key("period");
-    if (r.period) {
-        w.begin_object();
-        w.key("month");
-        w.value(r.period->month_string());
-        w.key("timezone");
-        w.value(to_string(r.period->zone()));
-        w.key("start");
-        w.value(format_in_zone(r.period->start(), r.period->zone()));
-        w.key("end");
-        w.value(format_in_zone(r.period->end(), r.period->zone()));
-        w.end_object();
-    } else {
-        w.null();
+    if (ctx.redacted) {
+        w.key("redacted");
+        w.value(true);
     }
+    w.key("period");
+    write_period(w, r.period);
 
     const input_summary& in = r.input;
     w.key("input");
@@ -184,18 +293,16 @@ std::string to_json(const report& r, language /*lang*/) {
 
     w.key("findings");
     w.begin_array();
-    for (const finding& f : r.findings) write_finding(w, f);
+    for (const finding& f : r.findings) write_finding(w, f, lang);
     w.end_array();
+    if (ctx.previous != nullptr) {
+        w.key("previous");
+        write_previous(w, *ctx.previous);
+        w.key("change");
+        write_change(w, ctx);
+    }
     w.end_object();
     return w.take();
 }
 
-std::string render(const report& r, const render_options& opts) {
-    switch (opts.format) {
-        case output_format::json: return to_json(r, opts.lang);
-        case output_format::text: return to_text(r, opts.lang);
-    }
-    return to_json(r, opts.lang);
-}
-
-}  // namespace casreport
+}  // namespace casreport::detail

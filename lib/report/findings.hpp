@@ -1,0 +1,24 @@
+// The rules of DESIGN section 5, evaluated over the folded month. Private to lib/.
+#ifndef CASREPORT_LIB_REPORT_FINDINGS_HPP
+#define CASREPORT_LIB_REPORT_FINDINGS_HPP
+
+#include <vector>
+
+#include "../aggregate/state.hpp"
+#include "../aggregate/tally.hpp"
+#include "casreport/policy.hpp"
+#include "casreport/report.hpp"
+
+namespace casreport::detail {
+
+/// Every finding that fires, in report order: severity, then section order (findings without a
+/// section last), then count descending, then rule name.
+[[nodiscard]] std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
+                                                     const finding_policy& policy);
+
+/// Sorts findings into report order (see `evaluate_findings`).
+void sort_findings(std::vector<finding>& findings);
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_REPORT_FINDINGS_HPP

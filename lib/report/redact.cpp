@@ -1,0 +1,151 @@
+// `redact`: the report with its addresses masked, one token per address (see render.hpp).
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#include "casreport/detail/ascii.hpp"
+#include "casreport/render.hpp"
+
+namespace casreport {
+namespace {
+
+class masker {
+public:
+    /// The token of a user, given on first sight.
+    const std::string& user(const std::string& address) { return assign(address, "user-", users_); }
+
+    /// A sender's token: the user's own when the sender is a known user.
+    const std::string& sender(const std::string& address) {
+        const auto it = tokens_.find(address);
+        if (it != tokens_.end()) return it->second;
+        return assign(address, "sender-", senders_);
+    }
+
+    /// `text` with every address in it replaced by its token, or by "[REDACTED]" when the
+    /// address is not one of the report's, and every known user that is not an address (at
+    /// least three bytes long) replaced by its token.
+    [[nodiscard]] std::string scrub(std::string_view text) const {
+        std::string out;
+        std::size_t done = 0;  // text[0, done) is in `out`
+        for (std::size_t at = text.find('@'); at != std::string_view::npos;
+             at = text.find('@', at + 1)) {
+            if (at < done) continue;
+            std::size_t b = at;
+            while (b > done && local_char(text[b - 1])) --b;
+            std::size_t e = at + 1;
+            while (e < text.size() && domain_char(text[e])) ++e;
+            while (e > at + 1 && text[e - 1] == '.') --e;
+            const std::string_view domain = text.substr(at + 1, e - at - 1);
+            if (b == at || domain.find('.') == std::string_view::npos) continue;
+            std::string address;
+            detail::append_lower(address, text.substr(b, e - b));
+            replace_names(out, text.substr(done, b - done));
+            // A known address may run into more text that looks like a domain
+            // ("a@x.jp.ndjson"): try it without its last labels before giving up.
+            auto it = tokens_.find(address);
+            for (std::size_t cut = address.rfind('.');
+                 it == tokens_.end() && cut != std::string::npos && cut > address.find('@');
+                 cut = address.rfind('.', cut - 1)) {
+                it = tokens_.find(address.substr(0, cut));
+                if (it != tokens_.end()) e = b + cut;
+            }
+            out += it != tokens_.end() ? it->second : std::string("[REDACTED]");
+            done = e;
+        }
+        replace_names(out, text.substr(done));
+        return out;
+    }
+
+private:
+    const std::string& assign(const std::string& address, std::string_view prefix,
+                              std::size_t& counter) {
+        const auto [it, added] = tokens_.try_emplace(address);
+        if (added) {
+            char digits[24];
+            std::snprintf(digits, sizeof digits, "%03zu", ++counter);
+            it->second = std::string(prefix) + digits;
+        }
+        return it->second;
+    }
+
+    static bool local_char(char c) {
+        return detail::is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80 ||
+               std::string_view("._%+-'").find(c) != std::string_view::npos;
+    }
+    static bool domain_char(char c) {
+        return detail::is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80 || c == '.' ||
+               c == '-';
+    }
+
+    /// Appends `s` with the known users that are not addresses replaced, longest first.
+    void replace_names(std::string& out, std::string_view s) const {
+        std::vector<const std::pair<const std::string, std::string>*> names;
+        for (const auto& entry : tokens_) {
+            if (entry.first.size() >= 3 && entry.first.find('@') == std::string::npos) {
+                names.push_back(&entry);
+            }
+        }
+        if (names.empty()) {
+            out.append(s);
+            return;
+        }
+        std::stable_sort(names.begin(), names.end(), [](const auto* a, const auto* b) {
+            return a->first.size() > b->first.size();
+        });
+        for (std::size_t i = 0; i < s.size();) {
+            const auto hit = std::find_if(names.begin(), names.end(), [&](const auto* n) {
+                return s.substr(i, n->first.size()) == n->first;
+            });
+            if (hit == names.end()) {
+                out += s[i++];
+                continue;
+            }
+            out += (*hit)->second;
+            i += (*hit)->first.size();
+        }
+    }
+
+    std::map<std::string, std::string> tokens_;  // address → token
+    std::size_t users_ = 0;
+    std::size_t senders_ = 0;
+};
+
+}  // namespace
+
+report redact(const report& r) {
+    report out = r;
+    masker m;
+    for (section_report& s : out.sections) {
+        for (user_row& row : s.top) {
+            if (!row.user.empty()) row.user = m.user(row.user);
+        }
+    }
+    for (finding& f : out.findings) {
+        for (finding_subject& s : f.subjects) {
+            if (s.type == finding_subject::kind::user && !s.name.empty()) s.name = m.user(s.name);
+        }
+    }
+    for (finding& f : out.findings) {
+        for (finding_subject& s : f.subjects) {
+            if (s.type == finding_subject::kind::sender && !s.name.empty()) {
+                s.name = m.sender(s.name);
+            }
+        }
+    }
+    for (finding& f : out.findings) {
+        for (finding_subject& s : f.subjects) {
+            if (s.type == finding_subject::kind::threat || s.type == finding_subject::kind::file) {
+                s.name = m.scrub(s.name);
+            }
+        }
+    }
+    for (rejection& j : out.input.rejections) {
+        j.source = m.scrub(j.source);
+        j.detail = m.scrub(j.detail);
+    }
+    for (service_counts& c : out.other_services) c.key = m.scrub(c.key);
+    return out;
+}
+
+}  // namespace casreport

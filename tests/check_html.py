@@ -1,0 +1,88 @@
+"""Checks HTML reports: well-formed XML (XHTML syntax), self-contained, and in the guide's order.
+
+Usage: python3 check_html.py REPORT.html...   (exit status 1 on the first problem)
+"""
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+SECTIONS = ["overview", "malware", "file_blocking", "web_reputation", "virtual_analyzer", "dlp",
+            "ransomware"]
+TITLES = {
+    "ja": ["概要", "ウイルス/不正プログラム", "ファイルブロック", "Webレピュテーション",
+           "仮想アナライザ", "情報漏えい対策", "ランサムウェア"],
+    "en": ["Overview", "Virus/Malware", "File Blocking", "Web Reputation", "Virtual Analyzer",
+           "Data Loss Prevention", "Ransomware"],
+}
+
+
+def text_of(element):
+    return "".join(element.itertext()).strip()
+
+
+def check(path):
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    root = ET.fromstring(source)  # raises on anything that is not well-formed
+    problems = []
+    if root.tag != XHTML + "html":
+        problems.append("the root is not an XHTML <html>")
+    lang = root.get("lang")
+    # Nothing runs and nothing is fetched.
+    for tag in ("script", "link", "iframe", "object", "embed", "img"):
+        if any(True for _ in root.iter(XHTML + tag)):
+            problems.append("has a <%s>" % tag)
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name.startswith("on"):
+                problems.append("has an event handler %s" % name)
+            if name in ("src", "href") and not value.startswith("#"):
+                problems.append("refers outside: %s=%s" % (name, value))
+            if re.search(r"(?i)(https?:|url\(|javascript:)", value):
+                problems.append("attribute %s refers outside: %s" % (name, value))
+    # Data may quote URLs as text (a threat's address); styles may load nothing.
+    for style in root.iter(XHTML + "style"):
+        css = style.text or ""
+        if "@import" in css or "url(" in css or "@font-face" in css:
+            problems.append("the CSS loads something")
+    # One section per page, in the guide's order, with the guide's titles.
+    pages = [s for s in root.iter(XHTML + "section") if "page" in s.get("class", "").split()]
+    if [s.get("id") for s in pages] != SECTIONS:
+        problems.append("sections %s" % [s.get("id") for s in pages])
+    titles = [text_of(s.find(XHTML + "h2")) for s in pages]
+    if lang in TITLES and titles != TITLES[lang]:
+        problems.append("titles %s" % titles)
+    if "break-before: page" not in source or "size: A4" not in source:
+        problems.append("no A4 page breaks")
+    # Charts: one bar chart per non-empty top table, rings for risk levels and channels.
+    if not any(True for _ in root.iter(SVG + "svg")):
+        problems.append("no SVG chart")
+    for page in pages[1:]:
+        empty = any("empty" in p.get("class", "").split() for p in page.iter(XHTML + "p"))
+        tables = [t for t in page.iter(XHTML + "table")]
+        bars = [d for d in page.iter(XHTML + "div") if d.get("class") == "bars"]
+        if not empty and (not bars or not tables):
+            problems.append("section %s has no bar chart or table" % page.get("id"))
+    return problems
+
+
+def main(paths):
+    failed = False
+    for path in paths:
+        try:
+            problems = check(path)
+        except ET.ParseError as e:
+            problems = ["not well-formed: %s" % e]
+        for p in problems:
+            print("%s: %s" % (path, p))
+            failed = True
+    if not paths:
+        print("no files to check")
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

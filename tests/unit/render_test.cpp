@@ -1,0 +1,365 @@
+// The renderers: format names, reading a JSON report back, month over month, redaction.
+#include "casreport/render.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "casreport/aggregator.hpp"
+
+namespace cr = casreport;
+
+namespace {
+
+constexpr cr::output_format all_formats[] = {cr::output_format::json, cr::output_format::text,
+                                             cr::output_format::markdown, cr::output_format::csv,
+                                             cr::output_format::html};
+constexpr cr::language both_languages[] = {cr::language::ja, cr::language::en};
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+cr::report sample(const char* month = "2025-06") {
+    cr::options o;
+    o.period = cr::report_period::parse(month);
+    cr::aggregator agg(o);
+    agg.begin_source("sample.ndjson");
+    agg.feed(read_file(CASREPORT_SAMPLE));
+    agg.finish();
+    return agg.report();
+}
+
+/// A report from `lines` of NDJSON, June 2025.
+cr::report report_of(const std::string& lines) {
+    cr::options o;
+    o.period = cr::report_period::parse("2025-06");
+    cr::aggregator agg(o);
+    agg.feed(lines);
+    agg.finish();
+    return agg.report();
+}
+
+std::string event(const std::string& id, const std::string& service, const std::string& user,
+                  const std::string& filter = "Malware Scanning",
+                  const std::string& kind = "security_risk_scan") {
+    return "{\"log_item_id\":\"" + id + "\",\"service\":\"" + service + "\",\"event\":\"" + kind +
+           "\",\"message\":{\"affected_user\":\"" + user +
+           "\",\"detection_time\":\"2025-06-10T00:00:00Z\",\"triggered_security_filter\":\"" +
+           filter + "\",\"action\":\"Quarantine\",\"action_result\":\"success\"}}\n";
+}
+
+}  // namespace
+
+TEST(OutputFormat, NamesRoundTripAndValuesAreStable) {
+    EXPECT_EQ(static_cast<int>(cr::output_format::json), 0);
+    EXPECT_EQ(static_cast<int>(cr::output_format::text), 1);
+    EXPECT_EQ(static_cast<int>(cr::output_format::markdown), 2);
+    EXPECT_EQ(static_cast<int>(cr::output_format::csv), 3);
+    EXPECT_EQ(static_cast<int>(cr::output_format::html), 4);
+    for (cr::output_format f : all_formats) EXPECT_EQ(cr::parse_output_format(cr::to_string(f)), f);
+    EXPECT_EQ(cr::parse_output_format("md"), cr::output_format::markdown);
+    EXPECT_EQ(cr::parse_output_format("txt"), cr::output_format::text);
+    EXPECT_EQ(cr::parse_output_format("htm"), cr::output_format::html);
+    EXPECT_FALSE(cr::parse_output_format("pdf"));
+    EXPECT_FALSE(cr::parse_output_format("HTML"));
+}
+
+// ---- parse_report_json ---------------------------------------------------------------------
+
+TEST(ParseReportJson, ReadsBackWhatToJsonWrote) {
+    const cr::report r = sample();
+    for (cr::language lang : both_languages) {
+        const std::string json = cr::to_json(r, lang);
+        std::error_code ec;
+        const cr::report back = cr::parse_report_json(json, ec);
+        ASSERT_FALSE(ec) << ec.message();
+        // Titles and actions are rendered, not stored: the same JSON comes out again.
+        EXPECT_EQ(cr::to_json(back, lang), json);
+        EXPECT_EQ(cr::to_json(back, cr::language::en), cr::to_json(r, cr::language::en));
+    }
+}
+
+TEST(ParseReportJson, RefusesWhatIsNotAReport) {
+    std::error_code ec;
+    (void)cr::parse_report_json("", ec);
+    EXPECT_EQ(ec, cr::error::input);
+    (void)cr::parse_report_json("{\"schema_version\": 1", ec);
+    EXPECT_EQ(ec, cr::error::input);
+    (void)cr::parse_report_json("[1, 2]", ec);
+    EXPECT_EQ(ec, cr::error::input);
+    (void)cr::parse_report_json("{\"security_events\": []}", ec);
+    EXPECT_EQ(ec, cr::error::input);
+    (void)cr::parse_report_json(
+        "{\"schema_version\": 1, \"overview\": [], \"sections\": {\"malware\": {\"total\": -1}}}",
+        ec);
+    EXPECT_EQ(ec, cr::error::input);
+    (void)cr::parse_report_json("{\"schema_version\": 2, \"overview\": [], \"sections\": {}}", ec);
+    EXPECT_EQ(ec, cr::error::incompatible);
+    EXPECT_THROW((void)cr::parse_report_json("nope"), cr::error_exception);
+}
+
+TEST(ParseReportJson, MissingNumbersAreZeroAndOverviewIsByKey) {
+    std::error_code ec;
+    const cr::report r = cr::parse_report_json(
+        R"({"schema_version": 1, "period": {"month": "2025-05", "timezone": "+09:00"},
+            "overview": [{"service": "gmail", "atp": 4}, {"service": "box", "dlp": 2}],
+            "sections": {"dlp": {"total": 3, "channels": {"storage": 3}}}, "extra": true})",
+        ec);
+    ASSERT_FALSE(ec);
+    ASSERT_TRUE(r.period);
+    EXPECT_EQ(r.period->month_string(), "2025-05");
+    EXPECT_EQ(r.overview[0].key, "box");
+    EXPECT_EQ(r.overview[0].dlp, 2U);
+    EXPECT_EQ(r.overview[3].key, "gmail");
+    EXPECT_EQ(r.overview[3].atp, 4U);
+    EXPECT_EQ(r.at(cr::section::dlp).total, 3U);
+    EXPECT_EQ(r.at(cr::section::dlp).channels[1], 3U);
+    EXPECT_EQ(r.at(cr::section::malware).total, 0U);
+}
+
+// ---- month over month ----------------------------------------------------------------------
+
+TEST(MonthOverMonth, JsonAddsPreviousAndChangeOnlyWhenGiven) {
+    const cr::report june = report_of(event("1", "Exchange Online", "a@x.jp") +
+                                      event("2", "Exchange Online", "b@x.jp") +
+                                      event("3", "Box", "a@x.jp", "File Blocking"));
+    const cr::report may = cr::parse_report_json(
+        cr::to_json(report_of(event("9", "Exchange Online", "a@x.jp") +
+                              event("8", "Gmail", "a@x.jp", "", "data_loss_prevention") +
+                              event("7", "Slack", "c@x.jp"))));
+    const std::string plain = cr::render(june, {cr::output_format::json, cr::language::ja});
+    EXPECT_EQ(plain.find("\"previous\""), std::string::npos);
+    EXPECT_EQ(plain.find("\"change\""), std::string::npos);
+
+    cr::render_options o{cr::output_format::json, cr::language::en};
+    o.previous = &may;
+    const std::string json = cr::render(june, o);
+    const cr::report back = cr::parse_report_json(json);  // still a report
+    EXPECT_EQ(back.at(cr::section::malware).total, 2U);
+    const auto change = json.substr(json.find("\"change\""));
+    EXPECT_NE(change.find("{\"service\": \"box\", \"atp\": 1, \"dlp\": 0}"), std::string::npos);
+    EXPECT_NE(change.find("{\"service\": \"exchange\", \"atp\": 1, \"dlp\": 0}"),
+              std::string::npos);
+    EXPECT_NE(change.find("{\"service\": \"gmail\", \"atp\": 0, \"dlp\": -1}"), std::string::npos);
+    // A service seen only last month shows as a drop.
+    EXPECT_NE(change.find("{\"service\": \"slack\", \"atp\": -1, \"dlp\": 0}"), std::string::npos);
+    // Malware: a and b now, a and c (on Slack) then.
+    EXPECT_NE(change.find("\"malware\": {\n        \"total\": 0,\n        \"distinct_users\": 0"),
+              std::string::npos)
+        << change;
+    EXPECT_NE(
+        change.find("\"file_blocking\": {\n        \"total\": 1,\n        \"distinct_users\": 1"),
+        std::string::npos);
+    EXPECT_NE(change.find("\"channels\": {\"mail\": -1, \"storage\": 0}"), std::string::npos);
+    const auto previous = json.substr(json.find("\"previous\""));
+    EXPECT_NE(previous.find("\"month\": \"2025-06\""), std::string::npos);  // same options
+}
+
+TEST(MonthOverMonth, EveryFormatShowsTheChanges) {
+    const cr::report june = report_of(event("1", "Exchange Online", "a@x.jp") +
+                                      event("2", "Exchange Online", "b@x.jp") +
+                                      event("3", "Exchange Online", "c@x.jp"));
+    const cr::report may = report_of(event("9", "Exchange Online", "a@x.jp"));
+    for (cr::language lang : both_languages) {
+        cr::render_options o{cr::output_format::text, lang};
+        o.previous = &may;
+        const std::string text = cr::render(june, o);
+        EXPECT_NE(text.find(lang == cr::language::ja ? "合計 3件 (+2) / ユーザ数 3名 (+2)"
+                                                     : "Total 3 detections (+2) / 3 users (+2)"),
+                  std::string::npos)
+            << text;
+        o.format = cr::output_format::markdown;
+        const std::string md = cr::render(june, o);
+        EXPECT_NE(md.find("| Exchange | 3 | +2 | 0 | ±0 |"), std::string::npos) << md;
+        o.format = cr::output_format::csv;
+        const std::string csv = cr::render(june, o);
+        EXPECT_NE(csv.find("overview,,,3,,atp,exchange,+2,2025-06,"), std::string::npos) << csv;
+        EXPECT_NE(csv.find("malware,,,3,,total,,+2,2025-06,"), std::string::npos) << csv;
+        o.format = cr::output_format::html;
+        const std::string html = cr::render(june, o);
+        EXPECT_NE(html.find("<span class=\"chg up\">+2</span>"), std::string::npos);
+        EXPECT_NE(html.find("<span class=\"chg same\">±0</span>"), std::string::npos);
+    }
+}
+
+// ---- redaction -----------------------------------------------------------------------------
+
+TEST(Redaction, NoAddressLeaksInAnyFormatOrLanguage) {
+    const cr::report r = sample();
+    std::set<std::string> addresses;
+    for (const cr::section_report& s : r.sections) {
+        for (const cr::user_row& row : s.top) addresses.insert(row.user);
+    }
+    for (const cr::finding& f : r.findings) {
+        for (const cr::finding_subject& s : f.subjects) {
+            if (s.type <= cr::finding_subject::kind::sender) addresses.insert(s.name);
+        }
+    }
+    addresses.erase("");
+    ASSERT_GE(addresses.size(), 12U);
+    ASSERT_TRUE(addresses.count("billing@invoice-center.example"));  // a sender
+    const std::regex any_address(R"([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+)");
+    for (cr::output_format f : all_formats) {
+        for (cr::language lang : both_languages) {
+            cr::render_options o{f, lang};
+            o.redact = true;
+            const std::string out = cr::render(r, o);
+            for (const std::string& a : addresses) {
+                EXPECT_EQ(out.find(a), std::string::npos) << a << " in " << cr::to_string(f);
+            }
+            std::smatch m;
+            EXPECT_FALSE(std::regex_search(out, m, any_address))
+                << m.str() << " in " << cr::to_string(f);
+            EXPECT_NE(out.find("user-001"), std::string::npos);
+        }
+    }
+}
+
+TEST(Redaction, OneUserOneMaskEverywhere) {
+    const cr::report r = sample();
+    const cr::report m = cr::redact(r);
+    // The same address gets the same token in every section and finding, and distinct
+    // addresses get distinct tokens.
+    std::map<std::string, std::string> token_of;
+    std::map<std::string, std::string> address_of;
+    const auto check = [&](const std::string& address, const std::string& token) {
+        if (address.empty()) {
+            EXPECT_TRUE(token.empty());
+            return;
+        }
+        const auto [it, added] = token_of.emplace(address, token);
+        EXPECT_EQ(it->second, token) << address;
+        const auto [back, fresh] = address_of.emplace(token, address);
+        EXPECT_EQ(back->second, address) << token;
+        EXPECT_EQ(token.find('@'), std::string::npos);
+    };
+    for (std::size_t s = 0; s < r.sections.size(); ++s) {
+        ASSERT_EQ(r.sections[s].top.size(), m.sections[s].top.size());
+        for (std::size_t i = 0; i < r.sections[s].top.size(); ++i) {
+            check(r.sections[s].top[i].user, m.sections[s].top[i].user);
+            EXPECT_EQ(r.sections[s].top[i].count, m.sections[s].top[i].count);
+        }
+    }
+    for (std::size_t f = 0; f < r.findings.size(); ++f) {
+        for (std::size_t i = 0; i < r.findings[f].subjects.size(); ++i) {
+            const cr::finding_subject& a = r.findings[f].subjects[i];
+            const cr::finding_subject& b = m.findings[f].subjects[i];
+            if (a.type <= cr::finding_subject::kind::sender) check(a.name, b.name);
+        }
+    }
+    // The first user of the first section is user-001; the one sender is sender-001.
+    EXPECT_EQ(m.at(cr::section::malware).top[0].user, "user-001");
+    EXPECT_EQ(token_of.at("billing@invoice-center.example"), "sender-001");
+    // Numbers are untouched.
+    EXPECT_EQ(m.at(cr::section::malware).total, r.at(cr::section::malware).total);
+}
+
+TEST(Redaction, SenderThatIsAUserGetsTheUsersTokenAndTextIsScrubbed) {
+    cr::report r;
+    r.sections[0].top.push_back({"a@x.jp", 2, 1000});
+    cr::finding f;
+    f.rule = "targeted_attack_company";
+    f.subjects.push_back({cr::finding_subject::kind::sender, "a@x.jp", 2, 3});
+    f.subjects.push_back({cr::finding_subject::kind::sender, "evil@bad.example", 2, 3});
+    f.subjects.push_back(
+        {cr::finding_subject::kind::threat, "http://x.example/?to=A@X.JP&cc=z@q.example", 2, 3});
+    r.findings.push_back(f);
+    r.input.rejections.push_back({"logs/a@x.jp.ndjson", 3, cr::reject_reason::invalid_json,
+                                  "event \"mail to someone@else.example\""});
+    const cr::report m = cr::redact(r);
+    EXPECT_EQ(m.sections[0].top[0].user, "user-001");
+    EXPECT_EQ(m.findings[0].subjects[0].name, "user-001");
+    EXPECT_EQ(m.findings[0].subjects[1].name, "sender-001");
+    EXPECT_EQ(m.findings[0].subjects[2].name, "http://x.example/?to=user-001&cc=[REDACTED]");
+    EXPECT_EQ(m.input.rejections[0].source, "logs/user-001.ndjson");
+    EXPECT_EQ(m.input.rejections[0].detail, "event \"mail to [REDACTED]\"");
+}
+
+TEST(Redaction, JsonSaysItWasRedacted) {
+    const cr::report r = sample();
+    cr::render_options o{cr::output_format::json, cr::language::ja};
+    EXPECT_EQ(cr::render(r, o).find("\"redacted\""), std::string::npos);
+    o.redact = true;
+    EXPECT_NE(cr::render(r, o).find("\"redacted\": true,"), std::string::npos);
+}
+
+// ---- every format -----------------------------------------------------------------------
+
+TEST(Render, EmptySectionsSaySoPlainly) {
+    const cr::report r = report_of(event("1", "Exchange Online", "a@x.jp"));
+    for (cr::output_format f :
+         {cr::output_format::text, cr::output_format::markdown, cr::output_format::html}) {
+        const std::string ja = cr::render(r, {f, cr::language::ja});
+        const std::string en = cr::render(r, {f, cr::language::en});
+        EXPECT_NE(ja.find("この期間の検出はありません。"), std::string::npos);
+        EXPECT_NE(en.find("No detections in this period."), std::string::npos);
+    }
+}
+
+TEST(Render, UnknownUserIsShownAsUnknown) {
+    const cr::report r = report_of(event("1", "Exchange Online", ""));
+    for (cr::output_format f : {cr::output_format::text, cr::output_format::markdown,
+                                cr::output_format::csv, cr::output_format::html}) {
+        EXPECT_NE(cr::render(r, {f, cr::language::ja}).find("(不明)"), std::string::npos);
+        EXPECT_NE(cr::render(r, {f, cr::language::en}).find("(unknown)"), std::string::npos);
+    }
+}
+
+TEST(Render, HtmlIsSelfContained) {
+    const std::string html = cr::render(sample(), {cr::output_format::html, cr::language::ja});
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_EQ(html.find("<link"), std::string::npos);
+    EXPECT_EQ(html.find("@import"), std::string::npos);
+    EXPECT_EQ(html.find("url("), std::string::npos);
+    EXPECT_EQ(html.find("src="), std::string::npos);
+    // The only absolute URLs are the XML namespaces.
+    const std::regex url(R"(https?://[^"]*)");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), url);
+         it != std::sregex_iterator(); ++it) {
+        const std::string u = it->str();
+        EXPECT_TRUE(u == "http://www.w3.org/1999/xhtml" || u == "http://www.w3.org/2000/svg") << u;
+    }
+    EXPECT_NE(html.find("break-before: page"), std::string::npos);
+    EXPECT_NE(html.find("size: A4"), std::string::npos);
+}
+
+TEST(Render, CsvIsLongFormWithAFixedHeader) {
+    const std::string csv = cr::render(sample(), {cr::output_format::csv, cr::language::en});
+    EXPECT_EQ(
+        csv.rfind(
+            "\xEF\xBB\xBFsection,rank,user,count,percent,metric,service,change,month,label\r\n", 0),
+        0U);
+    EXPECT_NE(csv.find("malware,1,tanaka.yui@example.co.jp,3,25.0,top,,,2025-06,"),
+              std::string::npos);
+    // Every row has ten fields (no field holds a comma or quote in the sample).
+    std::istringstream lines(csv);
+    for (std::string line; std::getline(lines, line);) {
+        EXPECT_EQ(std::count(line.begin(), line.end(), ','), 9) << line;
+        EXPECT_EQ(line.back(), '\r');
+    }
+}
+
+TEST(Render, MarkdownNeverMakesAThreatClickable) {
+    cr::report r;
+    cr::finding f;
+    f.rule = "targeted_attack_company";
+    f.where = cr::section::web_reputation;
+    f.subjects.push_back({cr::finding_subject::kind::threat, "https://evil.example/a_b", 3, 3});
+    f.subjects.push_back({cr::finding_subject::kind::threat, "x`y`", 3, 3});
+    r.findings.push_back(f);
+    const std::string md = cr::render(r, {cr::output_format::markdown, cr::language::en});
+    EXPECT_NE(md.find("- threat `https://evil.example/a_b` (3 detections, 3 users)"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("- threat `` x`y` `` (3 detections, 3 users)"), std::string::npos) << md;
+}

@@ -64,16 +64,28 @@ struct aggregator::impl final : detail::event_sink {
         state.add_rejection(source, line, why, detail);
     }
 
-    void end_source() {
-        if (!dec) return;
-        dec->finish();
+    void on_unusable(std::string_view message) override {
+        if (failed.empty()) failed = source + ": " + std::string(message);
+    }
+
+    /// Ends the current source. Returns true when that revealed a failure (now in last_error);
+    /// a failure already reported by `feed` is dropped with the source.
+    bool end_current() {
+        const bool had = !failed.empty();
+        if (dec && !had) dec->finish();
         dec.reset();
+        const bool found = !had && !failed.empty();
+        if (found) last_error = failed;
+        failed.clear();
+        return found;
     }
 
     options opts;
     detail::partial_state state;
     std::unique_ptr<detail::decoder> dec;
     std::string source = "input";
+    std::string failed;      // why the current source cannot be used; empty while it can
+    std::string last_error;  // what the last failing call reported
     bool finished = false;
     std::optional<casreport::report> cached;
     record_scratch scratch;
@@ -87,36 +99,56 @@ aggregator& aggregator::operator=(aggregator&&) noexcept = default;
 
 const options& aggregator::opts() const noexcept { return impl_->opts; }
 
+const std::string& aggregator::last_error() const noexcept { return impl_->last_error; }
+
 void aggregator::begin_source(std::string_view name, std::error_code& ec) {
     ec.clear();
-    if (impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
-    impl_->source = std::string(name);
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (m.finished) return fail(ec, error::misuse);
+    const bool ended_badly = m.end_current();
+    m.source = std::string(name);
+    if (ended_badly) fail(ec, error::input);
 }
 
 void aggregator::feed(std::string_view bytes, std::error_code& ec) {
     ec.clear();
     impl& m = *impl_;
+    m.last_error.clear();
     if (m.finished) return fail(ec, error::misuse);
     if (m.opts.format == input_format::csv || m.opts.format == input_format::cef) {
         return fail(ec, error::invalid_argument);  // not available in this version
     }
+    if (!m.failed.empty()) {
+        m.last_error = m.failed;
+        return fail(ec, error::input);
+    }
     if (bytes.empty()) return;
     if (!m.dec) m.dec = detail::make_source_decoder(m, m.opts.format, m.opts);
     m.dec->feed(bytes);
+    if (!m.failed.empty()) {
+        m.dec.reset();
+        m.last_error = m.failed;
+        fail(ec, error::input);
+    }
 }
 
 void aggregator::end_source(std::error_code& ec) {
     ec.clear();
-    if (impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (m.finished) return fail(ec, error::misuse);
+    if (m.end_current()) fail(ec, error::input);
 }
 
 void aggregator::finish(std::error_code& ec) {
     ec.clear();
-    if (impl_->finished) return;
-    impl_->end_source();
-    impl_->finished = true;
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (m.finished) return;
+    const bool ended_badly = m.end_current();
+    m.finished = true;
+    if (ended_badly) fail(ec, error::input);
 }
 
 bool aggregator::finished() const noexcept { return impl_->finished; }
@@ -141,7 +173,8 @@ void aggregator::merge(const aggregator& other, std::error_code& ec) {
     ec.clear();
     if (&other == this) return fail(ec, error::invalid_argument);
     if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
+    impl_->last_error.clear();
+    if (impl_->end_current()) return fail(ec, error::input);
     impl_->state.merge(other.impl_->state, ec);
     impl_->cached.reset();
 }
@@ -170,6 +203,8 @@ void aggregator::reset() {
     m.dec.reset();
     m.state.clear();
     m.source = "input";
+    m.failed.clear();
+    m.last_error.clear();
     m.finished = false;
     m.cached.reset();
 }
@@ -180,30 +215,34 @@ namespace {
 void throw_if(const std::error_code& ec, const char* what) {
     if (ec) throw error_exception(ec, what);
 }
+/// For the calls that can fail on a source: the message names it.
+void throw_if(const std::error_code& ec, const std::string& detail, const char* what) {
+    if (ec) throw error_exception(ec, detail.empty() ? std::string(what) : detail);
+}
 }  // namespace
 
 void aggregator::begin_source(std::string_view name) {
     std::error_code ec;
     begin_source(name, ec);
-    throw_if(ec, "casreport::aggregator::begin_source");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::begin_source");
 }
 
 void aggregator::feed(std::string_view bytes) {
     std::error_code ec;
     feed(bytes, ec);
-    throw_if(ec, "casreport::aggregator::feed");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::feed");
 }
 
 void aggregator::end_source() {
     std::error_code ec;
     end_source(ec);
-    throw_if(ec, "casreport::aggregator::end_source");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::end_source");
 }
 
 void aggregator::finish() {
     std::error_code ec;
     finish(ec);
-    throw_if(ec, "casreport::aggregator::finish");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::finish");
 }
 
 const report& aggregator::report() {
@@ -216,7 +255,7 @@ const report& aggregator::report() {
 void aggregator::merge(const aggregator& other) {
     std::error_code ec;
     merge(other, ec);
-    throw_if(ec, "casreport::aggregator::merge");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::merge");
 }
 
 std::string aggregator::save() const {

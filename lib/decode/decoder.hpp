@@ -21,6 +21,10 @@ public:
     /// times written without one (UTC for JSON and CEF).
     virtual void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) = 0;
     virtual void on_reject(std::uint64_t line, reject_reason why, std::string_view detail) = 0;
+    /// The source as a whole cannot be decoded (a format that is none of ours, corrupt
+    /// compression). `message` says why, without naming the source. The decoder reports nothing
+    /// more for this source; what it reported before stands.
+    virtual void on_unusable(std::string_view message) = 0;
 };
 
 /// One source's decoder. `feed` takes bytes split anywhere; `finish` ends the source.

@@ -116,7 +116,7 @@ void aggregator::feed(std::string_view bytes, std::error_code& ec) {
     impl& m = *impl_;
     m.last_error.clear();
     if (m.finished) return fail(ec, error::misuse);
-    if (m.opts.format == input_format::csv || m.opts.format == input_format::cef) {
+    if (m.opts.format == input_format::csv) {
         return fail(ec, error::invalid_argument);  // not available in this version
     }
     if (!m.failed.empty()) {

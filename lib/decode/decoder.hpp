@@ -3,6 +3,7 @@
 #ifndef CASREPORT_LIB_DECODE_DECODER_HPP
 #define CASREPORT_LIB_DECODE_DECODER_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -41,9 +42,16 @@ enum class json_layout : std::uint8_t {
     line_strict,  ///< NDJSON: a document must end on the line it starts
 };
 
+/// The longest CSV row or CEF line a decoder holds: a longer one is rejected without being kept,
+/// so memory stays bounded whatever the input.
+inline constexpr std::size_t max_text_record_bytes = std::size_t{1} << 20;
+
 /// Every JSON shape of DESIGN section 2 (pages, bare arrays, NDJSON), on Boost.JSON's
 /// incremental SAX parser. See docs/input-formats.md for the recovery rules.
 [[nodiscard]] std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout);
+
+/// CEF records, one per line (a syslog prefix before `CEF:` is skipped). See cef.hpp.
+[[nodiscard]] std::unique_ptr<decoder> make_cef_decoder(event_sink& sink);
 
 /// Detects the format of a source from its first bytes (BOM already removed) and decodes it.
 /// `forced` other than auto_detect skips detection. Strips a UTF-8 BOM.

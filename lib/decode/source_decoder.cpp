@@ -36,8 +36,13 @@ private:
         }
         std::string_view rest(head_);
         if (rest.substr(0, utf8_bom.size()) == utf8_bom) rest.remove_prefix(utf8_bom.size());
-        inner_ = make_json_decoder(
-            sink_, forced_ == input_format::ndjson ? json_layout::line_strict : json_layout::multi_line);
+        if (forced_ == input_format::cef) {
+            inner_ = make_cef_decoder(sink_);
+        } else {
+            inner_ = make_json_decoder(sink_, forced_ == input_format::ndjson
+                                                  ? json_layout::line_strict
+                                                  : json_layout::multi_line);
+        }
         inner_->feed(rest);
         head_.clear();
         head_.shrink_to_fit();

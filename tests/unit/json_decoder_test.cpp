@@ -136,7 +136,7 @@ TEST(JsonDecoder, BareArrays) {
 
 TEST(JsonDecoder, PageElementsThatAreNotObjects) {
     EXPECT_EQ(decode_all("{\"security_events\":[42,{\"k\":[1,2]},\"CEF:0|x\"]}"),
-              (log_t{"R1:not_an_object", "E1:", "R1:not_an_object"}));
+              (log_t{"R1:not_an_object", "E1:", "R1:invalid_cef"}));
     EXPECT_EQ(decode_all("{\"security_events\":null}\n{\"security_events\":{}}\n"),
               (log_t{"R2:not_an_object"}));
 }

@@ -1,6 +1,7 @@
 // casreport::aggregator: sources → decoder → normalize → partial state → report.
 #include "casreport/aggregator.hpp"
 
+#include "../decode/csv.hpp"
 #include "../decode/decoder.hpp"
 #include "../report/build.hpp"
 #include "state_codec.hpp"
@@ -116,15 +117,18 @@ void aggregator::feed(std::string_view bytes, std::error_code& ec) {
     impl& m = *impl_;
     m.last_error.clear();
     if (m.finished) return fail(ec, error::misuse);
-    if (m.opts.format == input_format::csv) {
-        return fail(ec, error::invalid_argument);  // not available in this version
-    }
     if (!m.failed.empty()) {
         m.last_error = m.failed;
         return fail(ec, error::input);
     }
     if (bytes.empty()) return;
-    if (!m.dec) m.dec = detail::make_source_decoder(m, m.opts.format, m.opts);
+    if (!m.dec) {
+        if (std::string why = detail::check_csv_columns(m.opts); !why.empty()) {
+            m.last_error = std::move(why);
+            return fail(ec, error::invalid_argument);
+        }
+        m.dec = detail::make_source_decoder(m, m.opts.format, m.opts);
+    }
     m.dec->feed(bytes);
     if (!m.failed.empty()) {
         m.dec.reset();

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <string>
 
+#include "csv.hpp"
 #include "decoder.hpp"
 
 namespace casreport::detail {
@@ -11,7 +12,8 @@ constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 class source_decoder final : public decoder {
 public:
-    source_decoder(event_sink& sink, input_format forced) : sink_(sink), forced_(forced) {}
+    source_decoder(event_sink& sink, input_format forced, const options& opts)
+        : sink_(sink), forced_(forced), opts_(opts) {}
 
     void feed(std::string_view bytes) override {
         if (inner_) {
@@ -38,6 +40,8 @@ private:
         if (rest.substr(0, utf8_bom.size()) == utf8_bom) rest.remove_prefix(utf8_bom.size());
         if (forced_ == input_format::cef) {
             inner_ = make_cef_decoder(sink_);
+        } else if (forced_ == input_format::csv) {
+            inner_ = make_csv_decoder(sink_, opts_);
         } else {
             inner_ = make_json_decoder(sink_, forced_ == input_format::ndjson
                                                   ? json_layout::line_strict
@@ -50,6 +54,7 @@ private:
 
     event_sink& sink_;
     input_format forced_;
+    const options& opts_;
     std::unique_ptr<decoder> inner_;
     std::string head_;  // the first bytes, held until the BOM question is settled
 };
@@ -57,8 +62,8 @@ private:
 }  // namespace
 
 std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
-                                             const options& /*opts*/) {
-    return std::make_unique<source_decoder>(sink, forced);
+                                             const options& opts) {
+    return std::make_unique<source_decoder>(sink, forced, opts);
 }
 
 }  // namespace casreport::detail

@@ -3,6 +3,7 @@
 #ifndef CASREPORT_LIB_DECODE_CSV_HPP
 #define CASREPORT_LIB_DECODE_CSV_HPP
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,13 @@ inline constexpr std::size_t csv_field_count = static_cast<std::size_t>(csv_fiel
 
 /// "" when every entry of `opts.csv_columns` names a field, else what is wrong.
 [[nodiscard]] std::string check_csv_columns(const options& opts);
+
+/// A time as the console and spreadsheets display it, `YYYY/M/D H:MM[:SS[.fraction]][zone]`
+/// (month, day and hour of one or two digits), rewritten in ISO-8601 form into `buf`; nothing
+/// for any other text (which goes to normalize() as it is). Only the layout changes: whether
+/// the date and time are valid is still normalize()'s to say.
+[[nodiscard]] std::optional<std::string_view> slashed_time_to_iso(
+    std::string_view text, std::array<char, 64>& buf) noexcept;
 
 /// What a header row says: the field of each column, and how the kind of a row is decided.
 struct csv_header {

@@ -330,6 +330,45 @@ csv_header read_csv_header(const std::vector<std::string_view>& names, const opt
     return h;
 }
 
+namespace {
+
+/// Copies 1 or 2 digits at `s[i..]` to `out` as two, advancing `i`.
+bool two_digits(std::string_view s, std::size_t& i, char* out) noexcept {
+    if (i >= s.size() || !is_ascii_digit(s[i])) return false;
+    const bool two = i + 1 < s.size() && is_ascii_digit(s[i + 1]);
+    out[0] = two ? s[i] : '0';
+    out[1] = two ? s[i + 1] : s[i];
+    i += two ? 2 : 1;
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::string_view> slashed_time_to_iso(std::string_view text,
+                                                    std::array<char, 64>& buf) noexcept {
+    const std::string_view s = trim(text);
+    if (s.size() < 12 || s[4] != '/') return std::nullopt;
+    for (std::size_t k = 0; k < 4; ++k) {
+        if (!is_ascii_digit(s[k])) return std::nullopt;
+        buf[k] = s[k];
+    }
+    std::size_t i = 5;
+    buf[4] = '-';
+    if (!two_digits(s, i, &buf[5]) || i >= s.size() || s[i] != '/') return std::nullopt;
+    ++i;
+    buf[7] = '-';
+    if (!two_digits(s, i, &buf[8]) || i >= s.size() || (s[i] != ' ' && s[i] != 'T')) {
+        return std::nullopt;
+    }
+    ++i;
+    buf[10] = 'T';
+    if (!two_digits(s, i, &buf[11])) return std::nullopt;
+    const std::string_view rest = s.substr(i);  // ":MM[:SS][.fraction][zone]", for normalize()
+    if (13 + rest.size() > buf.size()) return std::nullopt;
+    rest.copy(&buf[13], rest.size());
+    return std::string_view(buf.data(), 13 + rest.size());
+}
+
 bool csv_tokenizer::row::blank() const noexcept {
     if (!error.empty()) return false;
     for (std::size_t i = 0; i < size(); ++i) {
@@ -396,6 +435,9 @@ private:
         if (trim(ev.event).empty() && header_->kind) ev.event = to_string(*header_->kind);
         ev.affected_user = at(csv_field::affected_user);
         ev.detection_time = at(csv_field::detection_time);
+        if (const auto iso = slashed_time_to_iso(ev.detection_time, time_buf_)) {
+            ev.detection_time = *iso;
+        }
         ev.triggered_security_filter = at(csv_field::triggered_security_filter);
         ev.triggered_policy_name = at(csv_field::triggered_policy_name);
         ev.action = at(csv_field::action);
@@ -430,6 +472,7 @@ private:
     options opts_;
     csv_tokenizer tok_;
     std::optional<csv_header> header_;
+    std::array<char, 64> time_buf_{};
     bool failed_ = false;
 };
 

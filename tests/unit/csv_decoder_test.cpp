@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <casreport/aggregator.hpp>
+#include <array>
 #include <string>
 
+#include "decode/csv.hpp"
 #include "decode/decoder.hpp"
 #include "decode_test_util.hpp"
 
@@ -69,6 +71,26 @@ TEST(CsvDecoder, JapaneseHeaderWithBom) {
     EXPECT_EQ(e.file_sha1, "ab12");
     EXPECT_EQ(e.mail_message_id, "<m>");
     EXPECT_EQ(e.mail_message_file_name, "att.zip");
+}
+
+TEST(CsvDecoder, TheSlashedDisplayFormOfTimes) {
+    std::array<char, 64> buf{};
+    const auto iso = [&buf](std::string_view t) {
+        const auto r = cr::detail::slashed_time_to_iso(t, buf);
+        return r ? std::string(*r) : std::string("-");
+    };
+    EXPECT_EQ(iso("2025/06/02 09:15:42"), "2025-06-02T09:15:42");
+    EXPECT_EQ(iso(" 2025/6/2 9:15 "), "2025-06-02T09:15");
+    EXPECT_EQ(iso("2025/6/2T9:15:42.5+09:00"), "2025-06-02T09:15:42.5+09:00");
+    EXPECT_EQ(iso("2025/6/31 9:15"), "2025-06-31T09:15");  // normalize() rejects it
+    for (const char* other : {"2025-06-02 09:15:42", "2025/6/2", "2025/6/2 ", "2025/006/2 0:15",
+                              "25/6/2 0:15:00", "2025/6-2 0:15", "2025/6/2  0:15"}) {
+        EXPECT_EQ(iso(other), "-") << other;
+    }
+    recorder r;
+    decode_all(en_header + "2025/6/2 9:00," + en_row("a").substr(20), csv_options(), &r);
+    ASSERT_EQ(r.events.size(), 1U);
+    EXPECT_EQ(r.events[0].detection_time, "2025-06-02T09:00");
 }
 
 TEST(CsvDecoder, HeaderNamesIgnoreCaseSpacesAndPunctuation) {

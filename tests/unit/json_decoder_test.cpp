@@ -82,7 +82,7 @@ TEST(JsonDecoder, NdjsonWithBomCrlfAndBlankLines) {
 
 TEST(JsonDecoder, BomOnlyAtTheStart) {
     EXPECT_EQ(decode_all("\xEF\xBB\xBF"), log_t{});
-    EXPECT_EQ(decode_all("\xEF\xBB"), (log_t{"R1:invalid_json"}));
+    EXPECT_EQ(decode_all("\xEF\xBB", cr::input_format::json), (log_t{"R1:invalid_json"}));
 }
 
 TEST(JsonDecoder, ApiPageOnOneLine) {
@@ -254,7 +254,7 @@ TEST(JsonDecoder, TruncatedAtEndOfInput) {
               (log_t{"E1:a", "E2:b", "R3:invalid_json"}));
     EXPECT_EQ(decode_all("{\"security_events\":[" + event("a") + "]"),
               (log_t{"E1:a", "R1:invalid_json"}));
-    EXPECT_EQ(decode_all("42"), (log_t{"R1:not_an_object"}));
+    EXPECT_EQ(decode_all("42", cr::input_format::json), (log_t{"R1:not_an_object"}));
     EXPECT_EQ(decode_all(event("a")), (log_t{"E1:a"}));
 }
 

@@ -53,8 +53,13 @@ inline constexpr std::size_t max_text_record_bytes = std::size_t{1} << 20;
 /// CEF records, one per line (a syslog prefix before `CEF:` is skipped). See cef.hpp.
 [[nodiscard]] std::unique_ptr<decoder> make_cef_decoder(event_sink& sink);
 
-/// Detects the format of a source from its first bytes (BOM already removed) and decodes it.
-/// `forced` other than auto_detect skips detection. Strips a UTF-8 BOM.
+/// Inflates gzip data as it arrives and feeds it to `next`. A corrupt or truncated stream makes
+/// the source unusable (what was inflated before counts).
+[[nodiscard]] std::unique_ptr<decoder> make_gzip_decoder(event_sink& sink,
+                                                         std::unique_ptr<decoder> next);
+
+/// One source: inflates gzip (told by its magic bytes), strips a UTF-8 BOM, detects the format
+/// from the first lines (source_decoder.cpp) unless `forced` names one, and decodes it.
 [[nodiscard]] std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
                                                            const options& opts);
 

@@ -1,4 +1,4 @@
-// One source: strip a UTF-8 byte-order mark, settle the format, hand the bytes on.
+// One source: inflate gzip, strip a UTF-8 byte-order mark, settle the format, hand the bytes on.
 //
 // Detection (input_format::auto_detect) reads the first non-blank lines, at most
 // `detect_lines` of them within `detect_bytes`: a line that starts with `{` or `[` means JSON,
@@ -187,9 +187,10 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
     return d;
 }
 
-class source_decoder final : public decoder {
+/// The text of a source: BOM, format, then the decoder of that format.
+class text_decoder final : public decoder {
 public:
-    source_decoder(event_sink& sink, input_format forced, const options& opts)
+    text_decoder(event_sink& sink, input_format forced, const options& opts)
         : sink_(sink), forced_(forced), opts_(opts) {}
 
     void feed(std::string_view bytes) override {
@@ -251,6 +252,48 @@ private:
     std::unique_ptr<decoder> inner_;
     std::string head_;  // the first bytes, held until the BOM and the format are settled
     bool failed_ = false;
+};
+
+/// A source: gzip data (by its magic bytes, 1f 8b, whatever the file is called) is inflated
+/// on the way to the text decoder.
+class source_decoder final : public decoder {
+public:
+    source_decoder(event_sink& sink, input_format forced, const options& opts)
+        : sink_(sink), forced_(forced), opts_(opts) {}
+
+    void feed(std::string_view bytes) override {
+        if (inner_) {
+            inner_->feed(bytes);
+            return;
+        }
+        head_.append(bytes);
+        if (head_.size() >= gzip_magic.size()) start();
+    }
+
+    void finish() override {
+        if (!inner_) start();
+        inner_->finish();
+    }
+
+private:
+    static constexpr std::string_view gzip_magic = "\x1F\x8B";
+
+    void start() {
+        auto text = std::make_unique<text_decoder>(sink_, forced_, opts_);
+        if (std::string_view(head_).substr(0, gzip_magic.size()) == gzip_magic) {
+            inner_ = make_gzip_decoder(sink_, std::move(text));
+        } else {
+            inner_ = std::move(text);
+        }
+        inner_->feed(head_);
+        head_.clear();
+    }
+
+    event_sink& sink_;
+    input_format forced_;
+    const options& opts_;
+    std::unique_ptr<decoder> inner_;
+    std::string head_;  // the first byte, until the second says whether this is gzip
 };
 
 }  // namespace

@@ -264,9 +264,9 @@ std::string check_csv_columns(const options& opts) {
     for (const auto& [header, field] : opts.csv_columns) {
         if (!csv_field_by_name(field)) {
             std::string why = "the CSV column map sends " + quoted_name(header) + " to " +
-                              quoted_name(field) + ", which is not a field; the fields are";
-            for (std::string_view n : field_names) why += " " + std::string(n);
-            return why + " (or \"\" to ignore the column)";
+                              quoted_name(field) + ", which is not a field; the fields are ";
+            for (std::string_view n : field_names) why += std::string(n) + ", ";
+            return why + "or \"\" to ignore the column";
         }
     }
     return {};

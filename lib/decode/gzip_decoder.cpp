@@ -64,7 +64,7 @@ public:
         next_->finish();
         if (in_member_) {
             fail("the gzip data ends early, after " + std::to_string(consumed_) +
-                 " compressed bytes (a truncated file?); the records before the cut are counted");
+                 " compressed bytes (a truncated file?)");
         }
     }
 
@@ -92,8 +92,7 @@ private:
             if (rc != Z_OK) {
                 const std::string what = zs_.msg != nullptr ? zs_.msg : "error " + std::to_string(rc);
                 // No position: where zlib notices depends on how the input was split.
-                return fail("the gzip data is corrupt (" + what +
-                            "); the records before the damage are counted");
+                return fail("the gzip data is corrupt (" + what + ")");
             }
         }
     }

@@ -94,7 +94,10 @@ csv_guess guess_csv(std::string_view line, const options& opts) {
     std::vector<std::string_view> views(names.begin(), names.end());
     const csv_header h = read_csv_header(views, opts);
     g.is_csv = h.has_time && h.known >= 2;
-    if (!g.is_csv) g.problem = h.problem.empty() ? "its columns are not known" : h.problem;
+    // Explain the header only when the line looks like one (a sentence may hold a comma).
+    if (!g.is_csv && (names.size() >= 3 || h.known > 0)) {
+        g.problem = h.problem.empty() ? "its columns are not known" : h.problem;
+    }
     return g;
 }
 

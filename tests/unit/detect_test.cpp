@@ -80,11 +80,14 @@ TEST(Detect, AnythingElseIsUnusableWithAMessageThatSaysWhatItSaw) {
                      "world\" is not a CSV export header"}));
     EXPECT_EQ(decode_all("42", detect).at(0).substr(0, 44),
               "X:not a CAS log in a format casreport reads:");
-    EXPECT_EQ(decode_all("Name,Email\nbob,b@x.jp\n", detect),
+    EXPECT_EQ(decode_all("Name,Email,Phone\nbob,b@x.jp,1\n", detect),
               (log_t{"X:not JSON or CEF, and not a CSV export casreport can read: the CSV "
-                     "header (\"Name\", \"Email\") has no detection-time column such as "
-                     "\"Detection Time\" or \"検出日時\"; name yours in a CSV column map "
-                     "(--csv-map)"}));
+                     "header (\"Name\", \"Email\", \"Phone\") has no detection-time column "
+                     "such as \"Detection Time\" or \"検出日時\"; name yours in a CSV column "
+                     "map (--csv-map)"}));
+    // A sentence with a comma is not taken for a header.
+    EXPECT_EQ(decode_all("Notes for June, not a log\n", detect).at(0).substr(0, 44),
+              "X:not a CAS log in a format casreport reads:");
     EXPECT_EQ(decode_all(std::string("PK\x03\x04\x14\x00\x00\x00", 8), detect),
               (log_t{"X:not a CAS log: it is a zip archive: casreport reads gzip (.gz) but not "
                      "zip; unzip it first"}));

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "decoder.hpp"
+#include "raw_fields.hpp"
 
 namespace casreport::detail {
 
@@ -20,33 +21,11 @@ public:
     /// prefix. Reports exactly one event or one rejection (with `line`) to `sink`.
     void decode(std::string_view text, std::uint64_t line, event_sink& sink);
 
-    /// The fields a CEF record can give, in raw_event order; `custom` holds csN values until
-    /// their labels are known.
-    enum field : std::uint8_t {
-        log_item_id,
-        service,
-        event,
-        affected_user,
-        detection_time,
-        filter,
-        policy,
-        action,
-        action_result,
-        risk_level,
-        security_risk_name,
-        file_sha1,
-        file_name,
-        mail_message_id,
-        mail_message_file_name,
-        mail_message_sender,
-        field_count
-    };
-
 private:
     [[nodiscard]] bool parse(std::string_view text, std::string& why);
-    void set(field f, std::string_view escaped);
+    void set(raw_field f, std::string_view escaped);
 
-    std::array<std::string, field_count> values_;
+    std::array<std::string, raw_field_count> values_;
     std::array<std::string, 6> custom_;        // cs1..cs6 values
     std::array<std::string, 6> custom_label_;  // cs1Label..cs6Label
     std::string name_;                           // the header's name (the request event type)

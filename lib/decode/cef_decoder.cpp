@@ -16,32 +16,19 @@
 namespace casreport::detail {
 namespace {
 
-using field = cef_record_parser::field;
-
 constexpr bool is_key_char(char c) noexcept {
     return is_ascii_alnum(c) || c == '_' || c == '.' || c == '-' || c == '[' || c == ']';
 }
 
-/// A field by its JSON name, folded (lower case, no `_`): `securityriskname`. Also the short
-/// forms the CAS CEF keys use after `TrendMicroCas` (`filter`, `policyname`, `mailfilename`).
-field field_of_json_name(std::string_view f) noexcept {
-    if (f == "logitemid") return field::log_item_id;
-    if (f == "service") return field::service;
-    if (f == "event") return field::event;
-    if (f == "affecteduser") return field::affected_user;
-    if (f == "detectiontime") return field::detection_time;
-    if (f == "triggeredsecurityfilter" || f == "filter") return field::filter;
-    if (f == "triggeredpolicyname" || f == "policyname") return field::policy;
-    if (f == "action") return field::action;
-    if (f == "actionresult") return field::action_result;
-    if (f == "risklevel") return field::risk_level;
-    if (f == "securityriskname") return field::security_risk_name;
-    if (f == "filesha1") return field::file_sha1;
-    if (f == "filename") return field::file_name;
-    if (f == "mailmessageid") return field::mail_message_id;
-    if (f == "mailmessagefilename" || f == "mailfilename") return field::mail_message_file_name;
-    if (f == "mailmessagesender") return field::mail_message_sender;
-    return field::field_count;
+/// A field by its JSON name (`SecurityRiskName`, `security_risk_name`), or by the short forms
+/// the CAS keys use after `TrendMicroCas` (`Filter`, `PolicyName`, `MailFileName`).
+std::optional<raw_field> field_of_name(std::string_view name) noexcept {
+    char buf[64];
+    const std::string_view f = fold_into(buf, name, "_- ");
+    if (f == "filter") return raw_field::triggered_security_filter;
+    if (f == "policyname") return raw_field::triggered_policy_name;
+    if (f == "mailfilename") return raw_field::mail_message_file_name;
+    return raw_field_by_name(f);
 }
 
 constexpr std::string_view vendor_prefix = "trendmicrocas";
@@ -49,23 +36,23 @@ constexpr std::string_view vendor_prefix = "trendmicrocas";
 /// The field an extension key gives: the keys of section 9.3, the CEF dictionary keys whose
 /// meaning is plain (`fname`, `fileHash`), and `TrendMicroCas<JsonName>` for any other field
 /// (`TrendMicroCasSecurityRiskName`, `TrendMicroCasRiskLevel`). Case-insensitive.
-field field_of_key(std::string_view key) noexcept {
+std::optional<raw_field> field_of_key(std::string_view key) noexcept {
     char buf[64];
     const std::string_view f = fold_into(buf, key, "_");
-    if (f == "devicepayloadid") return field::log_item_id;
-    if (f == "destinationservicename") return field::service;
-    if (f == "cat") return field::event;
-    if (f == "rt") return field::detection_time;
-    if (f == "act") return field::action;
-    if (f == "outcome") return field::action_result;
-    if (f == "suid") return field::mail_message_id;
-    if (f == "suser") return field::mail_message_sender;
-    if (f == "fname") return field::file_name;
-    if (f == "filehash") return field::file_sha1;
+    if (f == "devicepayloadid") return raw_field::log_item_id;
+    if (f == "destinationservicename") return raw_field::service;
+    if (f == "cat") return raw_field::event;
+    if (f == "rt") return raw_field::detection_time;
+    if (f == "act") return raw_field::action;
+    if (f == "outcome") return raw_field::action_result;
+    if (f == "suid") return raw_field::mail_message_id;
+    if (f == "suser") return raw_field::mail_message_sender;
+    if (f == "fname") return raw_field::file_name;
+    if (f == "filehash") return raw_field::file_sha1;
     if (f.substr(0, vendor_prefix.size()) == vendor_prefix) {
-        return field_of_json_name(f.substr(vendor_prefix.size()));
+        return field_of_name(f.substr(vendor_prefix.size()));
     }
-    return field::field_count;
+    return std::nullopt;
 }
 
 /// `csN` (N = 1..6) → N-1; `csNLabel` sets `label`. Anything else → -1.
@@ -82,11 +69,11 @@ int custom_index(std::string_view key, bool& label) noexcept {
 
 /// The field a `csNLabel` names, by the same names as `TrendMicroCas<JsonName>` keys; spaces,
 /// `_` and `-` ignored ("Security Risk Name", "security_risk_name").
-field field_of_label(std::string_view label) noexcept {
+std::optional<raw_field> field_of_label(std::string_view label) noexcept {
     char buf[64];
     std::string_view f = fold_into(buf, trim(label), "_- ");
     if (f.substr(0, vendor_prefix.size()) == vendor_prefix) f.remove_prefix(vendor_prefix.size());
-    return field_of_json_name(f);
+    return field_of_name(f);
 }
 
 /// Header fields: `\|` and `\\` are escapes; any other backslash is kept.
@@ -155,10 +142,10 @@ void epoch_millis_to_iso(std::string& value) {
 
 }  // namespace
 
-void cef_record_parser::set(field f, std::string_view escaped) {
+void cef_record_parser::set(raw_field f, std::string_view escaped) {
     unescape_value(escaped, scratch_);
     if (trim(scratch_).empty()) return;  // empty means absent: an earlier value stays
-    values_[f].swap(scratch_);
+    values_[static_cast<std::size_t>(f)].swap(scratch_);
 }
 
 bool cef_record_parser::parse(std::string_view text, std::string& why) {
@@ -234,19 +221,22 @@ bool cef_record_parser::parse(std::string_view text, std::string& why) {
         bool label = false;
         if (const int c = custom_index(key, label); c >= 0) {
             unescape_value(value, label ? custom_label_[c] : custom_[c]);
-        } else if (const field f = field_of_key(key); f != field::field_count) {
-            set(f, value);
+        } else if (const auto f = field_of_key(key)) {
+            set(*f, value);
         }
     }
 
     // csN values fill the fields their labels name, unless a named key gave them already.
     for (std::size_t c = 0; c < custom_.size(); ++c) {
         if (custom_[c].empty() || custom_label_[c].empty()) continue;
-        const field f = field_of_label(custom_label_[c]);
-        if (f != field::field_count && values_[f].empty()) values_[f] = custom_[c];
+        if (const auto f = field_of_label(custom_label_[c])) {
+            std::string& v = values_[static_cast<std::size_t>(*f)];
+            if (v.empty()) v = custom_[c];
+        }
     }
-    if (trim(values_[field::event]).empty()) values_[field::event] = name_;
-    epoch_millis_to_iso(values_[field::detection_time]);
+    std::string& event = values_[static_cast<std::size_t>(raw_field::event)];
+    if (trim(event).empty()) event = name_;
+    epoch_millis_to_iso(values_[static_cast<std::size_t>(raw_field::detection_time)]);
     return true;
 }
 
@@ -260,24 +250,7 @@ void cef_record_parser::decode(std::string_view text, std::uint64_t line, event_
         sink.on_reject(line, reject_reason::invalid_cef, why);
         return;
     }
-    raw_event r;
-    r.log_item_id = values_[field::log_item_id];
-    r.service = values_[field::service];
-    r.event = values_[field::event];
-    r.affected_user = values_[field::affected_user];
-    r.detection_time = values_[field::detection_time];
-    r.triggered_security_filter = values_[field::filter];
-    r.triggered_policy_name = values_[field::policy];
-    r.action = values_[field::action];
-    r.action_result = values_[field::action_result];
-    r.risk_level = values_[field::risk_level];
-    r.security_risk_name = values_[field::security_risk_name];
-    r.file_sha1 = values_[field::file_sha1];
-    r.file_name = values_[field::file_name];
-    r.mail_message_id = values_[field::mail_message_id];
-    r.mail_message_file_name = values_[field::mail_message_file_name];
-    r.mail_message_sender = values_[field::mail_message_sender];
-    sink.on_event(r, line, utc_offset{});
+    sink.on_event(make_raw_event(values_), line, utc_offset{});
 }
 
 namespace {

@@ -13,34 +13,13 @@
 #include "casreport/event_kind.hpp"
 #include "casreport/options.hpp"
 #include "decoder.hpp"
+#include "raw_fields.hpp"
 
 namespace casreport::detail {
 
-/// The raw_event fields a CSV column can fill. `none`: a column we do not read.
-enum class csv_field : std::uint8_t {
-    log_item_id,
-    service,
-    event,
-    affected_user,
-    detection_time,
-    triggered_security_filter,
-    triggered_policy_name,
-    action,
-    action_result,
-    risk_level,
-    security_risk_name,
-    file_sha1,
-    file_name,
-    mail_message_id,
-    mail_message_file_name,
-    mail_message_sender,
-    none,
-};
-inline constexpr std::size_t csv_field_count = static_cast<std::size_t>(csv_field::none);
-
-/// The field of a JSON name as a column map spells it ("detection_time"); `none` for "" (a
-/// column to ignore); nothing for any other text.
-[[nodiscard]] std::optional<csv_field> csv_field_by_name(std::string_view name) noexcept;
+/// The field a column map sends a column to: a JSON name (raw_field_by_name), or `none` for ""
+/// (a column to ignore); nothing for any other text.
+[[nodiscard]] std::optional<raw_field> csv_field_by_name(std::string_view name) noexcept;
 
 /// "" when every entry of `opts.csv_columns` names a field, else what is wrong.
 [[nodiscard]] std::string check_csv_columns(const options& opts);
@@ -54,7 +33,7 @@ inline constexpr std::size_t csv_field_count = static_cast<std::size_t>(csv_fiel
 
 /// What a header row says: the field of each column, and how the kind of a row is decided.
 struct csv_header {
-    std::vector<csv_field> columns;
+    std::vector<raw_field> columns;
     std::size_t known = 0;  ///< columns mapped to a field
     bool has_time = false;
     bool has_kind_column = false;

@@ -12,18 +12,6 @@
 namespace casreport::detail {
 namespace {
 
-/// JSON names of the fields, in csv_field order (the names a column map uses).
-constexpr std::array<std::string_view, csv_field_count> field_names = {
-    "log_item_id",           "service",
-    "event",                 "affected_user",
-    "detection_time",        "triggered_security_filter",
-    "triggered_policy_name", "action",
-    "action_result",         "risk_level",
-    "security_risk_name",    "file_sha1",
-    "file_name",             "mail_message_id",
-    "mail_message_file_name", "mail_message_sender",
-};
-
 /// A header name for comparison: ASCII lower-cased; spaces (ASCII and U+3000), tabs, `_`, `-`,
 /// `.` and `/` dropped. "Detection Time", "detection_time" and "DETECTION-TIME" are one name.
 std::string fold_header(std::string_view h) {
@@ -43,157 +31,157 @@ std::string fold_header(std::string_view h) {
 
 struct column_name {
     std::string_view name;
-    csv_field field;
+    raw_field field;
 };
 
 // The built-in names, as people write them (compared folded). English: the console's column
 // and facet names (section 10 and S12) and their likely variants; Japanese: the JP console's
 // facet labels and their likely variants. None is confirmed by a real export yet.
 constexpr column_name builtin_names[] = {
-    {"Log Item ID", csv_field::log_item_id},
-    {"Log ID", csv_field::log_item_id},
-    {"Event ID", csv_field::log_item_id},
-    {"ログID", csv_field::log_item_id},
-    {"ログアイテムID", csv_field::log_item_id},
-    {"ログ項目ID", csv_field::log_item_id},
+    {"Log Item ID", raw_field::log_item_id},
+    {"Log ID", raw_field::log_item_id},
+    {"Event ID", raw_field::log_item_id},
+    {"ログID", raw_field::log_item_id},
+    {"ログアイテムID", raw_field::log_item_id},
+    {"ログ項目ID", raw_field::log_item_id},
 
-    {"Scan Source", csv_field::service},
-    {"Service", csv_field::service},
-    {"Service Name", csv_field::service},
-    {"Protected Service", csv_field::service},
-    {"検索元", csv_field::service},
-    {"サービス", csv_field::service},
-    {"サービス名", csv_field::service},
-    {"保護対象サービス", csv_field::service},
+    {"Scan Source", raw_field::service},
+    {"Service", raw_field::service},
+    {"Service Name", raw_field::service},
+    {"Protected Service", raw_field::service},
+    {"検索元", raw_field::service},
+    {"サービス", raw_field::service},
+    {"サービス名", raw_field::service},
+    {"保護対象サービス", raw_field::service},
 
-    {"Log Type", csv_field::event},
-    {"Event", csv_field::event},
-    {"Event Type", csv_field::event},
-    {"ログの種類", csv_field::event},
-    {"ログタイプ", csv_field::event},
-    {"ログ種別", csv_field::event},
-    {"種類", csv_field::event},
-    {"イベント", csv_field::event},
-    {"イベントの種類", csv_field::event},
+    {"Log Type", raw_field::event},
+    {"Event", raw_field::event},
+    {"Event Type", raw_field::event},
+    {"ログの種類", raw_field::event},
+    {"ログタイプ", raw_field::event},
+    {"ログ種別", raw_field::event},
+    {"種類", raw_field::event},
+    {"イベント", raw_field::event},
+    {"イベントの種類", raw_field::event},
 
-    {"Affected User", csv_field::affected_user},
-    {"Affected Users", csv_field::affected_user},
-    {"Affected Account", csv_field::affected_user},
-    {"User", csv_field::affected_user},
-    {"影響を受けたユーザ", csv_field::affected_user},
-    {"影響を受けたユーザー", csv_field::affected_user},
-    {"対象ユーザ", csv_field::affected_user},
-    {"対象ユーザー", csv_field::affected_user},
-    {"ユーザ", csv_field::affected_user},
-    {"ユーザー", csv_field::affected_user},
+    {"Affected User", raw_field::affected_user},
+    {"Affected Users", raw_field::affected_user},
+    {"Affected Account", raw_field::affected_user},
+    {"User", raw_field::affected_user},
+    {"影響を受けたユーザ", raw_field::affected_user},
+    {"影響を受けたユーザー", raw_field::affected_user},
+    {"対象ユーザ", raw_field::affected_user},
+    {"対象ユーザー", raw_field::affected_user},
+    {"ユーザ", raw_field::affected_user},
+    {"ユーザー", raw_field::affected_user},
 
-    {"Detection Time", csv_field::detection_time},
-    {"Detected Time", csv_field::detection_time},
-    {"Detection Date", csv_field::detection_time},
-    {"Detected", csv_field::detection_time},
-    {"Date/Time", csv_field::detection_time},
-    {"Date", csv_field::detection_time},
-    {"Time", csv_field::detection_time},
-    {"Timestamp", csv_field::detection_time},
-    {"Event Time", csv_field::detection_time},
-    {"検出日時", csv_field::detection_time},
-    {"検出時刻", csv_field::detection_time},
-    {"検出時間", csv_field::detection_time},
-    {"検出日", csv_field::detection_time},
-    {"日時", csv_field::detection_time},
-    {"発生日時", csv_field::detection_time},
+    {"Detection Time", raw_field::detection_time},
+    {"Detected Time", raw_field::detection_time},
+    {"Detection Date", raw_field::detection_time},
+    {"Detected", raw_field::detection_time},
+    {"Date/Time", raw_field::detection_time},
+    {"Date", raw_field::detection_time},
+    {"Time", raw_field::detection_time},
+    {"Timestamp", raw_field::detection_time},
+    {"Event Time", raw_field::detection_time},
+    {"検出日時", raw_field::detection_time},
+    {"検出時刻", raw_field::detection_time},
+    {"検出時間", raw_field::detection_time},
+    {"検出日", raw_field::detection_time},
+    {"日時", raw_field::detection_time},
+    {"発生日時", raw_field::detection_time},
 
-    {"Security Filter", csv_field::triggered_security_filter},
-    {"Triggered Security Filter", csv_field::triggered_security_filter},
-    {"Filter", csv_field::triggered_security_filter},
-    {"セキュリティフィルタ", csv_field::triggered_security_filter},
-    {"セキュリティフィルター", csv_field::triggered_security_filter},
+    {"Security Filter", raw_field::triggered_security_filter},
+    {"Triggered Security Filter", raw_field::triggered_security_filter},
+    {"Filter", raw_field::triggered_security_filter},
+    {"セキュリティフィルタ", raw_field::triggered_security_filter},
+    {"セキュリティフィルター", raw_field::triggered_security_filter},
 
-    {"Triggered Policy", csv_field::triggered_policy_name},
-    {"Triggered Policy Name", csv_field::triggered_policy_name},
-    {"Policy", csv_field::triggered_policy_name},
-    {"Policy Name", csv_field::triggered_policy_name},
-    {"ポリシー", csv_field::triggered_policy_name},
-    {"ポリシー名", csv_field::triggered_policy_name},
-    {"適用されたポリシー", csv_field::triggered_policy_name},
+    {"Triggered Policy", raw_field::triggered_policy_name},
+    {"Triggered Policy Name", raw_field::triggered_policy_name},
+    {"Policy", raw_field::triggered_policy_name},
+    {"Policy Name", raw_field::triggered_policy_name},
+    {"ポリシー", raw_field::triggered_policy_name},
+    {"ポリシー名", raw_field::triggered_policy_name},
+    {"適用されたポリシー", raw_field::triggered_policy_name},
 
-    {"Action", csv_field::action},
-    {"Action Taken", csv_field::action},
-    {"処理", csv_field::action},
-    {"アクション", csv_field::action},
-    {"実行された処理", csv_field::action},
-    {"処理内容", csv_field::action},
+    {"Action", raw_field::action},
+    {"Action Taken", raw_field::action},
+    {"処理", raw_field::action},
+    {"アクション", raw_field::action},
+    {"実行された処理", raw_field::action},
+    {"処理内容", raw_field::action},
 
-    {"Action Result", csv_field::action_result},
-    {"Result", csv_field::action_result},
-    {"Outcome", csv_field::action_result},
-    {"処理結果", csv_field::action_result},
-    {"結果", csv_field::action_result},
+    {"Action Result", raw_field::action_result},
+    {"Result", raw_field::action_result},
+    {"Outcome", raw_field::action_result},
+    {"処理結果", raw_field::action_result},
+    {"結果", raw_field::action_result},
 
-    {"Risk Level", csv_field::risk_level},
-    {"Risk", csv_field::risk_level},
-    {"リスクレベル", csv_field::risk_level},
-    {"リスク", csv_field::risk_level},
-    {"危険度", csv_field::risk_level},
+    {"Risk Level", raw_field::risk_level},
+    {"Risk", raw_field::risk_level},
+    {"リスクレベル", raw_field::risk_level},
+    {"リスク", raw_field::risk_level},
+    {"危険度", raw_field::risk_level},
 
-    {"Security Risk Name", csv_field::security_risk_name},
-    {"Security Risk", csv_field::security_risk_name},
-    {"Threat Name", csv_field::security_risk_name},
-    {"Threat", csv_field::security_risk_name},
-    {"Virus Name", csv_field::security_risk_name},
-    {"Virus/Malware Name", csv_field::security_risk_name},
-    {"Malware Name", csv_field::security_risk_name},
-    {"Ransomware Name", csv_field::security_risk_name},
-    {"Detection Name", csv_field::security_risk_name},
-    {"セキュリティリスク名", csv_field::security_risk_name},
-    {"セキュリティリスク", csv_field::security_risk_name},
-    {"ウイルス名", csv_field::security_risk_name},
-    {"不正プログラム名", csv_field::security_risk_name},
-    {"脅威名", csv_field::security_risk_name},
-    {"脅威", csv_field::security_risk_name},
-    {"ランサムウェア名", csv_field::security_risk_name},
-    {"検出名", csv_field::security_risk_name},
+    {"Security Risk Name", raw_field::security_risk_name},
+    {"Security Risk", raw_field::security_risk_name},
+    {"Threat Name", raw_field::security_risk_name},
+    {"Threat", raw_field::security_risk_name},
+    {"Virus Name", raw_field::security_risk_name},
+    {"Virus/Malware Name", raw_field::security_risk_name},
+    {"Malware Name", raw_field::security_risk_name},
+    {"Ransomware Name", raw_field::security_risk_name},
+    {"Detection Name", raw_field::security_risk_name},
+    {"セキュリティリスク名", raw_field::security_risk_name},
+    {"セキュリティリスク", raw_field::security_risk_name},
+    {"ウイルス名", raw_field::security_risk_name},
+    {"不正プログラム名", raw_field::security_risk_name},
+    {"脅威名", raw_field::security_risk_name},
+    {"脅威", raw_field::security_risk_name},
+    {"ランサムウェア名", raw_field::security_risk_name},
+    {"検出名", raw_field::security_risk_name},
 
-    {"SHA-1", csv_field::file_sha1},
-    {"File SHA-1", csv_field::file_sha1},
-    {"SHA-1 Hash", csv_field::file_sha1},
-    {"SHA-1 Hash Value", csv_field::file_sha1},
-    {"SHA-1ハッシュ値", csv_field::file_sha1},
-    {"SHA-1ハッシュ", csv_field::file_sha1},
-    {"ファイルSHA-1", csv_field::file_sha1},
-    {"ファイルのSHA-1", csv_field::file_sha1},
+    {"SHA-1", raw_field::file_sha1},
+    {"File SHA-1", raw_field::file_sha1},
+    {"SHA-1 Hash", raw_field::file_sha1},
+    {"SHA-1 Hash Value", raw_field::file_sha1},
+    {"SHA-1ハッシュ値", raw_field::file_sha1},
+    {"SHA-1ハッシュ", raw_field::file_sha1},
+    {"ファイルSHA-1", raw_field::file_sha1},
+    {"ファイルのSHA-1", raw_field::file_sha1},
 
-    {"File Name", csv_field::file_name},
-    {"File", csv_field::file_name},
-    {"Detected File", csv_field::file_name},
-    {"ファイル名", csv_field::file_name},
-    {"ファイル", csv_field::file_name},
-    {"検出ファイル", csv_field::file_name},
+    {"File Name", raw_field::file_name},
+    {"File", raw_field::file_name},
+    {"Detected File", raw_field::file_name},
+    {"ファイル名", raw_field::file_name},
+    {"ファイル", raw_field::file_name},
+    {"検出ファイル", raw_field::file_name},
 
-    {"Message ID", csv_field::mail_message_id},
-    {"Mail Message ID", csv_field::mail_message_id},
-    {"Email Message ID", csv_field::mail_message_id},
-    {"Internet Message ID", csv_field::mail_message_id},
-    {"メッセージID", csv_field::mail_message_id},
-    {"メールメッセージID", csv_field::mail_message_id},
+    {"Message ID", raw_field::mail_message_id},
+    {"Mail Message ID", raw_field::mail_message_id},
+    {"Email Message ID", raw_field::mail_message_id},
+    {"Internet Message ID", raw_field::mail_message_id},
+    {"メッセージID", raw_field::mail_message_id},
+    {"メールメッセージID", raw_field::mail_message_id},
 
-    {"Attachment", csv_field::mail_message_file_name},
-    {"Attachments", csv_field::mail_message_file_name},
-    {"Attachment Name", csv_field::mail_message_file_name},
-    {"Attachment File Name", csv_field::mail_message_file_name},
-    {"Mail File Name", csv_field::mail_message_file_name},
-    {"添付ファイル", csv_field::mail_message_file_name},
-    {"添付ファイル名", csv_field::mail_message_file_name},
+    {"Attachment", raw_field::mail_message_file_name},
+    {"Attachments", raw_field::mail_message_file_name},
+    {"Attachment Name", raw_field::mail_message_file_name},
+    {"Attachment File Name", raw_field::mail_message_file_name},
+    {"Mail File Name", raw_field::mail_message_file_name},
+    {"添付ファイル", raw_field::mail_message_file_name},
+    {"添付ファイル名", raw_field::mail_message_file_name},
 
-    {"Sender", csv_field::mail_message_sender},
-    {"Mail Sender", csv_field::mail_message_sender},
-    {"Email Sender", csv_field::mail_message_sender},
-    {"Sender Address", csv_field::mail_message_sender},
-    {"From", csv_field::mail_message_sender},
-    {"送信者", csv_field::mail_message_sender},
-    {"差出人", csv_field::mail_message_sender},
-    {"送信者アドレス", csv_field::mail_message_sender},
-    {"メール送信者", csv_field::mail_message_sender},
+    {"Sender", raw_field::mail_message_sender},
+    {"Mail Sender", raw_field::mail_message_sender},
+    {"Email Sender", raw_field::mail_message_sender},
+    {"Sender Address", raw_field::mail_message_sender},
+    {"From", raw_field::mail_message_sender},
+    {"送信者", raw_field::mail_message_sender},
+    {"差出人", raw_field::mail_message_sender},
+    {"送信者アドレス", raw_field::mail_message_sender},
+    {"メール送信者", raw_field::mail_message_sender},
 };
 
 struct kind_signature {
@@ -235,11 +223,11 @@ std::string quoted_name(std::string_view n) {
     return "\"" + std::string(n) + "\"";
 }
 
-csv_field builtin_field(std::string_view folded) {
+raw_field builtin_field(std::string_view folded) {
     for (const column_name& c : builtin_names) {
         if (fold_header(c.name) == folded) return c.field;
     }
-    return csv_field::none;
+    return raw_field::none;
 }
 
 std::optional<event_kind> signature_kind(std::string_view folded) {
@@ -251,13 +239,10 @@ std::optional<event_kind> signature_kind(std::string_view folded) {
 
 }  // namespace
 
-std::optional<csv_field> csv_field_by_name(std::string_view name) noexcept {
+std::optional<raw_field> csv_field_by_name(std::string_view name) noexcept {
     const std::string_view t = trim(name);
-    if (t.empty()) return csv_field::none;
-    for (std::size_t i = 0; i < field_names.size(); ++i) {
-        if (iequals(t, field_names[i])) return static_cast<csv_field>(i);
-    }
-    return std::nullopt;
+    if (t.empty()) return raw_field::none;
+    return raw_field_by_name(t);
 }
 
 std::string check_csv_columns(const options& opts) {
@@ -265,7 +250,7 @@ std::string check_csv_columns(const options& opts) {
         if (!csv_field_by_name(field)) {
             std::string why = "the CSV column map sends " + quoted_name(header) + " to " +
                               quoted_name(field) + ", which is not a field; the fields are ";
-            for (std::string_view n : field_names) why += std::string(n) + ", ";
+            for (std::string_view n : raw_field_names) why += std::string(n) + ", ";
             return why + "or \"\" to ignore the column";
         }
     }
@@ -274,7 +259,7 @@ std::string check_csv_columns(const options& opts) {
 
 csv_header read_csv_header(const std::vector<std::string_view>& names, const options& opts) {
     csv_header h;
-    std::vector<std::pair<std::string, csv_field>> user;
+    std::vector<std::pair<std::string, raw_field>> user;
     for (const auto& [header, field] : opts.csv_columns) {
         if (const auto f = csv_field_by_name(field)) user.emplace_back(fold_header(header), *f);
     }
@@ -283,7 +268,7 @@ csv_header read_csv_header(const std::vector<std::string_view>& names, const opt
     bool has_filter = false;
     for (std::string_view name : names) {
         const std::string folded = fold_header(trim(name));
-        csv_field f = csv_field::none;
+        raw_field f = raw_field::none;
         bool mapped_by_user = false;
         for (const auto& [h_name, h_field] : user) {
             if (h_name == folded) {
@@ -293,10 +278,10 @@ csv_header read_csv_header(const std::vector<std::string_view>& names, const opt
         }
         if (!mapped_by_user) f = builtin_field(folded);
         h.columns.push_back(f);
-        if (f != csv_field::none) ++h.known;
-        if (f == csv_field::detection_time) h.has_time = true;
-        if (f == csv_field::event) h.has_kind_column = true;
-        if (f == csv_field::triggered_security_filter) has_filter = true;
+        if (f != raw_field::none) ++h.known;
+        if (f == raw_field::detection_time) h.has_time = true;
+        if (f == raw_field::event) h.has_kind_column = true;
+        if (f == raw_field::triggered_security_filter) has_filter = true;
         if (const auto k = signature_kind(folded)) {
             if (signed_kind && *signed_kind != *k) mixed = true;
             signed_kind = k;
@@ -419,36 +404,19 @@ private:
             sink_.on_reject(r.line, reject_reason::invalid_utf8, "a CSV row that is not UTF-8");
             return;
         }
-        std::array<std::string_view, csv_field_count> v{};
+        std::array<std::string_view, raw_field_count> v{};
         for (std::size_t i = 0; i < r.size(); ++i) {
-            const csv_field f = header_->columns[i];
-            if (f == csv_field::none) continue;
+            const raw_field f = header_->columns[i];
+            if (f == raw_field::none) continue;
             std::string_view& slot = v[static_cast<std::size_t>(f)];
             // Two columns for one field: the first that is not empty.
             if (trim(slot).empty()) slot = r.field(i);
         }
-        const auto at = [&v](csv_field f) { return v[static_cast<std::size_t>(f)]; };
-        raw_event ev;
-        ev.log_item_id = at(csv_field::log_item_id);
-        ev.service = at(csv_field::service);
-        ev.event = at(csv_field::event);
-        if (trim(ev.event).empty() && header_->kind) ev.event = to_string(*header_->kind);
-        ev.affected_user = at(csv_field::affected_user);
-        ev.detection_time = at(csv_field::detection_time);
-        if (const auto iso = slashed_time_to_iso(ev.detection_time, time_buf_)) {
-            ev.detection_time = *iso;
-        }
-        ev.triggered_security_filter = at(csv_field::triggered_security_filter);
-        ev.triggered_policy_name = at(csv_field::triggered_policy_name);
-        ev.action = at(csv_field::action);
-        ev.action_result = at(csv_field::action_result);
-        ev.risk_level = at(csv_field::risk_level);
-        ev.security_risk_name = at(csv_field::security_risk_name);
-        ev.file_sha1 = at(csv_field::file_sha1);
-        ev.file_name = at(csv_field::file_name);
-        ev.mail_message_id = at(csv_field::mail_message_id);
-        ev.mail_message_file_name = at(csv_field::mail_message_file_name);
-        ev.mail_message_sender = at(csv_field::mail_message_sender);
+        std::string_view& event = v[static_cast<std::size_t>(raw_field::event)];
+        if (trim(event).empty() && header_->kind) event = to_string(*header_->kind);
+        std::string_view& time = v[static_cast<std::size_t>(raw_field::detection_time)];
+        if (const auto iso = slashed_time_to_iso(time, time_buf_)) time = *iso;
+        const raw_event ev = make_raw_event(v);
         sink_.on_event(ev, r.line, opts_.naive_time_zone);
     }
 

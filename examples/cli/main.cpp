@@ -244,7 +244,8 @@ public:
 std::string message_of(const std::system_error& e) {
     std::string m = e.what();
     const std::string suffix = ": " + e.code().message();
-    if (m.size() > suffix.size() && m.compare(m.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (m.size() > suffix.size() &&
+        m.compare(m.size() - suffix.size(), suffix.size(), suffix) == 0) {
         m.resize(m.size() - suffix.size());
     }
     return m;

@@ -21,9 +21,9 @@ std::string duration(double seconds) {
     const auto s = static_cast<std::uint64_t>(seconds + 0.5);
     char buf[32];
     if (s >= 3600) {
-        std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu", static_cast<unsigned long long>(s / 3600),
-                      static_cast<unsigned long long>(s / 60 % 60),
-                      static_cast<unsigned long long>(s % 60));
+        std::snprintf(
+            buf, sizeof buf, "%llu:%02llu:%02llu", static_cast<unsigned long long>(s / 3600),
+            static_cast<unsigned long long>(s / 60 % 60), static_cast<unsigned long long>(s % 60));
     } else {
         std::snprintf(buf, sizeof buf, "%llu:%02llu", static_cast<unsigned long long>(s / 60),
                       static_cast<unsigned long long>(s % 60));

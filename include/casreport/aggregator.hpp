@@ -51,7 +51,8 @@ public:
 
     /// Why the last failing call failed, for the failures that have more to say than their
     /// code (`error::input`: names the source, and the line where it applies). Empty after a
-    /// `begin_source`, `feed`, `end_source`, `finish` or `merge` that succeeded. The throwing overloads carry the same text in `what()`.
+    /// `begin_source`, `feed`, `end_source`, `finish` or `merge` that succeeded. The throwing
+    /// overloads carry the same text in `what()`.
     [[nodiscard]] const std::string& last_error() const noexcept;
 
     /// Starts a new source (a file): line numbers restart at 1 and its format is detected

@@ -3,38 +3,24 @@
 
 #include "../decode/csv.hpp"
 #include "../decode/decoder.hpp"
+#include "../decode/utf8.hpp"
 #include "../report/build.hpp"
 #include "state_codec.hpp"
 
 namespace casreport {
 namespace {
 
-/// A value quoted for a rejection detail, cut to a readable length on a UTF-8 boundary.
-std::string quoted(std::string_view v) {
-    constexpr std::size_t max = 60;
-    std::string out = "\"";
-    if (v.size() <= max) {
-        out.append(v);
-    } else {
-        std::size_t cut = max;
-        while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xc0U) == 0x80U) --cut;
-        out.append(v.substr(0, cut));
-        out += "…";
-    }
-    out += '"';
-    return out;
-}
-
 std::string explain(reject_reason why, const raw_event& ev) {
     switch (why) {
         case reject_reason::invalid_detection_time:
             return ev.detection_time.empty()
                        ? std::string("no detection_time")
-                       : "detection_time " + quoted(ev.detection_time) +
+                       : "detection_time " + detail::quoted_excerpt(ev.detection_time) +
                              " is not an ISO-8601 date-time";
         case reject_reason::unknown_event_kind:
             return ev.event.empty() ? std::string("no event kind")
-                                    : "event " + quoted(ev.event) + " is not a known event kind";
+                                    : "event " + detail::quoted_excerpt(ev.event) +
+                                          " is not a known event kind";
         default: return std::string(to_string(why));
     }
 }

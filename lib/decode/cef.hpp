@@ -28,7 +28,7 @@ private:
     std::array<std::string, raw_field_count> values_;
     std::array<std::string, 6> custom_;        // cs1..cs6 values
     std::array<std::string, 6> custom_label_;  // cs1Label..cs6Label
-    std::string name_;                           // the header's name (the request event type)
+    std::string name_;                         // the header's name (the request event type)
     std::string scratch_;
 };
 

@@ -268,8 +268,8 @@ public:
                 hold(bytes);
                 return;
             }
-            const std::size_t n = static_cast<std::size_t>(static_cast<const char*>(found) -
-                                                           bytes.data());
+            const std::size_t n =
+                static_cast<std::size_t>(static_cast<const char*>(found) - bytes.data());
             if (skipping_) {
                 skipping_ = false;
             } else if (partial_.size() + n > max_text_record_bytes) {
@@ -305,9 +305,9 @@ private:
 
     /// The current line is too long to hold: reject it and skip to its end.
     void reject_overlong() {
-        sink_.on_reject(line_, reject_reason::invalid_cef,
-                        "a CEF line longer than " + std::to_string(max_text_record_bytes) +
-                            " bytes");
+        sink_.on_reject(
+            line_, reject_reason::invalid_cef,
+            "a CEF line longer than " + std::to_string(max_text_record_bytes) + " bytes");
         partial_.clear();
         partial_.shrink_to_fit();
         skipping_ = true;

@@ -58,8 +58,8 @@ public:
     struct row {
         std::string_view text;  ///< the fields' contents, unquoted, one after another
         const std::vector<std::uint32_t>* ends = nullptr;  ///< end offset of each field in text
-        std::uint64_t line = 0;      ///< where the row starts (1-based)
-        std::string_view error;      ///< why the row cannot be read; empty when it can
+        std::uint64_t line = 0;                            ///< where the row starts (1-based)
+        std::string_view error;  ///< why the row cannot be read; empty when it can
         [[nodiscard]] std::size_t size() const noexcept { return ends->size(); }
         [[nodiscard]] std::string_view field(std::size_t i) const noexcept {
             const std::uint32_t b = i == 0 ? 0 : (*ends)[i - 1];
@@ -99,7 +99,8 @@ private:
     }
     void end_field() {
         ++row_bytes_;  // the separator: a row of many empty fields is bounded too
-        if (row_bytes_ <= max_text_record_bytes) ends_.push_back(static_cast<std::uint32_t>(text_.size()));
+        if (row_bytes_ <= max_text_record_bytes)
+            ends_.push_back(static_cast<std::uint32_t>(text_.size()));
     }
     void fault(std::string_view why) {
         if (error_.empty()) error_ = why;
@@ -238,11 +239,13 @@ void csv_tokenizer::feed(std::string_view bytes, OnRow&& on_row) {
 template <class OnRow>
 void csv_tokenizer::finish(OnRow&& on_row) {
     switch (state_) {
-        case state::row_start: return;
+        case state::row_start:
+            return;
         case state::quoted:
             fault("the input ends inside a quoted field");
             break;
-        default: break;  // a CR at the very end ends the row like CRLF
+        default:
+            break;  // a CR at the very end ends the row like CRLF
     }
     end_row(on_row);
 }

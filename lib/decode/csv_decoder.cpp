@@ -212,17 +212,6 @@ constexpr kind_signature kind_signatures[] = {
     {"サマリーレポート", event_kind::virtual_analyzer},
 };
 
-/// A header cell for a message: as written, cut to a readable length.
-std::string quoted_name(std::string_view n) {
-    constexpr std::size_t max = 40;
-    if (n.size() > max) {
-        std::size_t cut = max;
-        while (cut > 0 && (static_cast<unsigned char>(n[cut]) & 0xC0U) == 0x80U) --cut;
-        return "\"" + std::string(n.substr(0, cut)) + "…\"";
-    }
-    return "\"" + std::string(n) + "\"";
-}
-
 raw_field builtin_field(std::string_view folded) {
     for (const column_name& c : builtin_names) {
         if (fold_header(c.name) == folded) return c.field;
@@ -248,8 +237,8 @@ std::optional<raw_field> csv_field_by_name(std::string_view name) noexcept {
 std::string check_csv_columns(const options& opts) {
     for (const auto& [header, field] : opts.csv_columns) {
         if (!csv_field_by_name(field)) {
-            std::string why = "the CSV column map sends " + quoted_name(header) + " to " +
-                              quoted_name(field) + ", which is not a field; the fields are ";
+            std::string why = "the CSV column map sends " + quoted_excerpt(header, 40) + " to " +
+                              quoted_excerpt(field, 40) + ", which is not a field; the fields are ";
             for (std::string_view n : raw_field_names) why += std::string(n) + ", ";
             return why + "or \"\" to ignore the column";
         }
@@ -291,7 +280,7 @@ csv_header read_csv_header(const std::vector<std::string_view>& names, const opt
     if (!h.has_time) {
         std::string cols;
         for (std::size_t i = 0; i < names.size() && i < 8; ++i) {
-            cols += (i == 0 ? "" : ", ") + quoted_name(trim(names[i]));
+            cols += (i == 0 ? "" : ", ") + quoted_excerpt(trim(names[i]), 40);
         }
         if (names.size() > 8) cols += ", …";
         h.problem = "the CSV header (" + cols +
@@ -426,8 +415,9 @@ private:
                             ") cannot be read: " + std::string(r.error));
         }
         if (!is_valid_utf8(r.text)) {
-            return unusable("the CSV header is not UTF-8 (a Japanese export saved as Shift_JIS? "
-                            "convert it first: iconv -f CP932 -t UTF-8)");
+            return unusable(
+                "the CSV header is not UTF-8 (a Japanese export saved as Shift_JIS? "
+                "convert it first: iconv -f CP932 -t UTF-8)");
         }
         std::vector<std::string_view> names;
         names.reserve(r.size());

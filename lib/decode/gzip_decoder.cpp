@@ -90,7 +90,8 @@ private:
                 return;  // needs more input
             }
             if (rc != Z_OK) {
-                const std::string what = zs_.msg != nullptr ? zs_.msg : "error " + std::to_string(rc);
+                const std::string what =
+                    zs_.msg != nullptr ? zs_.msg : "error " + std::to_string(rc);
                 // No position: where zlib notices depends on how the input was split.
                 return fail("the gzip data is corrupt (" + what + ")");
             }

@@ -37,14 +37,22 @@ inline constexpr std::size_t raw_field_count = static_cast<std::size_t>(raw_fiel
 
 /// The JSON names, in raw_field order: what a CSV column map and CEF keys and labels use.
 inline constexpr std::array<std::string_view, raw_field_count> raw_field_names = {
-    "log_item_id",           "service",
-    "event",                 "affected_user",
-    "detection_time",        "triggered_security_filter",
-    "triggered_policy_name", "action",
-    "action_result",         "risk_level",
-    "security_risk_name",    "file_sha1",
-    "file_name",             "mail_message_id",
-    "mail_message_file_name", "mail_message_sender",
+    "log_item_id",
+    "service",
+    "event",
+    "affected_user",
+    "detection_time",
+    "triggered_security_filter",
+    "triggered_policy_name",
+    "action",
+    "action_result",
+    "risk_level",
+    "security_risk_name",
+    "file_sha1",
+    "file_name",
+    "mail_message_id",
+    "mail_message_file_name",
+    "mail_message_sender",
 };
 
 /// A field by its JSON name, ASCII case-insensitive, `_` ignored: "file_sha1", "FileSha1".

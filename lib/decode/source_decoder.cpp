@@ -31,21 +31,6 @@ bool is_syslog_cef(std::string_view line) noexcept {
            line.substr(0, at).find_first_of(",\"") == std::string_view::npos;
 }
 
-/// A line as a message shows it: no control characters, cut short on a UTF-8 boundary.
-std::string excerpt(std::string_view line) {
-    constexpr std::size_t max = 40;
-    std::size_t cut = std::min(line.size(), max);
-    while (cut > 0 && cut < line.size() &&
-           (static_cast<unsigned char>(line[cut]) & 0xC0U) == 0x80U) {
-        --cut;
-    }
-    std::string out(line.substr(0, cut));
-    for (char& c : out) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
-    }
-    return "\"" + out + (cut < line.size() ? "…\"" : "\"");
-}
-
 /// Whether `s` is UTF-8 that may end cut inside a character.
 bool is_utf8_cut_anywhere(std::string_view s) noexcept {
     for (std::size_t drop = 0; drop < 4 && drop <= s.size(); ++drop) {
@@ -63,7 +48,7 @@ std::string what_binary(std::string_view head) {
     if (head.substr(0, 3) == "BZh"sv) {
         return "it is bzip2 data: decompress it first (bzcat FILE | casreport -)";
     }
-    if (head.substr(0, 6) == "\xFD" "7zXZ\0"sv) {
+    if (head.substr(0, 6) == "\xFD\x37zXZ\0"sv) {  // "\xFD7" would be one escape
         return "it is xz data: decompress it first (xzcat FILE | casreport -)";
     }
     if (head.substr(0, 4) == "\x28\xB5\x2F\xFD"sv) {
@@ -110,7 +95,7 @@ struct detection {
 detection detect(std::string_view text, bool at_end, const options& opts) {
     detection d;
     std::size_t pos = 0;
-    std::size_t seen = 0;      // non-blank lines looked at
+    std::size_t seen = 0;  // non-blank lines looked at
     std::size_t line_no = 1;
     std::string first_line;  // the start of the first non-blank line, for the message
     std::size_t first_line_no = 0;
@@ -119,8 +104,8 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
     while (true) {
         const std::size_t nl = text.find('\n', pos);
         const bool complete = nl != std::string_view::npos || at_end;
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? text.npos
-                                                                              : nl - pos);
+        std::string_view line =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
         if (!line.empty() && line.back() == '\r' && nl != std::string_view::npos) {
             line.remove_suffix(1);
         }
@@ -182,10 +167,11 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
     } else if (!csv_problem.empty()) {
         d.why = "not JSON or CEF, and not a CSV export casreport can read: " + csv_problem;
     } else {
-        d.why = "not a CAS log in a format casreport reads: no line starts a JSON document "
-                "({ or [) or a CEF record (CEF:0|...), and line " +
-                std::to_string(first_line_no) + " " + excerpt(first_line) +
-                " is not a CSV export header";
+        d.why =
+            "not a CAS log in a format casreport reads: no line starts a JSON document "
+            "({ or [) or a CEF record (CEF:0|...), and line " +
+            std::to_string(first_line_no) + " " + quoted_excerpt(first_line, 40) +
+            " is not a CSV export header";
     }
     return d;
 }
@@ -224,10 +210,17 @@ private:
         if (format == input_format::auto_detect) {
             const detection d = detect(rest, at_end, opts_);
             switch (d.what) {
-                case detection::need_more: return;
-                case detection::json: format = input_format::json; break;
-                case detection::cef: format = input_format::cef; break;
-                case detection::csv: format = input_format::csv; break;
+                case detection::need_more:
+                    return;
+                case detection::json:
+                    format = input_format::json;
+                    break;
+                case detection::cef:
+                    format = input_format::cef;
+                    break;
+                case detection::csv:
+                    format = input_format::csv;
+                    break;
                 case detection::unknown:
                     failed_ = true;
                     head_.clear();
@@ -237,12 +230,18 @@ private:
             }
         }
         switch (format) {
-            case input_format::cef: inner_ = make_cef_decoder(sink_); break;
-            case input_format::csv: inner_ = make_csv_decoder(sink_, opts_); break;
+            case input_format::cef:
+                inner_ = make_cef_decoder(sink_);
+                break;
+            case input_format::csv:
+                inner_ = make_csv_decoder(sink_, opts_);
+                break;
             case input_format::ndjson:
                 inner_ = make_json_decoder(sink_, json_layout::line_strict);
                 break;
-            default: inner_ = make_json_decoder(sink_, json_layout::multi_line); break;
+            default:
+                inner_ = make_json_decoder(sink_, json_layout::multi_line);
+                break;
         }
         inner_->feed(rest);
         head_.clear();

@@ -1,10 +1,12 @@
-// UTF-8 validation for the decoders that read text themselves (CSV, CEF). Private to lib/.
+// UTF-8 for the decoders that read text themselves (CSV, CEF), and for messages that quote
+// input. Private to lib/.
 #ifndef CASREPORT_LIB_DECODE_UTF8_HPP
 #define CASREPORT_LIB_DECODE_UTF8_HPP
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace casreport::detail {
@@ -52,6 +54,23 @@ namespace casreport::detail {
         p += n + 1;
     }
     return true;
+}
+
+/// `v` in double quotes, for a message: cut to at most `max` bytes on a character boundary
+/// (then ending in "…"), control characters shown as spaces.
+[[nodiscard]] inline std::string quoted_excerpt(std::string_view v, std::size_t max = 60) {
+    std::size_t cut = v.size() <= max ? v.size() : max;
+    while (cut > 0 && cut < v.size() && (static_cast<unsigned char>(v[cut]) & 0xC0U) == 0x80U) {
+        --cut;
+    }
+    std::string out = "\"";
+    out.append(v.substr(0, cut));
+    for (std::size_t i = 1; i < out.size(); ++i) {
+        if (static_cast<unsigned char>(out[i]) < 0x20 || out[i] == 0x7F) out[i] = ' ';
+    }
+    if (cut < v.size()) out += "…";
+    out += '"';
+    return out;
 }
 
 }  // namespace casreport::detail

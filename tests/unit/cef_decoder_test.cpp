@@ -32,9 +32,10 @@ const std::string documented =
     "TrendMicroCasMailFileName=filename.exe";
 
 std::string line(std::string_view user, std::string_view extra = "") {
-    std::string s = "CEF:0|Trend Micro|CAS|5.0|100|securityrisk|High rt=2025-06-02T00:00:00Z "
-                    "TrendMicroCasAffectedUser=" +
-                    std::string(user) + " destinationServiceName=Box";
+    std::string s =
+        "CEF:0|Trend Micro|CAS|5.0|100|securityrisk|High rt=2025-06-02T00:00:00Z "
+        "TrendMicroCasAffectedUser=" +
+        std::string(user) + " destinationServiceName=Box";
     if (!extra.empty()) s += " " + std::string(extra);
     return s;
 }
@@ -63,9 +64,10 @@ TEST(CefDecoder, TheDocumentedExample) {
 
 TEST(CefDecoder, TheSpecificationsSeventhBarToo) {
     recorder r;
-    decode_all("CEF:0|Trend Micro|CAS|5.0|100|securityrisk|Very High|rt=2025-06-02T00:00:00Z "
-               "cat=ransomware TrendMicroCasAffectedUser=a|b@x\n",
-               cef, &r);
+    decode_all(
+        "CEF:0|Trend Micro|CAS|5.0|100|securityrisk|Very High|rt=2025-06-02T00:00:00Z "
+        "cat=ransomware TrendMicroCasAffectedUser=a|b@x\n",
+        cef, &r);
     ASSERT_EQ(r.events.size(), 1U);
     EXPECT_EQ(r.events[0].event, "ransomware");
     EXPECT_EQ(r.events[0].affected_user, "a|b@x");  // a bar in a value needs no escape
@@ -73,10 +75,11 @@ TEST(CefDecoder, TheSpecificationsSeventhBarToo) {
 
 TEST(CefDecoder, TheHeaderNameIsTheKindWhenCatIsAbsent) {
     recorder r;
-    decode_all("CEF:0|Trend\\|Micro\\\\|CAS|5.0|100|virtualanalyzer|High "
-               "rt=2025-06-02T00:00:00Z TrendMicroCasAffectedUser=a\n" +
-                   line("b", "cat=") + "\n",
-               cef, &r);
+    decode_all(
+        "CEF:0|Trend\\|Micro\\\\|CAS|5.0|100|virtualanalyzer|High "
+        "rt=2025-06-02T00:00:00Z TrendMicroCasAffectedUser=a\n" +
+            line("b", "cat=") + "\n",
+        cef, &r);
     ASSERT_EQ(r.events.size(), 2U);
     EXPECT_EQ(r.events[0].event, "virtualanalyzer");  // the escaped bars did not split fields
     EXPECT_EQ(r.events[1].event, "securityrisk");     // an empty cat is no cat
@@ -84,8 +87,9 @@ TEST(CefDecoder, TheHeaderNameIsTheKindWhenCatIsAbsent) {
 
 TEST(CefDecoder, ExtensionEscapesAndSpaces) {
     recorder r;
-    decode_all(line("a\\=b@x", "act=Quarantine\\\\Delete   suser=\"N\\n\" <s@x>  "
-                               "TrendMicroCasPolicyName=p \\r q fname=a\\|b.exe x=y\\"),
+    decode_all(line("a\\=b@x",
+                    "act=Quarantine\\\\Delete   suser=\"N\\n\" <s@x>  "
+                    "TrendMicroCasPolicyName=p \\r q fname=a\\|b.exe x=y\\"),
                cef, &r);
     ASSERT_EQ(r.events.size(), 1U);
     const cr::test::event_copy& e = r.events[0];
@@ -98,11 +102,14 @@ TEST(CefDecoder, ExtensionEscapesAndSpaces) {
 
 TEST(CefDecoder, VendorKeysCustomStringsAndStandardKeys) {
     recorder r;
-    decode_all(line("a", "TrendMicroCasSecurityRiskName=Malware: X TrendMicroCasRiskLevel=High "
-                         "fileHash=abc TrendMicroCasFileName=f.doc cs1Label=Log Item Id cs1=id-1 "
-                         "cs2=Delete cs2Label=action act=") +
-                   "\n" + line("b", "cs1=only-a-value TRENDMICROCASLOGITEMID=id-2 "
-                                    "TrendMicroCasFileName=f.doc fname=g.doc"),
+    decode_all(line("a",
+                    "TrendMicroCasSecurityRiskName=Malware: X TrendMicroCasRiskLevel=High "
+                    "fileHash=abc TrendMicroCasFileName=f.doc cs1Label=Log Item Id cs1=id-1 "
+                    "cs2=Delete cs2Label=action act=") +
+                   "\n" +
+                   line("b",
+                        "cs1=only-a-value TRENDMICROCASLOGITEMID=id-2 "
+                        "TrendMicroCasFileName=f.doc fname=g.doc"),
                cef, &r);
     ASSERT_EQ(r.events.size(), 2U);
     EXPECT_EQ(r.events[0].security_risk_name, "Malware: X");
@@ -117,16 +124,17 @@ TEST(CefDecoder, VendorKeysCustomStringsAndStandardKeys) {
 
 TEST(CefDecoder, EpochMillisecondsInRt) {
     recorder r;
-    decode_all("CEF:0|Trend Micro|CAS|5.0|100|dlp|3|rt=1748736000123 "
-               "TrendMicroCasAffectedUser=a\n",
-               cef, &r);
+    decode_all(
+        "CEF:0|Trend Micro|CAS|5.0|100|dlp|3|rt=1748736000123 "
+        "TrendMicroCasAffectedUser=a\n",
+        cef, &r);
     ASSERT_EQ(r.events.size(), 1U);
     EXPECT_EQ(r.events[0].detection_time, "2025-06-01T00:00:00.123Z");
 }
 
 TEST(CefDecoder, SyslogPrefixBlankLinesAndCrlf) {
-    EXPECT_EQ(decode_all("<134>Jun  2 09:15:42 cas-host " + line("a") + "\r\n\r\n  \n" +
-                             line("b") + "\r\n" + line("c"),
+    EXPECT_EQ(decode_all("<134>Jun  2 09:15:42 cas-host " + line("a") + "\r\n\r\n  \n" + line("b") +
+                             "\r\n" + line("c"),
                          cef),
               (log_t{"E1:a", "E4:b", "E5:c"}));
 }
@@ -146,17 +154,19 @@ TEST(CefDecoder, MalformedLinesAreRejectedWithTheirLines) {
 }
 
 TEST(CefDecoder, AnOverlongLineIsRejectedAndNotHeld) {
-    const std::string huge = line("a", "msg=" + std::string(cr::detail::max_text_record_bytes, 'x'));
+    const std::string huge =
+        line("a", "msg=" + std::string(cr::detail::max_text_record_bytes, 'x'));
     EXPECT_EQ(decode_all(huge + "\n" + line("b") + "\n" + huge, cef),
               (log_t{"R1:invalid_cef", "E2:b", "R3:invalid_cef"}));
 }
 
 TEST(CefDecoder, StringElementsOfAPage) {
     // format=cef: the elements of security_events are CEF strings, JSON-escaped.
-    const std::string page =
-        "{\"security_events\":[\"" + line("a", "TrendMicroCasLocation=a\\\\\\\\Inbox") +
-        "\",\n\"" + line("b\\\"q") + "\", \"CEF:0|x\", \"hello\", " +
-        "\"\\u0043EF:0|Trend Micro|CAS|5.0|1|dlp|1 rt=2025-06-02T00:00:00Z\"],\"next_link\":\"\"}\n";
+    const std::string page = "{\"security_events\":[\"" +
+                             line("a", "TrendMicroCasLocation=a\\\\\\\\Inbox") + "\",\n\"" +
+                             line("b\\\"q") + "\", \"CEF:0|x\", \"hello\", " +
+                             "\"\\u0043EF:0|Trend Micro|CAS|5.0|1|dlp|1 "
+                             "rt=2025-06-02T00:00:00Z\"],\"next_link\":\"\"}\n";
     recorder r;
     EXPECT_EQ(decode_all(page, cr::options{}, &r),
               (log_t{"E1:a", "E2:b\"q", "R2:invalid_cef", "R2:not_an_object", "E2:"}));

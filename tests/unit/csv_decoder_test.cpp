@@ -2,8 +2,8 @@
 // user's map), how a row's kind is decided, and rejections with the line where a row starts.
 #include <gtest/gtest.h>
 
-#include <casreport/aggregator.hpp>
 #include <array>
+#include <casreport/aggregator.hpp>
 #include <string>
 
 #include "decode/csv.hpp"
@@ -117,30 +117,29 @@ TEST(CsvDecoder, QuotingAcrossLinesAndTheLineWhereARowStarts) {
 }
 
 TEST(CsvDecoder, BlankLinesAndEmptyRowsAreNotRecords) {
-    EXPECT_EQ(decode_all("\n\r\n" + en_header + "\n" + en_row("a") + ",,,,,,,,,\r\n  \n" +
-                             en_row("b"),
-                         csv_options()),
-              (log_t{"E5:a", "E8:b"}));
+    EXPECT_EQ(
+        decode_all("\n\r\n" + en_header + "\n" + en_row("a") + ",,,,,,,,,\r\n  \n" + en_row("b"),
+                   csv_options()),
+        (log_t{"E5:a", "E8:b"}));
     EXPECT_EQ(decode_all("", csv_options()), log_t{});
     EXPECT_EQ(decode_all("\n\n", csv_options()), log_t{});
 }
 
 TEST(CsvDecoder, TheLastRowNeedsNoLineBreak) {
     const std::string last = en_row("b");
-    EXPECT_EQ(decode_all(en_header + en_row("a") + last.substr(0, last.size() - 2),
-                         csv_options()),
+    EXPECT_EQ(decode_all(en_header + en_row("a") + last.substr(0, last.size() - 2), csv_options()),
               (log_t{"E2:a", "E3:b"}));
 }
 
 TEST(CsvDecoder, MalformedRowsAreRejectedWithTheLineTheyStartOn) {
     recorder r;
-    const std::string in = en_header + en_row("a") +            // 2
-                           "2025-06-02 09:00:00,dlp,Box,b\n" +  // 3: too few fields
-                           en_row("c") +                        // 4
-                           "2025-06-02 09:00:00,dlp,Box,\"d\"x,,,,,,\n" +  // 5: text after quote
-                           en_row("\xff") +                                // 6: not UTF-8
-                           "2025-06-02 09:00:00,dlp,Box,e,,,,,,,extra\n" + // 7: too many
-                           en_row("f") +                                   // 8
+    const std::string in = en_header + en_row("a") +                        // 2
+                           "2025-06-02 09:00:00,dlp,Box,b\n" +              // 3: too few fields
+                           en_row("c") +                                    // 4
+                           "2025-06-02 09:00:00,dlp,Box,\"d\"x,,,,,,\n" +   // 5: text after quote
+                           en_row("\xff") +                                 // 6: not UTF-8
+                           "2025-06-02 09:00:00,dlp,Box,e,,,,,,,extra\n" +  // 7: too many
+                           en_row("f") +                                    // 8
                            "2025-06-02 09:00:00,dlp,Box,\"g\n\nnever closed,,,,,,\n";  // 9
     EXPECT_EQ(decode_all(in, csv_options(), &r),
               (log_t{"E2:a", "R3:invalid_csv", "E4:c", "R5:invalid_csv", "R6:invalid_utf8",
@@ -160,18 +159,18 @@ TEST(CsvDecoder, AStrayQuoteInsideAnUnquotedFieldIsData) {
 
 TEST(CsvDecoder, AnOverlongRowIsRejectedAndNotHeld) {
     const std::string huge = "2025-06-02 09:00:00,dlp,Box,a,,\"" +
-                             std::string(cr::detail::max_text_record_bytes, 'x') +
-                             "\n,\",,,,\n";
+                             std::string(cr::detail::max_text_record_bytes, 'x') + "\n,\",,,,\n";
     EXPECT_EQ(decode_all(en_header + huge + en_row("b"), csv_options()),
               (log_t{"R2:invalid_csv", "E4:b"}));
 }
 
 TEST(CsvDecoder, TwoColumnsForOneFieldTheFirstNonEmptyWins) {
     recorder r;
-    decode_all("Detection Time,Virus Name,Security Risk Name,User,Log Type\n"
-               "2025-06-02 09:00:00,,Malware: X,a,dlp\n"
-               "2025-06-02 09:00:00,V,Malware: Y,b,dlp\n",
-               csv_options(), &r);
+    decode_all(
+        "Detection Time,Virus Name,Security Risk Name,User,Log Type\n"
+        "2025-06-02 09:00:00,,Malware: X,a,dlp\n"
+        "2025-06-02 09:00:00,V,Malware: Y,b,dlp\n",
+        csv_options(), &r);
     ASSERT_EQ(r.events.size(), 2U);
     EXPECT_EQ(r.events[0].security_risk_name, "Malware: X");
     EXPECT_EQ(r.events[1].security_risk_name, "V");
@@ -193,17 +192,18 @@ TEST(CsvDecoder, TheKindOfAFileWithoutALogTypeColumn) {
     cr::options forced = csv_options();
     forced.csv_event_kind = cr::event_kind::dlp;
     recorder r3;
-    decode_all("Detection Time,Affected User,Ransomware Name,Log Type\n"
-               "2025-06-02 09:00:00,a,x,\n2025-06-02 09:00:00,b,x,ransomware\n",
-               forced, &r3);
+    decode_all(
+        "Detection Time,Affected User,Ransomware Name,Log Type\n"
+        "2025-06-02 09:00:00,a,x,\n2025-06-02 09:00:00,b,x,ransomware\n",
+        forced, &r3);
     ASSERT_EQ(r3.events.size(), 2U);
     EXPECT_EQ(r3.events[0].event, "dlp");
     EXPECT_EQ(r3.events[1].event, "ransomware");
 }
 
 TEST(CsvDecoder, AFileWhoseKindCannotBeToldIsUnusable) {
-    const log_t none = decode_all("Detection Time,Affected User,Location\n2025-06-02,a,x\n",
-                                  csv_options());
+    const log_t none =
+        decode_all("Detection Time,Affected User,Location\n2025-06-02,a,x\n", csv_options());
     ASSERT_EQ(none.size(), 1U);
     EXPECT_EQ(none[0],
               "X:the CSV header has no log-type column, and no column that only one log type "
@@ -226,7 +226,9 @@ TEST(CsvDecoder, AHeaderWithoutADetectionTimeIsUnusable) {
 
 TEST(CsvDecoder, AColumnMapAddsAndOverridesNames) {
     cr::options o = csv_options();
-    o.csv_columns = {{"When", "detection_time"}, {"who", "AFFECTED_USER"}, {"Action", ""},
+    o.csv_columns = {{"When", "detection_time"},
+                     {"who", "AFFECTED_USER"},
+                     {"Action", ""},
                      {"Log type", "event"}};
     recorder r;
     EXPECT_EQ(decode_all("WHEN,Who,Action,Log Type\n2025-06-02 00:00,a,Pass,dlp\n", o, &r),

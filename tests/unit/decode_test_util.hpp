@@ -17,8 +17,8 @@ struct event_copy {
     std::uint64_t line = 0;
     int naive_zone_minutes = 0;
     std::string log_item_id, message_log_item_id, service, event, affected_user, detection_time,
-        filter, policy, action, action_result, risk_level, security_risk_name, file_sha1,
-        file_name, mail_message_id, mail_message_file_name, mail_message_sender;
+        filter, policy, action, action_result, risk_level, security_risk_name, file_sha1, file_name,
+        mail_message_id, mail_message_file_name, mail_message_sender;
 };
 
 /// Logs every record as "E<line>:<user>" (event), "R<line>:<reason>" (rejection) and a source

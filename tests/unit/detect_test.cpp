@@ -50,8 +50,7 @@ TEST(Detect, Cef) {
 }
 
 TEST(Detect, Csv) {
-    EXPECT_EQ(decode_all("Detection Time,Log Type,Affected User\n2025-06-02 09:00,dlp,a\n",
-                         detect),
+    EXPECT_EQ(decode_all("Detection Time,Log Type,Affected User\n2025-06-02 09:00,dlp,a\n", detect),
               (log_t{"E2:a"}));
     EXPECT_EQ(decode_all("\xEF\xBB\xBF検出日時,種類,影響を受けたユーザ\r\n2025/6/2 9:00,dlp,a\r\n",
                          detect),
@@ -62,8 +61,7 @@ TEST(Detect, Csv) {
     EXPECT_EQ(unsure[0].substr(0, 43), "X:the CSV header has no log-type column, an");
     // A column map makes a header known.
     cr::options mapped;
-    mapped.csv_columns = {{"Zeit", "detection_time"}, {"Wer", "affected_user"},
-                          {"Art", "event"}};
+    mapped.csv_columns = {{"Zeit", "detection_time"}, {"Wer", "affected_user"}, {"Art", "event"}};
     EXPECT_EQ(decode_all("Zeit,Wer,Art\n2025-06-02 09:00,a,dlp\n", mapped), (log_t{"E2:a"}));
 }
 

@@ -57,12 +57,12 @@ TEST(Gzip, SameRecordsAsThePlainTextForEverySplit) {
     ASSERT_EQ(expected.size(), 300U);
     EXPECT_EQ(decode_all(gzip(plain), detect), expected);
     // A forced format applies to what is inside.
-    EXPECT_EQ(decode_all(gzip(plain), cr::test::with_format(cr::input_format::ndjson)),
-              expected);
+    EXPECT_EQ(decode_all(gzip(plain), cr::test::with_format(cr::input_format::ndjson)), expected);
 }
 
 TEST(Gzip, EveryFormatInside) {
-    EXPECT_EQ(decode_all(gzip("\xEF\xBB\xBF" "Detection Time,Log Type,User\r\n"
+    EXPECT_EQ(decode_all(gzip("\xEF\xBB\xBF"
+                              "Detection Time,Log Type,User\r\n"
                               "2025-06-02 09:00,dlp,a\r\n"),
                          detect),
               (log_t{"E2:a"}));

@@ -32,8 +32,8 @@ public:
         std::ostringstream s;
         s << to_string(r.kind) << '|' << r.service_key << '|' << to_string(r.filter) << '|'
           << to_string(r.risk) << '|' << to_string(r.result) << '|'
-          << r.detection_time.time_since_epoch().count() << '|' << r.user << '|' << r.sender
-          << '|' << r.log_item_id << '|' << ev.security_risk_name << '|' << ev.file_sha1 << '|'
+          << r.detection_time.time_since_epoch().count() << '|' << r.user << '|' << r.sender << '|'
+          << r.log_item_id << '|' << ev.security_risk_name << '|' << ev.file_sha1 << '|'
           << ev.file_name << '|' << ev.mail_message_id << '|' << ev.mail_message_file_name << '|'
           << ev.triggered_policy_name << '|' << ev.action << '|' << ev.action_result;
         records.push_back(s.str());

@@ -6,6 +6,9 @@
 #include <random>
 #include <string>
 
+#include "decode/decoder.hpp"
+#include "decode/fast_scan.hpp"
+
 namespace {
 
 /// `n` NDJSON events, about 900 bytes each like the real API's, over `users` users.
@@ -52,6 +55,56 @@ casreport::options june_options() {
     o.period = casreport::report_period::parse("2026-10");
     return o;
 }
+
+/// Decoding alone: one event line → its fields, by the fast path.
+void BM_DecodeRecordFast(benchmark::State& state) {
+    const std::string& input = events_10k();
+    const std::string line = input.substr(0, input.find('\n'));
+    casreport::raw_event ev;
+    casreport::detail::fast_scratch scratch;
+    for (auto _ : state) {
+        const auto r = casreport::detail::scan_event_line(line.data(), line.data() + line.size(),
+                                                          ev, scratch);
+        benchmark::DoNotOptimize(r);
+        benchmark::DoNotOptimize(ev.affected_user.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * line.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_DecodeRecordFast);
+
+/// A sink that only counts, to time decoders alone.
+class counting_sink final : public casreport::detail::event_sink {
+public:
+    void on_event(const casreport::raw_event& ev, std::uint64_t, casreport::utc_offset) override {
+        events += ev.affected_user.size() != 0 ? 1 : 0;
+    }
+    void on_reject(std::uint64_t, casreport::reject_reason, std::string_view) override {
+        ++rejected;
+    }
+    void on_unusable(std::string_view) override { ++rejected; }
+    std::uint64_t events = 0;
+    std::uint64_t rejected = 0;
+};
+
+/// Decoding alone, 10k lines: the fast path (arg 1) against the Boost.JSON SAX path (arg 0).
+void BM_DecodeLines(benchmark::State& state) {
+    const std::string& input = events_10k();
+    const bool fast = state.range(0) != 0;
+    for (auto _ : state) {
+        counting_sink sink;
+        auto d = casreport::detail::make_json_decoder(
+            sink, casreport::detail::json_layout::multi_line, fast);
+        for (std::size_t i = 0; i < input.size(); i += 65536) {
+            d->feed(std::string_view(input).substr(i, 65536));
+        }
+        d->finish();
+        benchmark::DoNotOptimize(sink.events);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 10000));
+}
+BENCHMARK(BM_DecodeLines)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 /// Decode, normalize, de-duplicate and count N records (one feed of the whole buffer).
 void BM_AggregateRecords(benchmark::State& state) {

@@ -1,7 +1,8 @@
 // Golden reports: each tests/golden/<case>/ holds a case.conf (options and inputs) and the
 // reviewed expected.json. Every case is replayed with chunk sizes 1, 7, 4096 and whole input,
 // and must give exactly the same bytes. CASREPORT_UPDATE_GOLDEN=1 rewrites expected.json (then
-// review every line of the diff).
+// review every line of the diff). A case whose conf says `expected = <file>` must give that
+// other case's report (the same events in another form); it never rewrites it.
 //
 // A case may also hold renderings of its report, named report[.<variant>].<lang>.<ext>: ext is
 // json, txt, md, csv or html; variant is previous (month over month against the case's
@@ -39,7 +40,12 @@ struct golden_case {
     cr::options opts;
     std::vector<std::pair<std::string, fs::path>> inputs;  // source name, file
     fs::path previous;  // last month's JSON report, for the "previous" renderings
+    fs::path expected;      // the reviewed report
+    bool owns_expected = true;  // false: another case's report, never rewritten here
 };
+
+/// gtest prints a parameter with its test's name; the case name says it all.
+void PrintTo(const golden_case& c, std::ostream* os) { *os << c.name; }
 
 std::string trim(std::string s) {
     const auto b = s.find_first_not_of(" \t\r");
@@ -61,11 +67,17 @@ golden_case load_case(const fs::path& dir) {
     }
     cr::utc_offset tz = cr::jst;
     if (kv.count("tz")) tz = *cr::parse_utc_offset(kv["tz"]);
+    c.opts.naive_time_zone = tz;  // as the CLI's --tz
     if (kv.count("month")) c.opts.period = cr::report_period::parse(kv["month"], tz);
     if (kv.count("top")) c.opts.top_n = std::stoul(kv["top"]);
     if (kv.count("dedupe")) c.opts.dedupe = kv["dedupe"] != "off";
     if (kv.count("input-format")) c.opts.format = *cr::parse_input_format(kv["input-format"]);
     if (kv.count("previous")) c.previous = dir / kv["previous"];
+    c.expected = dir / "expected.json";
+    if (kv.count("expected")) {
+        c.expected = dir / kv["expected"];
+        c.owns_expected = false;
+    }
     std::istringstream inputs(kv["inputs"]);
     for (std::string in; inputs >> in;) {
         if (in.rfind("shared:", 0) == 0) {
@@ -136,8 +148,8 @@ TEST_P(Golden, ReportIsExactlyTheReviewedOneForEveryChunkSize) {
     cr::input_summary in;
     const std::string whole = run(c, 0, &in);
     EXPECT_EQ(in.records, in.accepted + in.rejected + in.duplicates + in.out_of_period);
-    const fs::path expected_path = c.dir / "expected.json";
-    if (updating()) std::ofstream(expected_path, std::ios::binary) << whole;
+    const fs::path& expected_path = c.expected;
+    if (updating() && c.owns_expected) std::ofstream(expected_path, std::ios::binary) << whole;
     ASSERT_TRUE(fs::exists(expected_path)) << "no expected.json: run with CASREPORT_UPDATE_GOLDEN=1";
     EXPECT_EQ(whole, read_file(expected_path));
     for (std::size_t chunk : {1, 7, 4096}) {

@@ -2,6 +2,8 @@
 //
 // Exit status: 0 success, 1 usage or I/O error, 2 when --strict is given and a record was
 // rejected.
+#include <sys/stat.h>
+
 #include <casreport/casreport.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -11,7 +13,10 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "progress.hpp"
 
 namespace {
 
@@ -19,42 +24,106 @@ constexpr int exit_ok = 0;
 constexpr int exit_usage = 1;
 constexpr int exit_rejected = 2;
 
-constexpr const char* usage_text = R"(Usage: casreport [OPTIONS] [FILE|-]...
+constexpr const char* usage_text = R"(NAME
+    casreport - the monthly security report from Trend Micro Cloud App Security logs
 
-Turns Trend Micro Cloud App Security (CAS) security-event logs into the monthly security
-report: the overview per service and the top users of every section.
+SYNOPSIS
+    casreport [OPTIONS] [FILE|-]...
 
-Input: CAS log API JSON (pages, bare arrays, NDJSON), several files at once, "-" for standard
-input (read when no FILE is given). Each file's format is detected from its first bytes.
+DESCRIPTION
+    Reads Cloud App Security (CAS) security-event logs and writes the monthly report: the
+    detections of each service (Advanced Threat Protection and Data Loss Prevention), the
+    users most affected in each section (virus/malware, file blocking, web reputation,
+    Virtual Analyzer, ransomware, DLP), what was done about each threat, and findings with
+    advice. Duplicate events are counted once, and records that cannot be read are counted
+    and listed in the report, never silently dropped.
 
-Options:
-  --format json|text|md|csv|html
-                          output format (default: text); html is one printable page
-  --previous REPORT.json  last month's JSON report: show the change of every total
-  --lang ja|en            labels and advice in Japanese (default) or English
-  --top N                 rows of each top-users table (default 10)
-  --month YYYY-MM         report this calendar month; other events count as out of period
-  --tz ±HH:MM             time zone of the month (default +09:00, Japan)
-  --input-format auto|json|ndjson
-                          skip format detection (ndjson: one document per line)
-  --threads N             threads reading a large file at once (default: one per core;
-                          the report is the same for any N)
-  --no-dedupe             count repeated records (default: drop them by log_item_id)
-  --redact                mask user and sender addresses (user-001, sender-001, ...)
-  --strict                exit with status 2 when any record was rejected
-  --save-state FILE       also write the partial state, to merge later
-  --merge-state FILE      add a saved state (repeatable), as if its input came first
-  -o, --output FILE       write the report to FILE (default: standard output)
-  -h, --help              show this help
-  --version               show the version
+INPUT
+    Each FILE is read in the format told by its first lines:
+      JSON    log API responses ({"security_events": [...]}, one or many per file), bare
+              arrays of events, or NDJSON (one event per line)
+      CEF     CEF:0|Trend Micro|CAS|... records, one per line (a syslog prefix is fine), or
+              as the strings of an API response fetched with format=cef
+      CSV     the console's log export (Logs > Export), English or Japanese headers
+    Any of them may be gzip-compressed: gzip data is recognized by its content, whatever
+    the file is called. "-", or no FILE at all, reads standard input.
 
-Exit status: 0 success, 1 usage or I/O error, 2 with --strict when a record was rejected.
+OPTIONS
+  What to count
+    --month YYYY-MM       report this calendar month; other events count as out of period
+                          (default: every event counts)
+    --tz +HH:MM           time zone of the month, and of CSV times written without one
+                          (default +09:00, Japan)
+    --top N               rows of each top-users table (default 10)
+    --no-dedupe           count repeated events (default: one per log_item_id)
 
-Examples:
-  casreport --month 2025-06 --format text logs/*.ndjson
-  casreport --format json --lang en -o report.json events.json
-  casreport --month 2025-07 --previous 2025-06.json --format html -o report.html logs/*
-  curl ... | casreport --input-format ndjson -
+  Output
+    --format json|text|md|csv|html
+                          output format (default text): JSON (the machine-readable
+                          report), a terminal text, Markdown for tickets and mail, CSV for
+                          spreadsheets, or one printable HTML page with charts
+    --lang ja|en          labels and advice in Japanese (default) or English
+    --previous REPORT.json
+                          last month's JSON report: show the change of every total
+    --redact              mask user and sender addresses (user-001, sender-001, ...)
+    -o, --output FILE     write the report to FILE (default standard output)
+
+  Input
+    --input-format auto|json|ndjson|csv|cef
+                          skip detection and read every FILE in this format (ndjson: one
+                          JSON document per line, stricter recovery)
+    --csv-map FILE        more CSV header names: FILE holds a JSON object that sends each
+                          header to an event field, e.g. {"Zeitpunkt": "detection_time",
+                          "Benutzer": "affected_user", "Notiz": ""} ("" ignores a column)
+    --csv-kind KIND       the log type of CSV rows that do not say it: securityrisk,
+                          virtualanalyzer, ransomware or dlp (needed only when the export
+                          has no log-type column and its columns do not tell)
+
+  Partial results
+    --save-state FILE     also write the partial state, to merge later
+    --merge-state FILE    add a saved state (repeatable), as if its input came first
+
+  Behaviour
+    --threads N           threads reading a large JSON file at once (default: one per
+                          core); the report is the same for any N
+    --strict              exit with status 2 when any record was rejected, and say which
+    -q, --quiet           no progress display (errors are still shown)
+    -h, --help            show this help
+    --version             show the version
+
+    On a terminal, a run that takes more than a second shows its progress on standard
+    error: bytes read (of the total, for files), records per second and the time left.
+
+EXIT STATUS
+    0   the report was written
+    1   a usage error, a file that cannot be read, or a file in no known format
+    2   --strict was given and a record was rejected (the report is still written)
+
+EXAMPLES
+    The June report of a month of API dumps, in Japanese, on the terminal:
+        casreport --month 2025-06 logs/2025-06-*.ndjson.gz
+
+    The same as JSON with English labels, to a file:
+        casreport --month 2025-06 --format json --lang en -o report.json logs/*.gz
+
+    A printable HTML report with the change since last month's JSON report:
+        casreport --month 2025-07 --previous 2025-06.json --format html -o report.html logs/*
+
+    Console CSV exports (one per log type), times shown in Japan time:
+        casreport --month 2025-06 SecurityRisk.csv VirtualAnalyzer.csv Ransomware.csv DLP.csv
+
+    An export whose header names casreport does not know:
+        casreport --month 2025-06 --csv-map headers.json export.csv
+
+    From a pipe, in another archive format:
+        xzcat june.ndjson.xz | casreport --month 2025-06 -
+
+    Week by week, merged at the end of the month:
+        casreport --month 2025-06 --save-state w1.state week1.ndjson.gz > /dev/null
+        casreport --month 2025-06 --merge-state w1.state week2.ndjson.gz
+
+SEE ALSO
+    docs/cli.md and docs/input-formats.md in the casreport sources.
 )";
 
 struct cli_args {
@@ -62,7 +131,9 @@ struct cli_args {
     casreport::render_options render{casreport::output_format::text, casreport::language::ja};
     unsigned threads = 0;  // one per core
     bool strict = false;
+    bool quiet = false;
     std::string previous;
+    std::string csv_map;
     std::string output;
     std::string save_state;
     std::vector<std::string> merge_states;
@@ -98,9 +169,7 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--format") {
             const std::string v = value(i, arg);
             const auto f = casreport::parse_output_format(v);
-            if (!f) {
-                throw usage_error("unknown --format '" + v + "' (json, text, md, csv or html)");
-            }
+            if (!f) throw usage_error("unknown --format '" + v + "' (json, text, md, csv or html)");
             a.render.format = *f;
         } else if (arg == "--lang") {
             const std::string v = value(i, arg);
@@ -125,10 +194,24 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--input-format") {
             const std::string v = value(i, arg);
             const auto f = casreport::parse_input_format(v);
-            if (!f || *f == casreport::input_format::csv || *f == casreport::input_format::cef) {
-                throw usage_error("unknown --input-format '" + v + "' (auto, json or ndjson)");
+            if (!f) {
+                throw usage_error("unknown --input-format '" + v +
+                                  "' (auto, json, ndjson, csv or cef)");
             }
             a.opts.format = *f;
+        } else if (arg == "--csv-map") {
+            a.csv_map = value(i, arg);
+        } else if (arg == "--csv-kind") {
+            const std::string v = value(i, arg);
+            a.opts.csv_event_kind = casreport::parse_event_kind(v);
+            if (!a.opts.csv_event_kind) {
+                throw usage_error("unknown --csv-kind '" + v +
+                                  "' (securityrisk, virtualanalyzer, ransomware or dlp)");
+            }
+        } else if (arg == "--previous") {
+            a.previous = value(i, arg);
+        } else if (arg == "--redact") {
+            a.render.redact = true;
         } else if (arg == "--threads") {
             const std::string v = value(i, arg);
             char* end = nullptr;
@@ -138,10 +221,8 @@ cli_args parse_args(int argc, char** argv) {
                 throw usage_error("--threads needs a number from 1 to 1024, not '" + v + "'");
             }
             a.threads = static_cast<unsigned>(n);
-        } else if (arg == "--previous") {
-            a.previous = value(i, arg);
-        } else if (arg == "--redact") {
-            a.render.redact = true;
+        } else if (arg == "-q" || arg == "--quiet") {
+            a.quiet = true;
         } else if (arg == "--no-dedupe") {
             a.opts.dedupe = false;
         } else if (arg == "--strict") {
@@ -180,25 +261,111 @@ std::string read_whole(const std::string& path) {
     return s.str();
 }
 
-/// Reads one file (several threads for a large one), or standard input for "-".
-void feed_input(casreport::aggregator& agg, const std::string& path, unsigned threads) {
-    if (path != "-") {
-        casreport::file_options fo;
-        fo.threads = threads;
+/// A source the library cannot use (no known format, corrupt gzip data); the message names it.
+class input_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The text of a library exception without the code's generic message after it.
+std::string message_of(const std::system_error& e) {
+    std::string m = e.what();
+    const std::string suffix = ": " + e.code().message();
+    if (m.size() > suffix.size() &&
+        m.compare(m.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        m.resize(m.size() - suffix.size());
+    }
+    return m;
+}
+
+void check(const casreport::aggregator& agg, const std::error_code& ec) {
+    if (!ec) return;
+    if (ec == casreport::error::input && !agg.last_error().empty()) {
+        throw input_error(agg.last_error());
+    }
+    throw casreport::error_exception(ec, agg.last_error());
+}
+
+/// The size of a regular file, or of standard input redirected from one; 0 when unknown.
+std::uint64_t file_size(const std::string& path) {
+    struct stat st {};
+    const int rc = path == "-" ? fstat(fileno(stdin), &st) : stat(path.c_str(), &st);
+    return rc == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+/// Reads every input: files through aggregator::feed_file (several threads for a large one),
+/// standard input ("-") in 64 KiB reads. Progress is drawn from the counters feed_file keeps.
+void read_inputs(casreport::aggregator& agg, const std::vector<std::string>& files,
+                 unsigned threads, casreport_cli::progress& shown) {
+    std::uint64_t done = 0;
+    std::uint64_t records = 0;
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        const std::string& path = files[k];
+        shown.start_file(path, k);
         std::error_code ec;
-        agg.feed_file(path, fo, ec);
-        if (ec) throw io_error("cannot read " + path + ": " + ec.message());
-        return;
+        if (path != "-") {
+            std::atomic<std::uint64_t> bytes_read{0};
+            std::atomic<std::uint64_t> records_read{0};
+            casreport::file_options fo;
+            fo.threads = threads;
+            fo.bytes_read = &bytes_read;
+            fo.records_read = &records_read;
+            std::atomic<bool> reading{true};
+            std::thread ticker;
+            if (shown.enabled()) {
+                ticker = std::thread([&] {
+                    while (reading.load()) {
+                        shown.update(done + bytes_read.load(), records + records_read.load());
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                    }
+                });
+            }
+            agg.feed_file(path, fo, ec);
+            reading = false;
+            if (ticker.joinable()) ticker.join();
+            if (ec && ec.category() != casreport::casreport_category()) {
+                throw io_error("cannot read " + path + ": " + ec.message());
+            }
+            check(agg, ec);
+            done += bytes_read.load();
+            records = agg.counts().records;
+            continue;
+        }
+        agg.begin_source(path, ec);
+        check(agg, ec);
+        std::vector<char> buf(std::size_t{64} << 10);  // small reads: the copy stays in cache
+        for (;;) {
+            const std::size_t n = std::fread(buf.data(), 1, buf.size(), stdin);
+            if (n > 0) {
+                agg.feed(std::string_view(buf.data(), n), ec);
+                check(agg, ec);
+                done += n;
+                shown.update(done, agg.counts().records);
+            }
+            if (n < buf.size()) break;
+        }
+        if (std::ferror(stdin) != 0) {
+            throw io_error("cannot read standard input: " + std::string(std::strerror(errno)));
+        }
+        agg.end_source(ec);
+        check(agg, ec);
+        records = agg.counts().records;
     }
-    agg.begin_source(path);
-    std::vector<char> buf(std::size_t{64} << 10);  // small reads: the copy stays in cache
-    for (;;) {
-        const std::size_t n = std::fread(buf.data(), 1, buf.size(), stdin);
-        if (n > 0) agg.feed(std::string_view(buf.data(), n));
-        if (n < buf.size()) break;
+}
+
+/// With --strict: which records were rejected, where (the report lists them too).
+void tell_rejections(const casreport::input_summary& in) {
+    std::fprintf(stderr, "casreport: %s of %s records rejected (--strict)%s\n",
+                 casreport_cli::with_commas(in.rejected).c_str(),
+                 casreport_cli::with_commas(in.records).c_str(),
+                 in.rejections.empty() ? "" : "; the first:");
+    constexpr std::size_t shown = 5;
+    for (std::size_t i = 0; i < in.rejections.size() && i < shown; ++i) {
+        const casreport::rejection& r = in.rejections[i];
+        std::fprintf(stderr, "  %s:%llu: %s: %s\n", r.source.c_str(),
+                     static_cast<unsigned long long>(r.line),
+                     std::string(casreport::to_string(r.reason)).c_str(), r.detail.c_str());
     }
-    if (std::ferror(stdin) != 0) throw io_error("cannot read standard input");
-    agg.end_source();
 }
 
 void write_output(const std::string& path, const std::string& text) {
@@ -220,7 +387,9 @@ int run(int argc, char** argv) {
         return exit_ok;
     }
     if (a.version) {
-        std::printf("casreport %s\n", CASREPORT_VERSION_STRING);
+        std::printf("casreport %s\n"
+                    "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or gzipped.\n",
+                    CASREPORT_VERSION_STRING);
         return exit_ok;
     }
     if (a.files.empty()) {
@@ -231,6 +400,23 @@ int run(int argc, char** argv) {
         }
     }
 
+    if (!a.csv_map.empty()) {
+        try {
+            a.opts.csv_columns = casreport::parse_csv_columns(read_whole(a.csv_map));
+        } catch (const casreport::error_exception& e) {
+            throw usage_error(a.csv_map + ": " + message_of(e));
+        }
+    }
+
+    std::uint64_t total = 0;
+    for (const std::string& path : a.files) {
+        const std::uint64_t size = file_size(path);
+        if (size == 0) {
+            total = 0;  // a pipe: no total, no time left
+            break;
+        }
+        total += size;
+    }
     // Last month's report, read before any input so a bad file fails fast.
     casreport::report previous;
     if (!a.previous.empty()) {
@@ -250,9 +436,16 @@ int run(int argc, char** argv) {
         }
     }
 
+    casreport_cli::progress shown(stderr, !a.quiet && casreport_cli::progress::is_terminal(stderr),
+                                  total, a.files.size());
     casreport::aggregator agg(a.opts);
-    for (const std::string& path : a.files) feed_input(agg, path, a.threads);
-    agg.finish();
+    read_inputs(agg, a.files, a.threads, shown);
+    {
+        std::error_code ec;
+        agg.finish(ec);
+        check(agg, ec);
+    }
+    shown.done(agg.counts());
 
     if (!a.merge_states.empty()) {
         // Saved states come first, in the order given, then this run's input.
@@ -276,7 +469,10 @@ int run(int argc, char** argv) {
     if (!a.save_state.empty()) write_output(a.save_state, agg.save());
     const casreport::report& r = agg.report();
     write_output(a.output, casreport::render(r, a.render));
-    if (a.strict && r.input.rejected > 0) return exit_rejected;
+    if (a.strict && r.input.rejected > 0) {
+        tell_rejections(r.input);
+        return exit_rejected;
+    }
     return exit_ok;
 }
 

@@ -34,6 +34,8 @@ struct file_options {
     std::size_t read_size = std::size_t{64} << 10;
     /// Incremented (relaxed) by the bytes read so far, for progress reports from another thread.
     std::atomic<std::uint64_t>* bytes_read = nullptr;
+    /// Likewise, the records decoded so far (updated after each read).
+    std::atomic<std::uint64_t>* records_read = nullptr;
     /// Files are only split in parts of at least this many bytes.
     std::size_t min_part_bytes = std::size_t{4} << 20;
 };
@@ -64,12 +66,25 @@ public:
 
     [[nodiscard]] const options& opts() const noexcept;
 
+    /// Why the last failing call failed, for the failures that have more to say than their
+    /// code (`error::input`: names the source, and the line where it applies). Empty after a
+    /// `begin_source`, `feed`, `end_source`, `finish` or `merge` that succeeded. The throwing
+    /// overloads carry the same text in `what()`.
+    [[nodiscard]] const std::string& last_error() const noexcept;
+
     /// Starts a new source (a file): line numbers restart at 1 and its format is detected
-    /// anew. Ends the current source first.
+    /// anew. Ends the current source first (`error::input` if ending it showed that it could
+    /// not be used: the new source starts all the same).
     void begin_source(std::string_view name, std::error_code& ec);
     void begin_source(std::string_view name);
 
     /// Feeds the next bytes of the current source. An empty view is a no-op.
+    ///
+    /// `error::input`: the source cannot be used as a whole (its format is none of those
+    /// accepted, its gzip data is corrupt); `last_error()` says why and names it. The records
+    /// it gave before stay counted; its further bytes are refused with the same error until
+    /// the next `begin_source`, `end_source` or `finish`, which then succeed. Such a failure
+    /// shows in the first of these calls that detects it: `feed`, or the end of the source.
     void feed(std::string_view bytes, std::error_code& ec);
     void feed(std::string_view bytes);
 
@@ -85,7 +100,8 @@ public:
     void end_source(std::error_code& ec);
     void end_source();
 
-    /// Ends the input. `feed` and `merge` are misuse afterwards; `report` becomes available.
+    /// Ends the input. `feed` and `merge` are misuse afterwards; `report` becomes available,
+    /// even when ending the last source failed with `error::input`.
     void finish(std::error_code& ec);
     void finish();
 

@@ -5,8 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
 
+#include "casreport/event_kind.hpp"
 #include "casreport/period.hpp"
 #include "casreport/policy.hpp"
 #include "casreport/time.hpp"
@@ -55,7 +60,24 @@ struct options {
     /// How many rejections the report lists (all are counted).
     std::size_t max_listed_rejections = 100;
     finding_policy findings{};
+    /// CSV exports: more header names, each sent to a field of the JSON event by its name
+    /// ("detection_time", "affected_user", ..., see docs/input-formats.md), or to "" to ignore
+    /// the column. Names compare ASCII case-insensitively, spaces, `_`, `-`, `.` and `/`
+    /// ignored; these entries win over the built-in English and Japanese names.
+    std::vector<std::pair<std::string, std::string>> csv_columns;
+    /// CSV exports: the event kind of rows whose log-type column is empty or absent. None:
+    /// told by the columns that only one log type's export has (docs/input-formats.md); a
+    /// file where they do not tell fails with `error::input`.
+    std::optional<event_kind> csv_event_kind;
 };
+
+/// Reads a CSV column map written as a JSON object, `{"Header name": "field", ...}` (the
+/// form of `options::csv_columns`). `error::invalid_argument` when the text is not such an
+/// object or names a field that does not exist; the throwing overload says which in `what()`.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_csv_columns(
+    std::string_view json, std::error_code& ec);
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_csv_columns(
+    std::string_view json);
 
 }  // namespace casreport
 

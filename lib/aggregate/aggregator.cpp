@@ -1,41 +1,25 @@
 // casreport::aggregator: sources → decoder → normalize → partial state → report.
 #include "casreport/aggregator.hpp"
 
+#include "../decode/csv.hpp"
+#include "../decode/utf8.hpp"
 #include "../report/build.hpp"
 #include "aggregator_impl.hpp"
 #include "state_codec.hpp"
 
 namespace casreport {
-namespace {
-
-/// A value quoted for a rejection detail, cut to a readable length on a UTF-8 boundary.
-std::string quoted(std::string_view v) {
-    constexpr std::size_t max = 60;
-    std::string out = "\"";
-    if (v.size() <= max) {
-        out.append(v);
-    } else {
-        std::size_t cut = max;
-        while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xc0U) == 0x80U) --cut;
-        out.append(v.substr(0, cut));
-        out += "…";
-    }
-    out += '"';
-    return out;
-}
-
-}  // namespace
 
 std::string detail::explain(reject_reason why, const raw_event& ev) {
     switch (why) {
         case reject_reason::invalid_detection_time:
             return ev.detection_time.empty()
                        ? std::string("no detection_time")
-                       : "detection_time " + quoted(ev.detection_time) +
+                       : "detection_time " + detail::quoted_excerpt(ev.detection_time) +
                              " is not an ISO-8601 date-time";
         case reject_reason::unknown_event_kind:
             return ev.event.empty() ? std::string("no event kind")
-                                    : "event " + quoted(ev.event) + " is not a known event kind";
+                                    : "event " + detail::quoted_excerpt(ev.event) +
+                                          " is not a known event kind";
         default: return std::string(to_string(why));
     }
 }
@@ -60,37 +44,60 @@ aggregator& aggregator::operator=(aggregator&&) noexcept = default;
 
 const options& aggregator::opts() const noexcept { return impl_->opts; }
 
+const std::string& aggregator::last_error() const noexcept { return impl_->last_error; }
+
 void aggregator::begin_source(std::string_view name, std::error_code& ec) {
     ec.clear();
-    if (impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
-    impl_->source = std::string(name);
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (m.finished) return fail(ec, error::misuse);
+    const bool ended_badly = m.end_current();
+    m.source = std::string(name);
+    if (ended_badly) fail(ec, error::input);
 }
 
 void aggregator::feed(std::string_view bytes, std::error_code& ec) {
     ec.clear();
     impl& m = *impl_;
+    m.last_error.clear();
     if (m.finished) return fail(ec, error::misuse);
-    if (m.opts.format == input_format::csv || m.opts.format == input_format::cef) {
-        return fail(ec, error::invalid_argument);  // not available in this version
+    if (!m.failed.empty()) {
+        m.last_error = m.failed;
+        return fail(ec, error::input);
     }
     if (bytes.empty()) return;
-    if (!m.dec) m.dec = detail::make_source_decoder(m, m.opts.format, m.opts);
+    if (!m.dec) {
+        if (std::string why = detail::check_csv_columns(m.opts); !why.empty()) {
+            m.last_error = std::move(why);
+            return fail(ec, error::invalid_argument);
+        }
+        m.dec = detail::make_source_decoder(m, m.opts.format, m.opts);
+    }
     m.dec->feed(bytes);
+    if (!m.failed.empty()) {
+        m.dec.reset();
+        m.last_error = m.failed;
+        fail(ec, error::input);
+    }
 }
 
 void aggregator::end_source(std::error_code& ec) {
     ec.clear();
-    if (impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (m.finished) return fail(ec, error::misuse);
+    if (m.end_current()) fail(ec, error::input);
 }
 
 void aggregator::finish(std::error_code& ec) {
     ec.clear();
-    if (impl_->finished) return;
-    impl_->end_source();
-    impl_->state.seal();
-    impl_->finished = true;
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (m.finished) return;
+    const bool ended_badly = m.end_current();
+    m.state.seal();
+    m.finished = true;
+    if (ended_badly) fail(ec, error::input);
 }
 
 bool aggregator::finished() const noexcept { return impl_->finished; }
@@ -115,7 +122,8 @@ void aggregator::merge(const aggregator& other, std::error_code& ec) {
     ec.clear();
     if (&other == this) return fail(ec, error::invalid_argument);
     if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
+    impl_->last_error.clear();
+    if (impl_->end_current()) return fail(ec, error::input);
     impl_->state.merge(other.impl_->state, ec);
     impl_->cached.reset();
 }
@@ -124,7 +132,8 @@ void aggregator::merge(aggregator&& other, std::error_code& ec) {
     ec.clear();
     if (&other == this) return fail(ec, error::invalid_argument);
     if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
-    impl_->end_source();
+    impl_->last_error.clear();
+    if (impl_->end_current()) return fail(ec, error::input);
     impl_->merge_consuming(*other.impl_, 0, ec);
 }
 
@@ -153,6 +162,8 @@ void aggregator::reset() {
     m.dec.reset();
     m.state.clear();
     m.source = "input";
+    m.failed.clear();
+    m.last_error.clear();
     m.finished = false;
     m.cached.reset();
 }
@@ -163,30 +174,34 @@ namespace {
 void throw_if(const std::error_code& ec, const char* what) {
     if (ec) throw error_exception(ec, what);
 }
+/// For the calls that can fail on a source: the message names it.
+void throw_if(const std::error_code& ec, const std::string& detail, const char* what) {
+    if (ec) throw error_exception(ec, detail.empty() ? std::string(what) : detail);
+}
 }  // namespace
 
 void aggregator::begin_source(std::string_view name) {
     std::error_code ec;
     begin_source(name, ec);
-    throw_if(ec, "casreport::aggregator::begin_source");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::begin_source");
 }
 
 void aggregator::feed(std::string_view bytes) {
     std::error_code ec;
     feed(bytes, ec);
-    throw_if(ec, "casreport::aggregator::feed");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::feed");
 }
 
 void aggregator::end_source() {
     std::error_code ec;
     end_source(ec);
-    throw_if(ec, "casreport::aggregator::end_source");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::end_source");
 }
 
 void aggregator::finish() {
     std::error_code ec;
     finish(ec);
-    throw_if(ec, "casreport::aggregator::finish");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::finish");
 }
 
 const report& aggregator::report() {
@@ -199,19 +214,20 @@ const report& aggregator::report() {
 void aggregator::merge(const aggregator& other) {
     std::error_code ec;
     merge(other, ec);
-    throw_if(ec, "casreport::aggregator::merge");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::merge");
 }
 
 void aggregator::merge(aggregator&& other) {
     std::error_code ec;
     merge(std::move(other), ec);
-    throw_if(ec, "casreport::aggregator::merge");
+    throw_if(ec, impl_->last_error, "casreport::aggregator::merge");
 }
 
 void aggregator::feed_file(const std::string& path, const file_options& fo) {
     std::error_code ec;
     feed_file(path, fo, ec);
-    if (ec) throw error_exception(ec, path);
+    throw_if(ec, impl_->last_error.empty() ? path + ": " + ec.message() : impl_->last_error,
+             "casreport::aggregator::feed_file");
 }
 
 std::string aggregator::save() const {

@@ -25,7 +25,8 @@ struct aggregator::impl final : detail::event_sink {
     void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) override {
         if (const auto why = state.add(ev, naive_zone)) {
             const bool listed = state.lists_more_rejections();
-            state.add_rejection(source, line, *why, listed ? detail::explain(*why, ev) : std::string());
+            state.add_rejection(source, line, *why,
+                                listed ? detail::explain(*why, ev) : std::string());
         }
     }
 
@@ -33,12 +34,21 @@ struct aggregator::impl final : detail::event_sink {
         state.add_rejection(source, line, why, detail);
     }
 
-    void end_source() {
-        if (dec) {
-            dec->finish();
-            dec.reset();
-        }
+    void on_unusable(std::string_view message) override {
+        if (failed.empty()) failed = source + ": " + std::string(message);
+    }
+
+    /// Ends the current source. Returns true when that revealed a failure (now in last_error);
+    /// a failure already reported by `feed` is dropped with the source.
+    bool end_current() {
+        const bool had = !failed.empty();
+        if (dec && !had) dec->finish();
+        dec.reset();
         state.flush_pending();
+        const bool found = !had && !failed.empty();
+        if (found) last_error = failed;
+        failed.clear();
+        return found;
     }
 
     /// Takes `other`'s records (see partial_state::merge), moving its rejections down by
@@ -54,6 +64,8 @@ struct aggregator::impl final : detail::event_sink {
     detail::partial_state state;
     std::unique_ptr<detail::decoder> dec;
     std::string source = "input";
+    std::string failed;      // why the current source cannot be used; empty while it can
+    std::string last_error;  // what the last failing call reported
     bool finished = false;
     std::optional<casreport::report> cached;
 };

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../decode/csv.hpp"
 #include "aggregator_impl.hpp"
 
 namespace casreport {
@@ -40,11 +41,12 @@ private:
 std::error_code last_system_error() { return {errno, std::generic_category()}; }
 
 /// Reads [begin, end) of `fd` (end = -1: to the end of the file) in `read_size` chunks and feeds
-/// them to `agg`. For a part, `boundary` reports whether the decoder ended between records.
+/// them to `agg`. Stops early when the decoder finds the source unusable (`agg.failed`).
 void read_range(int fd, std::uint64_t begin, std::uint64_t end, aggregator::impl& agg,
                 const file_options& fo, std::error_code& ec) {
     std::vector<char> buf(std::max<std::size_t>(fo.read_size, 4096));
     std::uint64_t at = begin;
+    std::uint64_t records = agg.state.n.records;
     for (;;) {
         std::size_t want = buf.size();
         if (end != static_cast<std::uint64_t>(-1)) {
@@ -64,6 +66,11 @@ void read_range(int fd, std::uint64_t begin, std::uint64_t end, aggregator::impl
         if (fo.bytes_read != nullptr) {
             fo.bytes_read->fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
         }
+        if (fo.records_read != nullptr) {
+            fo.records_read->fetch_add(agg.state.n.records - records, std::memory_order_relaxed);
+            records = agg.state.n.records;
+        }
+        if (!agg.failed.empty()) return;
     }
 }
 
@@ -112,12 +119,22 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         ec = make_error_code(error::misuse);
         return;
     }
+    m.last_error.clear();
+    if (std::string why = detail::check_csv_columns(m.opts); !why.empty()) {
+        m.last_error = std::move(why);
+        ec = make_error_code(error::invalid_argument);
+        return;
+    }
+    if (m.end_current()) {  // the previous source ended badly
+        ec = make_error_code(error::input);
+        return;
+    }
     const file f(path);
     if (f.fd() < 0) {
         ec = last_system_error();
+        m.last_error = path + ": " + ec.message();
         return;
     }
-    m.end_source();
     m.source = path;
 
     unsigned threads = fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
@@ -148,9 +165,10 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                     impl& p = *part[k];
                     p.source = path;
                     read_range(f.fd(), cuts[k], cuts[k + 1], p, fo, errors[k]);
-                    clean[k] = k + 1 == parts || (p.dec && p.dec->at_record_boundary());
+                    clean[k] = p.failed.empty() &&
+                               (k + 1 == parts || (p.dec && p.dec->at_record_boundary()));
                     lines[k] = p.dec ? p.dec->line() - 1 : 0;
-                    p.end_source();
+                    if (p.end_current()) clean[k] = 0;  // let the one-pass read report it
                     p.state.seal();
                     p.finished = true;
                 } catch (...) {
@@ -164,6 +182,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             for (const std::error_code& e : errors) {
                 if (e) {
                     ec = e;
+                    m.last_error = path + ": " + ec.message();
                     return;
                 }
             }
@@ -189,8 +208,20 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         }
     }
     read_range(f.fd(), 0, static_cast<std::uint64_t>(-1), m, fo, ec);
-    if (ec) return;
-    m.end_source();
+    if (ec) {
+        m.last_error = path + ": " + ec.message();
+        m.dec.reset();
+        m.failed.clear();
+        return;
+    }
+    if (!m.failed.empty()) {  // found unusable while reading: the rest was not read
+        m.last_error = m.failed;
+        m.dec.reset();
+        m.failed.clear();
+        ec = make_error_code(error::input);
+        return;
+    }
+    if (m.end_current()) ec = make_error_code(error::input);
 }
 
 }  // namespace casreport

@@ -3,6 +3,7 @@
 #ifndef CASREPORT_LIB_DECODE_DECODER_HPP
 #define CASREPORT_LIB_DECODE_DECODER_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -21,6 +22,10 @@ public:
     /// times written without one (UTC for JSON and CEF).
     virtual void on_event(const raw_event& ev, std::uint64_t line, utc_offset naive_zone) = 0;
     virtual void on_reject(std::uint64_t line, reject_reason why, std::string_view detail) = 0;
+    /// The source as a whole cannot be decoded (a format that is none of ours, corrupt
+    /// compression). `message` says why, without naming the source. The decoder reports nothing
+    /// more for this source; what it reported before stands.
+    virtual void on_unusable(std::string_view message) = 0;
 };
 
 /// One source's decoder. `feed` takes bytes split anywhere; `finish` ends the source.
@@ -31,10 +36,11 @@ public:
     virtual void finish() = 0;
     /// Whether everything fed so far ended exactly between two records, with nothing held
     /// back: a sequential reader would read what follows the same way this one starts reading
-    /// a fresh range. The parallel file reader relies on it.
-    [[nodiscard]] virtual bool at_record_boundary() const noexcept = 0;
-    /// The line number the next byte belongs to (1-based).
-    [[nodiscard]] virtual std::uint64_t line() const noexcept = 0;
+    /// a fresh range. The parallel file reader relies on it; decoders of formats that are never
+    /// split (CSV, CEF, gzip) keep the answer "no".
+    [[nodiscard]] virtual bool at_record_boundary() const noexcept { return false; }
+    /// The line number the next byte belongs to (1-based), where the decoder can tell.
+    [[nodiscard]] virtual std::uint64_t line() const noexcept { return 0; }
 };
 
 /// How the JSON decoder expects documents to be laid out.
@@ -43,14 +49,26 @@ enum class json_layout : std::uint8_t {
     line_strict,  ///< NDJSON: a document must end on the line it starts
 };
 
+/// The longest CSV row or CEF line a decoder holds: a longer one is rejected without being kept,
+/// so memory stays bounded whatever the input.
+inline constexpr std::size_t max_text_record_bytes = std::size_t{1} << 20;
+
 /// Every JSON shape of DESIGN section 2 (pages, bare arrays, NDJSON), on Boost.JSON's
 /// incremental SAX parser. See docs/input-formats.md for the recovery rules. `fast_path` lets
 /// complete NDJSON event lines go through fast_scan.hpp instead (same results, tested).
 [[nodiscard]] std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout,
                                                          bool fast_path = true);
 
-/// Detects the format of a source from its first bytes (BOM already removed) and decodes it.
-/// `forced` other than auto_detect skips detection. Strips a UTF-8 BOM.
+/// CEF records, one per line (a syslog prefix before `CEF:` is skipped). See cef.hpp.
+[[nodiscard]] std::unique_ptr<decoder> make_cef_decoder(event_sink& sink);
+
+/// Inflates gzip data as it arrives and feeds it to `next`. A corrupt or truncated stream makes
+/// the source unusable (what was inflated before counts).
+[[nodiscard]] std::unique_ptr<decoder> make_gzip_decoder(event_sink& sink,
+                                                         std::unique_ptr<decoder> next);
+
+/// One source: inflates gzip (told by its magic bytes), strips a UTF-8 BOM, detects the format
+/// from the first lines (source_decoder.cpp) unless `forced` names one, and decodes it.
 [[nodiscard]] std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
                                                            const options& opts);
 

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <string>
 
+#include "casreport/detail/ascii.hpp"
+#include "cef.hpp"
 #include "decoder.hpp"
 #include "fast_scan.hpp"
 
@@ -136,6 +138,8 @@ struct json_handler {
     bool string_is_element = false;
     std::string key_buf;
     std::array<std::string, f_count> values;
+    std::string element_text;  // a string element of a records array: maybe a CEF record
+    cef_record_parser cef;
 
     /// Inside a records array, between two elements: the next token may start a record.
     [[nodiscard]] bool between_elements() const noexcept {
@@ -299,6 +303,7 @@ struct json_handler {
         } else if (records_depth != 0 && depth == records_depth) {
             begin_element();
             string_is_element = true;
+            element_text.clear();
         } else if (f == f_security_events) {
             doc = doc_type::invalid_page;
         } else if (is_value_field(f)) {
@@ -312,7 +317,22 @@ struct json_handler {
             string_open = true;
             string_begin();
         }
-        if (string_target != f_none) values[string_target].append(s.data(), s.size());
+        if (string_target != f_none) {
+            values[string_target].append(s.data(), s.size());
+        } else if (string_is_element) {
+            element_text.append(s.data(), s.size());
+        }
+    }
+
+    /// A string element of `security_events` or of a bare array: a CEF record (`format=cef`),
+    /// else not an event.
+    void element_string_done() {
+        if (trim(element_text).substr(0, 4) == "CEF:") {
+            element_open = false;
+            cef.decode(element_text, element_line, *sink);
+        } else {
+            reject_element("a string array element that is neither an event object nor CEF");
+        }
     }
 
     bool on_string_part(bj::string_view s, std::size_t, bj::error_code&) {
@@ -326,7 +346,7 @@ struct json_handler {
         string_target = f_none;
         if (string_is_element) {
             string_is_element = false;
-            reject_element("a string array element, not an event object");
+            element_string_done();
         }
         return true;
     }

@@ -1,29 +1,199 @@
-// One source: strip a UTF-8 byte-order mark, settle the format, hand the bytes on.
+// One source: inflate gzip, strip a UTF-8 byte-order mark, settle the format, hand the bytes on.
+//
+// Detection (input_format::auto_detect) reads the first non-blank lines, at most
+// `detect_lines` of them within `detect_bytes`: a line that starts with `{` or `[` means JSON,
+// one that starts with `CEF:` (or has a syslog prefix before it) means CEF, and a first line
+// that is a CSV header naming a detection time and another known column means CSV. Lines
+// before the deciding one are decoded with the rest (and rejected as that format's garbage).
+// Anything else makes the source unusable, with a message that says what it looked like.
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include "casreport/detail/ascii.hpp"
+#include "csv.hpp"
 #include "decoder.hpp"
+#include "utf8.hpp"
 
 namespace casreport::detail {
 namespace {
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+constexpr std::size_t detect_bytes = std::size_t{64} << 10;
+constexpr std::size_t detect_lines = 8;
 
-class source_decoder final : public decoder {
+/// A syslog line carrying CEF: `<134>Jun  2 09:15:42 host CEF:0|...`. The prefix holds no
+/// comma or quote (which keeps CSV and JSON lines out) and is at most 1 KiB.
+bool is_syslog_cef(std::string_view line) noexcept {
+    const std::size_t at = line.find(" CEF:");
+    return at != std::string_view::npos && at < 1024 &&
+           line.substr(0, at).find_first_of(",\"") == std::string_view::npos;
+}
+
+/// Whether `s` is UTF-8 that may end cut inside a character.
+bool is_utf8_cut_anywhere(std::string_view s) noexcept {
+    for (std::size_t drop = 0; drop < 4 && drop <= s.size(); ++drop) {
+        if (is_valid_utf8(s.substr(0, s.size() - drop))) return true;
+    }
+    return false;
+}
+
+/// Names the compressed and archive formats people may try, by their magic bytes.
+std::string what_binary(std::string_view head) {
+    using namespace std::string_view_literals;
+    if (head.substr(0, 4) == "PK\x03\x04"sv) {
+        return "it is a zip archive: casreport reads gzip (.gz) but not zip; unzip it first";
+    }
+    if (head.substr(0, 3) == "BZh"sv) {
+        return "it is bzip2 data: decompress it first (bzcat FILE | casreport -)";
+    }
+    if (head.substr(0, 6) == "\xFD\x37zXZ\0"sv) {  // "\xFD7" would be one escape
+        return "it is xz data: decompress it first (xzcat FILE | casreport -)";
+    }
+    if (head.substr(0, 4) == "\x28\xB5\x2F\xFD"sv) {
+        return "it is zstd data: decompress it first (zstdcat FILE | casreport -)";
+    }
+    return {};
+}
+
+/// The first line as a CSV header, when it is one casreport can read.
+struct csv_guess {
+    bool is_csv = false;
+    std::string problem;  // why a line that looks like a header is not one we can read
+};
+
+csv_guess guess_csv(std::string_view line, const options& opts) {
+    csv_guess g;
+    csv_tokenizer tok;
+    std::vector<std::string> names;
+    bool ok = false;
+    const auto take = [&](const csv_tokenizer::row& r) {
+        if (!r.error.empty() || !names.empty()) return;
+        for (std::size_t i = 0; i < r.size(); ++i) names.emplace_back(r.field(i));
+        ok = true;
+    };
+    tok.feed(line, take);
+    tok.finish(take);
+    if (!ok || names.size() < 2) return g;
+    std::vector<std::string_view> views(names.begin(), names.end());
+    const csv_header h = read_csv_header(views, opts);
+    g.is_csv = h.has_time && h.known >= 2;
+    // Explain the header only when the line looks like one (a sentence may hold a comma).
+    if (!g.is_csv && (names.size() >= 3 || h.known > 0)) {
+        g.problem = h.problem.empty() ? "its columns are not known" : h.problem;
+    }
+    return g;
+}
+
+/// The decision on a source's first bytes (after any BOM).
+struct detection {
+    enum kind : std::uint8_t { need_more, json, cef, csv, unknown } what = need_more;
+    std::string why;  // for unknown: what the source looked like
+};
+
+detection detect(std::string_view text, bool at_end, const options& opts) {
+    detection d;
+    std::size_t pos = 0;
+    std::size_t seen = 0;  // non-blank lines looked at
+    std::size_t line_no = 1;
+    std::string first_line;  // the start of the first non-blank line, for the message
+    std::size_t first_line_no = 0;
+    bool first_line_text = true;
+    std::string csv_problem;
+    while (true) {
+        const std::size_t nl = text.find('\n', pos);
+        const bool complete = nl != std::string_view::npos || at_end;
+        std::string_view line =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        if (!line.empty() && line.back() == '\r' && nl != std::string_view::npos) {
+            line.remove_suffix(1);
+        }
+        std::string_view t = line;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r')) {
+            t.remove_prefix(1);
+        }
+        if (!t.empty()) {
+            if (seen == 0) {
+                first_line = std::string(line.substr(0, 256));
+                first_line_no = line_no;
+                first_line_text = is_utf8_cut_anywhere(line);
+            }
+            if (t.front() == '{' || t.front() == '[') {
+                d.what = detection::json;
+                return d;
+            }
+            if (t.substr(0, 4) == "CEF:") {
+                d.what = detection::cef;
+                return d;
+            }
+            if (!complete) {
+                if (text.size() < detect_bytes) return d;  // need_more
+            } else if (is_syslog_cef(t)) {
+                d.what = detection::cef;
+                return d;
+            } else if (seen == 0) {
+                if (is_valid_utf8(line)) {
+                    csv_guess g = guess_csv(line, opts);
+                    if (g.is_csv) {
+                        d.what = detection::csv;
+                        return d;
+                    }
+                    csv_problem = std::move(g.problem);
+                }
+            }
+            ++seen;
+        } else if (!complete) {
+            if (text.size() < detect_bytes) return d;  // need_more
+        }
+        if (nl == std::string_view::npos || seen >= detect_lines ||
+            (!complete && text.size() >= detect_bytes)) {
+            break;
+        }
+        pos = nl + 1;
+        ++line_no;
+    }
+    if (seen == 0 && at_end) {
+        d.what = detection::json;  // nothing but blank lines: no records, nothing wrong
+        return d;
+    }
+    d.what = detection::unknown;
+    if (std::string binary = what_binary(text); !binary.empty()) {
+        d.why = "not a CAS log: " + binary;
+    } else if (!first_line_text) {
+        d.why = "not a CAS log: line " + std::to_string(first_line_no) +
+                " is not UTF-8 text (a Japanese CSV export saved as Shift_JIS? convert it "
+                "first: iconv -f CP932 -t UTF-8)";
+    } else if (!csv_problem.empty()) {
+        d.why = "not JSON or CEF, and not a CSV export casreport can read: " + csv_problem;
+    } else {
+        d.why =
+            "not a CAS log in a format casreport reads: no line starts a JSON document "
+            "({ or [) or a CEF record (CEF:0|...), and line " +
+            std::to_string(first_line_no) + " " + quoted_excerpt(first_line, 40) +
+            " is not a CSV export header";
+    }
+    return d;
+}
+
+/// The text of a source: BOM, format, then the decoder of that format.
+class text_decoder final : public decoder {
 public:
-    source_decoder(event_sink& sink, input_format forced) : sink_(sink), forced_(forced) {}
+    text_decoder(event_sink& sink, input_format forced, const options& opts)
+        : sink_(sink), forced_(forced), opts_(opts) {}
 
     void feed(std::string_view bytes) override {
         if (inner_) {
             inner_->feed(bytes);
             return;
         }
+        if (failed_) return;
         head_.append(bytes);
         start(false);
     }
 
     void finish() override {
-        if (!inner_) start(true);
+        if (!inner_ && !failed_) start(true);
         if (inner_) inner_->finish();
     }
 
@@ -36,7 +206,7 @@ public:
     }
 
 private:
-    /// Starts the inner decoder once the first bytes settle the BOM question.
+    /// Starts the inner decoder once the first bytes settle the BOM and the format.
     void start(bool at_end) {
         if (head_.size() < utf8_bom.size() && !at_end &&
             utf8_bom.substr(0, head_.size()) == std::string_view(head_)) {
@@ -44,8 +214,43 @@ private:
         }
         std::string_view rest(head_);
         if (rest.substr(0, utf8_bom.size()) == utf8_bom) rest.remove_prefix(utf8_bom.size());
-        inner_ = make_json_decoder(
-            sink_, forced_ == input_format::ndjson ? json_layout::line_strict : json_layout::multi_line);
+        input_format format = forced_;
+        if (format == input_format::auto_detect) {
+            const detection d = detect(rest, at_end, opts_);
+            switch (d.what) {
+                case detection::need_more:
+                    return;
+                case detection::json:
+                    format = input_format::json;
+                    break;
+                case detection::cef:
+                    format = input_format::cef;
+                    break;
+                case detection::csv:
+                    format = input_format::csv;
+                    break;
+                case detection::unknown:
+                    failed_ = true;
+                    head_.clear();
+                    head_.shrink_to_fit();
+                    sink_.on_unusable(d.why);
+                    return;
+            }
+        }
+        switch (format) {
+            case input_format::cef:
+                inner_ = make_cef_decoder(sink_);
+                break;
+            case input_format::csv:
+                inner_ = make_csv_decoder(sink_, opts_);
+                break;
+            case input_format::ndjson:
+                inner_ = make_json_decoder(sink_, json_layout::line_strict);
+                break;
+            default:
+                inner_ = make_json_decoder(sink_, json_layout::multi_line);
+                break;
+        }
         inner_->feed(rest);
         head_.clear();
         head_.shrink_to_fit();
@@ -53,15 +258,67 @@ private:
 
     event_sink& sink_;
     input_format forced_;
+    const options& opts_;
     std::unique_ptr<decoder> inner_;
-    std::string head_;  // the first bytes, held until the BOM question is settled
+    std::string head_;  // the first bytes, held until the BOM and the format are settled
+    bool failed_ = false;
+};
+
+/// A source: gzip data (by its magic bytes, 1f 8b, whatever the file is called) is inflated
+/// on the way to the text decoder.
+class source_decoder final : public decoder {
+public:
+    source_decoder(event_sink& sink, input_format forced, const options& opts)
+        : sink_(sink), forced_(forced), opts_(opts) {}
+
+    void feed(std::string_view bytes) override {
+        if (inner_) {
+            inner_->feed(bytes);
+            return;
+        }
+        head_.append(bytes);
+        if (head_.size() >= gzip_magic.size()) start();
+    }
+
+    void finish() override {
+        if (!inner_) start();
+        inner_->finish();
+    }
+
+    [[nodiscard]] bool at_record_boundary() const noexcept override {
+        return inner_ ? inner_->at_record_boundary() : head_.empty();
+    }
+
+    [[nodiscard]] std::uint64_t line() const noexcept override {
+        return inner_ ? inner_->line() : 1;
+    }
+
+private:
+    static constexpr std::string_view gzip_magic = "\x1F\x8B";
+
+    void start() {
+        auto text = std::make_unique<text_decoder>(sink_, forced_, opts_);
+        if (std::string_view(head_).substr(0, gzip_magic.size()) == gzip_magic) {
+            inner_ = make_gzip_decoder(sink_, std::move(text));
+        } else {
+            inner_ = std::move(text);
+        }
+        inner_->feed(head_);
+        head_.clear();
+    }
+
+    event_sink& sink_;
+    input_format forced_;
+    const options& opts_;
+    std::unique_ptr<decoder> inner_;
+    std::string head_;  // the first byte, until the second says whether this is gzip
 };
 
 }  // namespace
 
 std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
-                                             const options& /*opts*/) {
-    return std::make_unique<source_decoder>(sink, forced);
+                                             const options& opts) {
+    return std::make_unique<source_decoder>(sink, forced, opts);
 }
 
 }  // namespace casreport::detail

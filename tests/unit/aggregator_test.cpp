@@ -171,14 +171,18 @@ TEST(Rejections, OrderOfChecksAndDetails) {
 TEST(Rejections, OnlyTheFirstHundredAreListedAllAreCounted) {
     std::string in;
     for (int i = 0; i < 150; ++i) in += "garbage\n";
-    const cr::report r = report_of(in);
+    cr::options json = june();
+    json.format = cr::input_format::json;  // detection would find no format in garbage
+    const cr::report r = report_of(in, json);
     EXPECT_EQ(r.input.rejected, 150U);
     ASSERT_EQ(r.input.rejections.size(), 100U);
     EXPECT_EQ(r.input.rejections.back().line, 100U);
 }
 
 TEST(Rejections, SourcesNameTheirFiles) {
-    cr::aggregator agg(june());
+    cr::options json = june();
+    json.format = cr::input_format::json;  // detection would find no format in garbage
+    cr::aggregator agg(json);
     agg.begin_source("first.ndjson");
     agg.feed("x\n");
     agg.begin_source("second.ndjson");

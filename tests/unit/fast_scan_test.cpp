@@ -34,6 +34,9 @@ public:
     void on_reject(std::uint64_t line, cr::reject_reason why, std::string_view) override {
         log.push_back("R" + std::to_string(line) + ":" + std::string(cr::to_string(why)));
     }
+    void on_unusable(std::string_view message) override {
+        log.push_back("U:" + std::string(message));
+    }
     std::vector<std::string> log;
 };
 

@@ -25,6 +25,9 @@ public:
     void on_reject(std::uint64_t line, cr::reject_reason why, std::string_view) override {
         log.push_back("R" + std::to_string(line) + ":" + std::string(cr::to_string(why)));
     }
+    void on_unusable(std::string_view message) override {
+        log.push_back("X:" + std::string(message));
+    }
     struct ev_copy {
         std::string log_item_id, message_log_item_id, service, event, user, time, sender;
     };
@@ -79,7 +82,7 @@ TEST(JsonDecoder, NdjsonWithBomCrlfAndBlankLines) {
 
 TEST(JsonDecoder, BomOnlyAtTheStart) {
     EXPECT_EQ(decode_all("\xEF\xBB\xBF"), log_t{});
-    EXPECT_EQ(decode_all("\xEF\xBB"), (log_t{"R1:invalid_json"}));
+    EXPECT_EQ(decode_all("\xEF\xBB", cr::input_format::json), (log_t{"R1:invalid_json"}));
 }
 
 TEST(JsonDecoder, ApiPageOnOneLine) {
@@ -133,7 +136,7 @@ TEST(JsonDecoder, BareArrays) {
 
 TEST(JsonDecoder, PageElementsThatAreNotObjects) {
     EXPECT_EQ(decode_all("{\"security_events\":[42,{\"k\":[1,2]},\"CEF:0|x\"]}"),
-              (log_t{"R1:not_an_object", "E1:", "R1:not_an_object"}));
+              (log_t{"R1:not_an_object", "E1:", "R1:invalid_cef"}));
     EXPECT_EQ(decode_all("{\"security_events\":null}\n{\"security_events\":{}}\n"),
               (log_t{"R2:not_an_object"}));
 }
@@ -251,7 +254,7 @@ TEST(JsonDecoder, TruncatedAtEndOfInput) {
               (log_t{"E1:a", "E2:b", "R3:invalid_json"}));
     EXPECT_EQ(decode_all("{\"security_events\":[" + event("a") + "]"),
               (log_t{"E1:a", "R1:invalid_json"}));
-    EXPECT_EQ(decode_all("42"), (log_t{"R1:not_an_object"}));
+    EXPECT_EQ(decode_all("42", cr::input_format::json), (log_t{"R1:not_an_object"}));
     EXPECT_EQ(decode_all(event("a")), (log_t{"E1:a"}));
 }
 

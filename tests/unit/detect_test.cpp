@@ -1,0 +1,132 @@
+// Format detection per source (input_format::auto_detect): JSON, CEF, CSV, and a clear
+// message for anything else, whatever the chunk size.
+#include <gtest/gtest.h>
+
+#include <casreport/aggregator.hpp>
+#include <string>
+
+#include "decode/decoder.hpp"
+#include "decode_test_util.hpp"
+
+namespace cr = casreport;
+using cr::test::decode_all;
+using cr::test::log_t;
+
+namespace {
+
+const cr::options detect;  // auto_detect
+
+std::string json_event(std::string_view user) {
+    return "{\"service\":\"Box\",\"event\":\"dlp\",\"message\":{\"affected_user\":\"" +
+           std::string(user) + "\",\"detection_time\":\"2025-06-02T00:00:00Z\"}}";
+}
+
+std::string cef_line(std::string_view user) {
+    return "CEF:0|Trend Micro|CAS|5.0|100|dlp|3 rt=2025-06-02T00:00:00Z "
+           "TrendMicroCasAffectedUser=" +
+           std::string(user);
+}
+
+}  // namespace
+
+TEST(Detect, Json) {
+    EXPECT_EQ(decode_all(json_event("a") + "\n" + json_event("b") + "\n", detect),
+              (log_t{"E1:a", "E2:b"}));
+    EXPECT_EQ(decode_all("\n  \r\n  [\n" + json_event("a") + "\n]\n", detect), (log_t{"E4:a"}));
+    EXPECT_EQ(decode_all("{\"security_events\":[" + json_event("a") + "]}", detect),
+              (log_t{"E1:a"}));
+    // Lines before the first document are that format's garbage.
+    EXPECT_EQ(decode_all("42\nnot json\n" + json_event("a") + "\n", detect),
+              (log_t{"R1:not_an_object", "R2:invalid_json", "E3:a"}));
+}
+
+TEST(Detect, Cef) {
+    EXPECT_EQ(decode_all(cef_line("a") + "\n" + cef_line("b"), detect), (log_t{"E1:a", "E2:b"}));
+    EXPECT_EQ(decode_all("<134>Jun  2 09:15:42 cas-host " + cef_line("a") + "\n", detect),
+              (log_t{"E1:a"}));
+    EXPECT_EQ(decode_all("\xEF\xBB\xBF\n" + cef_line("a"), detect), (log_t{"E2:a"}));
+    EXPECT_EQ(decode_all("junk line\n" + cef_line("a") + "\n", detect),
+              (log_t{"R1:invalid_cef", "E2:a"}));
+}
+
+TEST(Detect, Csv) {
+    EXPECT_EQ(decode_all("Detection Time,Log Type,Affected User\n2025-06-02 09:00,dlp,a\n", detect),
+              (log_t{"E2:a"}));
+    EXPECT_EQ(decode_all("\xEF\xBB\xBF検出日時,種類,影響を受けたユーザ\r\n2025/6/2 9:00,dlp,a\r\n",
+                         detect),
+              (log_t{"E2:a"}));
+    // A CSV whose kind cannot be told is still CSV: the CSV decoder says what is missing.
+    const log_t unsure = decode_all("Detection Time,Affected User\n2025-06-02 09:00,a\n", detect);
+    ASSERT_EQ(unsure.size(), 1U);
+    EXPECT_EQ(unsure[0].substr(0, 43), "X:the CSV header has no log-type column, an");
+    // A column map makes a header known.
+    cr::options mapped;
+    mapped.csv_columns = {{"Zeit", "detection_time"}, {"Wer", "affected_user"}, {"Art", "event"}};
+    EXPECT_EQ(decode_all("Zeit,Wer,Art\n2025-06-02 09:00,a,dlp\n", mapped), (log_t{"E2:a"}));
+}
+
+TEST(Detect, NothingButBlankLinesIsAnEmptySource) {
+    EXPECT_EQ(decode_all("", detect), log_t{});
+    EXPECT_EQ(decode_all("\n \r\n\t\n", detect), log_t{});
+    EXPECT_EQ(decode_all("\xEF\xBB\xBF", detect), log_t{});
+}
+
+TEST(Detect, AnythingElseIsUnusableWithAMessageThatSaysWhatItSaw) {
+    EXPECT_EQ(decode_all("\nhello world\nfoo\n", detect),
+              (log_t{"X:not a CAS log in a format casreport reads: no line starts a JSON "
+                     "document ({ or [) or a CEF record (CEF:0|...), and line 2 \"hello "
+                     "world\" is not a CSV export header"}));
+    EXPECT_EQ(decode_all("42", detect).at(0).substr(0, 44),
+              "X:not a CAS log in a format casreport reads:");
+    EXPECT_EQ(decode_all("Name,Email,Phone\nbob,b@x.jp,1\n", detect),
+              (log_t{"X:not JSON or CEF, and not a CSV export casreport can read: the CSV "
+                     "header (\"Name\", \"Email\", \"Phone\") has no detection-time column "
+                     "such as \"Detection Time\" or \"検出日時\"; name yours in a CSV column "
+                     "map (--csv-map)"}));
+    // A sentence with a comma is not taken for a header.
+    EXPECT_EQ(decode_all("Notes for June, not a log\n", detect).at(0).substr(0, 44),
+              "X:not a CAS log in a format casreport reads:");
+    EXPECT_EQ(decode_all(std::string("PK\x03\x04\x14\x00\x00\x00", 8), detect),
+              (log_t{"X:not a CAS log: it is a zip archive: casreport reads gzip (.gz) but not "
+                     "zip; unzip it first"}));
+    EXPECT_EQ(decode_all("\x8c\x9f\x8f\x6f\x93\xfa\x8e\x9e,x\n", detect),
+              (log_t{"X:not a CAS log: line 1 is not UTF-8 text (a Japanese CSV export saved "
+                     "as Shift_JIS? convert it first: iconv -f CP932 -t UTF-8)"}));
+}
+
+TEST(Detect, OnlyTheFirstEightLinesAreLookedAt) {
+    std::string in;
+    for (int i = 0; i < 7; ++i) in += "junk\n";
+    EXPECT_EQ(decode_all(in + json_event("a"), detect).back(), "E8:a");
+    EXPECT_EQ(decode_all(in + "junk\n" + json_event("a"), detect).at(0).substr(0, 16),
+              "X:not a CAS log ");
+}
+
+TEST(Detect, ALongFirstLineIsDecidedByItsFirstByte) {
+    std::string page = "{\"security_events\":[";
+    for (int i = 0; i < 2000; ++i) page += json_event("a") + ",";
+    page += json_event("b") + "]}";
+    EXPECT_EQ(decode_all(page, detect).size(), 2001U);
+}
+
+TEST(Detect, TheAggregatorNamesTheSourceThatFailed) {
+    cr::aggregator agg;
+    std::error_code ec;
+    agg.begin_source("notes.txt", ec);
+    agg.feed("hello\n", ec);
+    EXPECT_FALSE(ec);  // undecided until more lines or the end
+    agg.finish(ec);
+    EXPECT_EQ(ec, cr::error::input);
+    EXPECT_EQ(agg.last_error().substr(0, 27), "notes.txt: not a CAS log in");
+    EXPECT_EQ(agg.counts().records, 0U);
+
+    cr::aggregator thrower;
+    thrower.begin_source("a.zip");
+    try {
+        thrower.feed(std::string("PK\x03\x04", 4) + std::string(70000, 'x'));
+        FAIL() << "no exception";
+    } catch (const cr::error_exception& e) {
+        EXPECT_EQ(e.code(), cr::error::input);
+        EXPECT_EQ(std::string(e.what()).substr(0, 25), "a.zip: not a CAS log: it ");
+    }
+}

@@ -188,12 +188,15 @@ public:
             return;
         }
         if (failed_) return;
+        // The first chunk usually settles everything: read it where it is, hold it only when
+        // more is needed.
+        if (head_.empty() && start(bytes, false)) return;
         head_.append(bytes);
-        start(false);
+        if (start(head_, false)) release_head();
     }
 
     void finish() override {
-        if (!inner_ && !failed_) start(true);
+        if (!inner_ && !failed_ && start(head_, true)) release_head();
         if (inner_) inner_->finish();
     }
 
@@ -206,20 +209,25 @@ public:
     }
 
 private:
-    /// Starts the inner decoder once the first bytes settle the BOM and the format.
-    void start(bool at_end) {
-        if (head_.size() < utf8_bom.size() && !at_end &&
-            utf8_bom.substr(0, head_.size()) == std::string_view(head_)) {
-            return;  // could still be a BOM
+    void release_head() {
+        head_.clear();
+        head_.shrink_to_fit();
+    }
+
+    /// Starts the inner decoder and hands it `data` once the first bytes settle the BOM and
+    /// the format; false while they do not.
+    bool start(std::string_view data, bool at_end) {
+        if (data.size() < utf8_bom.size() && !at_end && utf8_bom.substr(0, data.size()) == data) {
+            return false;  // could still be a BOM
         }
-        std::string_view rest(head_);
+        std::string_view rest(data);
         if (rest.substr(0, utf8_bom.size()) == utf8_bom) rest.remove_prefix(utf8_bom.size());
         input_format format = forced_;
         if (format == input_format::auto_detect) {
             const detection d = detect(rest, at_end, opts_);
             switch (d.what) {
                 case detection::need_more:
-                    return;
+                    return false;
                 case detection::json:
                     format = input_format::json;
                     break;
@@ -231,10 +239,8 @@ private:
                     break;
                 case detection::unknown:
                     failed_ = true;
-                    head_.clear();
-                    head_.shrink_to_fit();
                     sink_.on_unusable(d.why);
-                    return;
+                    return true;
             }
         }
         switch (format) {
@@ -252,8 +258,7 @@ private:
                 break;
         }
         inner_->feed(rest);
-        head_.clear();
-        head_.shrink_to_fit();
+        return true;
     }
 
     event_sink& sink_;
@@ -276,12 +281,16 @@ public:
             inner_->feed(bytes);
             return;
         }
+        if (head_.empty() && bytes.size() >= gzip_magic.size()) {
+            start(bytes);  // settled by this chunk: nothing to hold
+            return;
+        }
         head_.append(bytes);
-        if (head_.size() >= gzip_magic.size()) start();
+        if (head_.size() >= gzip_magic.size()) start_from_head();
     }
 
     void finish() override {
-        if (!inner_) start();
+        if (!inner_) start_from_head();
         inner_->finish();
     }
 
@@ -296,15 +305,20 @@ public:
 private:
     static constexpr std::string_view gzip_magic = "\x1F\x8B";
 
-    void start() {
+    void start(std::string_view first) {
         auto text = std::make_unique<text_decoder>(sink_, forced_, opts_);
-        if (std::string_view(head_).substr(0, gzip_magic.size()) == gzip_magic) {
+        if (first.substr(0, gzip_magic.size()) == gzip_magic) {
             inner_ = make_gzip_decoder(sink_, std::move(text));
         } else {
             inner_ = std::move(text);
         }
-        inner_->feed(head_);
-        head_.clear();
+        inner_->feed(first);
+    }
+
+    void start_from_head() {
+        std::string held;
+        held.swap(head_);
+        start(held);
     }
 
     event_sink& sink_;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace casreport::detail {
@@ -28,12 +29,17 @@ inline std::uint64_t fold_mul(std::uint64_t a, std::uint64_t b) noexcept {
     return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
 
+/// The 8 bytes at `p` as a little-endian number (one load on little-endian hosts).
 inline std::uint64_t load_le64(const unsigned char* p) noexcept {
     std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+    std::memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
     return v;
 }
 
+/// The `n` < 8 bytes at `p` as a little-endian number.
 inline std::uint64_t load_le_tail(const unsigned char* p, std::size_t n) noexcept {
     std::uint64_t v = 0;
     for (std::size_t i = n; i > 0; --i) v = (v << 8) | p[i - 1];

@@ -30,8 +30,8 @@ inline std::uint64_t short_hash(std::string_view s) noexcept {
 }
 
 /// A direct-mapped memo of a pure function of a short string: remembers the last result for
-/// each of 256 slots, keyed by the exact bytes. Strings longer than 56 bytes are not kept.
-template <class T>
+/// each of `Slots` slots, keyed by the exact bytes. Strings longer than 56 bytes are not kept.
+template <class T, std::size_t Slots = 256>
 class small_memo {
 public:
     template <class F>
@@ -58,8 +58,12 @@ public:
         for (slot& sl : slots_) sl.used = false;
     }
 
+    /// Frees the slots (a memo that will not be used again).
+    void release() { std::vector<slot>().swap(slots_); }
+
 private:
-    static constexpr std::size_t slots = 256;
+    static constexpr std::size_t slots = Slots;
+    static_assert((Slots & (Slots - 1)) == 0, "a power of two");
     static constexpr std::size_t max_len = 56;
     struct slot {
         std::uint64_t hash = 0;
@@ -68,7 +72,7 @@ private:
         bool used = false;
         T value{};
     };
-    std::array<slot, slots> slots_{};
+    std::vector<slot> slots_ = std::vector<slot>(slots);
 };
 
 /// 128-bit key → 32-bit value, open addressing. Keys are content hashes (collisions are as

@@ -9,8 +9,6 @@ namespace {
 
 constexpr std::uint64_t id_key_seed = 0x1d;
 constexpr std::uint64_t tuple_key_seed = 0x7e;
-constexpr std::uint64_t user_seed = 0x55;
-constexpr std::uint64_t detail_seed = 0xd7;
 
 void put_u32(std::string& b, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -57,8 +55,9 @@ void partial_state::clear() {
     store.clear();
     groups.clear();
     service_codes_.clear();
-    user_by_raw_.clear();
-    detail_by_raw_.clear();
+    user_memo_ = {};
+    sender_memo_ = {};
+    threat_memo_ = {};
     kind_memo_.clear();
     service_memo_.clear();
     filter_memo_.clear();
@@ -106,12 +105,10 @@ void partial_state::seal() {
 }
 
 std::uint32_t partial_state::user_id(std::string_view raw_user) {
-    const key128 k = hash128(raw_user, user_seed);
-    if (const std::uint32_t* id = user_by_raw_.find(k)) return *id;
-    normalize_user(raw_user, text_buf_);
-    const std::uint32_t id = users.intern(text_buf_);
-    user_by_raw_.insert(k, id);
-    return id;
+    return user_memo_.get(raw_user, [&](std::string_view raw) {
+        normalize_user(raw, text_buf_);
+        return users.intern(text_buf_);
+    });
 }
 
 std::uint32_t partial_state::service_code(std::string_view raw_service) {
@@ -123,24 +120,19 @@ std::uint32_t partial_state::service_code(std::string_view raw_service) {
 }
 
 std::uint32_t partial_state::detail_id(const raw_event& raw) {
-    std::string& b = key_buf_;
-    b.clear();
-    put_field(b, raw.mail_message_sender);
-    put_field(b, raw.security_risk_name);
-    put_field(b, raw.file_sha1);
-    const key128 k = hash128(b, detail_seed);
-    if (const std::uint32_t* id = detail_by_raw_.find(k)) return *id;
     mail_detail d;
-    normalize_address(raw.mail_message_sender, text_buf_);
-    d.sender = strings.intern(text_buf_);
-    d.threat = strings.intern(trim(raw.security_risk_name));
+    d.sender = sender_memo_.get(raw.mail_message_sender, [&](std::string_view s) {
+        normalize_address(s, text_buf_);
+        return strings.intern(text_buf_);
+    });
+    d.threat = threat_memo_.get(raw.security_risk_name,
+                                [&](std::string_view s) { return strings.intern(trim(s)); });
+    // Attachment hashes rarely repeat: no memo, straight to the pool (lower-cased).
     text_buf_.clear();
     append_lower(text_buf_, trim(raw.file_sha1));
     d.file = strings.intern(text_buf_);
     details.push_back(d);
-    const auto id = static_cast<std::uint32_t>(details.size());
-    detail_by_raw_.insert(k, id);
-    return id;
+    return static_cast<std::uint32_t>(details.size());
 }
 
 key128 partial_state::tuple_key(const raw_event& raw, std::uint32_t code, std::uint8_t kind,
@@ -257,8 +249,9 @@ void partial_state::merge(const partial_state& later, std::error_code& ec) {
 }
 
 void partial_state::drop_memos() {
-    user_by_raw_ = id_map128();
-    detail_by_raw_ = id_map128();
+    user_memo_.release();
+    sender_memo_.release();
+    threat_memo_.release();
 }
 
 void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec) {

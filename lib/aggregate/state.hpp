@@ -121,8 +121,9 @@ public:
     /// Service code `first_other_service_code + i` is the unknown service keyed by
     /// `strings.at(other_services[i])`.
     std::vector<std::uint32_t> other_services;
-    /// Detail id `i + 1` is `details[i]`; 0 means none. One entry per distinct raw spelling;
-    /// two entries may hold the same ids (findings aggregate by sender, threat and file).
+    /// Detail id `i + 1` is `details[i]`; 0 means none. One entry per mail detection (no
+    /// lookup on the hot path); entries may repeat ids, as findings aggregate by sender,
+    /// threat and file.
     std::vector<mail_detail> details;
     record_store store;  ///< de-duplication on
     std::unordered_map<group_key, record_group, triple_hash> groups;  ///< de-duplication off
@@ -170,8 +171,9 @@ private:
     std::string text_buf_;
     std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // strings id → code
     // Hot-path memos, keyed by the raw bytes of the input.
-    id_map128 user_by_raw_;
-    id_map128 detail_by_raw_;
+    small_memo<std::uint32_t, 4096> user_memo_;    // raw affected_user → users id
+    small_memo<std::uint32_t, 4096> sender_memo_;  // raw sender → strings id
+    small_memo<std::uint32_t, 1024> threat_memo_;  // raw threat name → strings id
     small_memo<std::uint8_t> kind_memo_;
     small_memo<std::uint32_t> service_memo_;
     small_memo<security_filter> filter_memo_;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hash.hpp"
+#include "memo.hpp"
 
 namespace casreport::detail {
 
@@ -18,7 +18,7 @@ public:
 
     /// The id of `s`, adding it if new. Ids are dense, from 0, in first-seen order.
     std::uint32_t intern(std::string_view s) {
-        const std::uint64_t h = hash64(s);
+        const std::uint64_t h = short_hash(s);  // collisions are settled by comparing
         std::size_t mask = slots_.size() - 1;
         for (std::size_t i = h & mask;; i = (i + 1) & mask) {
             const std::uint32_t slot = slots_[i];

@@ -51,32 +51,16 @@ public:
         if (mail) {
             s.mail_by_user[c.user] += count;
             if (c.detail != 0 && is_atp(static_cast<section>(category))) {
-                pairs_[category].add((std::uint64_t{c.detail} << 32) | c.user, count);
+                t_.mail_details.push_back(
+                    {c.detail, c.user, count, static_cast<section>(category)});
             }
         }
     }
 
-    tally take() {
-        for (std::size_t s = 0; s < section_count; ++s) {
-            pairs_[s].for_each([&](std::uint64_t k, std::uint64_t count) {
-                t_.mail_details.push_back({static_cast<std::uint32_t>(k >> 32),
-                                           static_cast<std::uint32_t>(k), count,
-                                           static_cast<section>(s)});
-            });
-        }
-        std::sort(t_.mail_details.begin(), t_.mail_details.end(),
-                  [](const detail_tally& a, const detail_tally& b) {
-                      if (a.detail != b.detail) return a.detail < b.detail;
-                      if (a.user != b.user) return a.user < b.user;
-                      return a.where < b.where;
-                  });
-        return std::move(t_);
-    }
+    tally take() { return std::move(t_); }
 
 private:
     tally t_;
-    /// Per section: (detail << 32 | user) → detections; detail ids start at 1.
-    std::array<count_map64, section_count> pairs_;
 };
 
 }  // namespace

@@ -28,8 +28,8 @@ struct section_tally {
     std::vector<std::uint64_t> risky_by_user;
 };
 
-/// One mail detail's reach: how many detections, per user and section (ids:
-/// partial_state::details, users).
+/// One accepted mail detection in an ATP section (with de-duplication off, a group of them):
+/// its detail (sender, threat, file), its user and its section.
 struct detail_tally {
     std::uint32_t detail = 0;
     std::uint32_t user = 0;
@@ -47,7 +47,7 @@ struct tally {
     std::vector<std::array<std::uint64_t, 2>> by_service;
     std::array<section_tally, section_count> sections;
     /// (detail, user, section) triples of mail detections in the ATP sections, with counts;
-    /// sorted by detail, user, then section.
+    /// Every mail detection in the ATP sections, in input order.
     std::vector<detail_tally> mail_details;
 };
 

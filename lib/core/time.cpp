@@ -44,24 +44,32 @@ std::optional<int> read_offset_minutes(std::string_view s) noexcept {
     return s[0] == '-' ? -total : total;
 }
 
-/// The form CAS writes, `2025-06-02T00:15:42.123Z`, read without any search.
+/// The form CAS writes, `2025-06-02T00:15:42.123Z` (the separators are checked by the caller),
+/// read without any search: all 17 digits are checked at once, then combined.
 std::optional<timestamp> parse_canonical(std::string_view s) noexcept {
-    int v[7];
-    static constexpr std::size_t at[7] = {0, 5, 8, 11, 14, 17, 20};
-    static constexpr std::size_t len[7] = {4, 2, 2, 2, 2, 2, 3};
-    for (int i = 0; i < 7; ++i) {
-        if (!read_digits(s, at[i], len[i], v[i])) return std::nullopt;
+    static constexpr unsigned char at[17] = {0,  1,  2,  3,  5,  6,  8,  9, 11,
+                                             12, 14, 15, 17, 18, 20, 21, 22};
+    unsigned d[17];
+    unsigned bad = 0;
+    for (int i = 0; i < 17; ++i) {
+        d[i] = static_cast<unsigned>(static_cast<unsigned char>(s[at[i]])) - '0';
+        bad |= d[i] > 9 ? 1U : 0U;
     }
-    const int year = v[0];
-    const int month = v[1];
-    const int day = v[2];
+    if (bad != 0) return std::nullopt;
+    const int year = static_cast<int>(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+    const int month = static_cast<int>(d[4] * 10 + d[5]);
+    const int day = static_cast<int>(d[6] * 10 + d[7]);
+    const int hour = static_cast<int>(d[8] * 10 + d[9]);
+    const int minute = static_cast<int>(d[10] * 10 + d[11]);
+    const int second = static_cast<int>(d[12] * 10 + d[13]);
+    const int millis = static_cast<int>(d[14] * 100 + d[15] * 10 + d[16]);
     if (year < 1 || month < 1 || month > 12 || day < 1 || day > detail::days_in_month(year, month) ||
-        v[3] > 23 || v[4] > 59 || v[5] > 59) {
+        hour > 23 || minute > 59 || second > 59) {
         return std::nullopt;
     }
     const std::int64_t seconds =
-        detail::days_from_civil(year, month, day) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
-    return timestamp(std::chrono::microseconds(seconds * micros_per_second + v[6] * 1000));
+        detail::days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+    return timestamp(std::chrono::microseconds(seconds * micros_per_second + millis * 1000));
 }
 
 std::optional<timestamp> parse_impl(std::string_view text, int naive_offset) noexcept {

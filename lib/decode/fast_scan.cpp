@@ -241,8 +241,12 @@ public:
 private:
     static constexpr int max_depth = 64;  // deeper documents go to the general decoder
 
-    void skip_ws() noexcept {
-        while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) ++p_;
+    /// Skips ' ', '\t' and '\r'. Compact JSON has none: one compare says so.
+    __attribute__((always_inline)) void skip_ws() noexcept {
+        while (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ' &&
+               (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) {
+            ++p_;
+        }
     }
 
     bool expect(char c) noexcept {
@@ -275,7 +279,7 @@ private:
     }
 
     /// The first special byte (see fast_scratch::special) at or after `p`, or `end_`.
-    const char* next_special(const char* p) const noexcept {
+    __attribute__((always_inline)) const char* next_special(const char* p) const noexcept {
         const auto off = static_cast<std::size_t>(p - base_);
         std::size_t b = off >> 6;
         std::uint64_t m = special_[b] >> (off & 63);
@@ -288,10 +292,24 @@ private:
 
     /// A string at `p_` (on its opening quote). Sets [b, e) to the raw text between the quotes
     /// and `escaped` when it holds escapes; moves past the closing quote.
-    bool string(const char*& b, const char*& e, bool& escaped) noexcept {
+    __attribute__((always_inline)) bool string(const char*& b, const char*& e,
+                                               bool& escaped) noexcept {
         ++p_;
         b = p_;
         escaped = false;
+        // Most strings hold nothing special: their first marked byte is the closing quote.
+        const char* q = next_special(p_);
+        if (q < end_ && *q == '"') {
+            e = q;
+            p_ = q + 1;
+            return true;
+        }
+        p_ = q;
+        return string_rest(e, escaped);
+    }
+
+    /// The rest of a string with escapes, control characters or non-ASCII, from `p_`.
+    __attribute__((noinline)) bool string_rest(const char*& e, bool& escaped) noexcept {
         for (;;) {
             p_ = next_special(p_);
             if (p_ >= end_) {
@@ -411,13 +429,7 @@ private:
         const char* e = nullptr;
         bool escaped = false;
         if (!string(b, e, escaped)) return false;
-        if (!escaped) {
-            dst = std::string_view(b, static_cast<std::size_t>(e - b));
-        } else {
-            std::string& buf = scratch_.decoded[static_cast<std::size_t>(f)];
-            decode(b, e, buf);
-            dst = buf;
-        }
+        capture(f, b, e, escaped);
         return true;
     }
 
@@ -431,19 +443,65 @@ private:
             ++p_;
             return true;
         }
+        // Compact JSON has no white space between tokens: each step first looks at the next
+        // byte (readable even at end_, see the contract) and skips spaces only when needed.
         for (;;) {
-            skip_ws();
-            if (p_ == end_ || *p_ != '"') return false;
+            if (*p_ != '"') {
+                skip_ws();
+                if (p_ == end_ || *p_ != '"') return false;
+            }
             const char* kb = nullptr;
             const char* ke = nullptr;
             bool escaped = false;
             if (!string(kb, ke, escaped) || escaped) return false;  // escaped keys: general path
-            if (!expect(':')) return false;
+            if (p_ < end_ && *p_ == ':') {
+                ++p_;
+            } else if (!expect(':')) {
+                return false;
+            }
             int f = no_field;
             if (top || in_message) {
                 const auto n = static_cast<std::size_t>(ke - kb);
                 f = top ? top_key(kb, n) : message_key(kb, n);
             }
+            if (*p_ != '"') skip_ws();
+            if (p_ < end_ && *p_ == '"' && f != page_array) {
+                // The common case, kept in this loop: a string value, kept or skipped.
+                const char* vb = nullptr;
+                const char* ve = nullptr;
+                bool escaped_value = false;
+                if (!string(vb, ve, escaped_value)) return false;
+                if (f >= 0 && f < message_object) capture(f, vb, ve, escaped_value);
+            } else if (!value(f, depth)) {
+                return false;
+            }
+            if (p_ < end_ && *p_ == ',') {
+                ++p_;
+                continue;
+            }
+            skip_ws();
+            if (p_ == end_) return false;
+            const char c = *p_++;
+            if (c == '}') return true;
+            if (c != ',') return false;
+        }
+    }
+
+    /// Keeps the string text [b, e) as field `f`, decoded when it holds escapes.
+    void capture(int f, const char* b, const char* e, bool escaped) {
+        std::string_view& dst = ev_.*fields[f];
+        if (!escaped) {
+            dst = std::string_view(b, static_cast<std::size_t>(e - b));
+        } else {
+            std::string& buf = scratch_.decoded[static_cast<std::size_t>(f)];
+            decode(b, e, buf);
+            dst = buf;
+        }
+    }
+
+    /// Any value but a string, of the key whose field is `f`.
+    bool value(int f, int depth) {
+        {
             bool ok = false;
             if (f == page_array) {
                 return false;  // an API page: the general decoder reads its elements
@@ -461,12 +519,7 @@ private:
             } else {
                 ok = skip_value(depth + 1);
             }
-            if (!ok) return false;
-            skip_ws();
-            if (p_ == end_) return false;
-            const char c = *p_++;
-            if (c == '}') return true;
-            if (c != ',') return false;
+            return ok;
         }
     }
 

@@ -30,8 +30,9 @@ struct fast_scratch {
 
 enum class fast_result : unsigned char { event, fallback };
 
-/// Scans `[first, last)`: a line without its '\n', starting with '{'. On `event`, `out` holds
-/// the event's fields as views into the line or into `scratch`.
+/// Scans `[first, last)`: a line without its '\n', starting with '{'; the byte at `last` must
+/// be readable (the line's '\n', or a string's terminator). On `event`, `out` holds the
+/// event's fields as views into the line or into `scratch`.
 [[nodiscard]] fast_result scan_event_line(const char* first, const char* last, raw_event& out,
                                           fast_scratch& scratch) noexcept;
 

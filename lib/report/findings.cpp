@@ -108,10 +108,32 @@ std::array<std::optional<subject_key>, 3> subjects_of(const mail_detail& d,
 
 void targeted_attack_company(const tally& t, const partial_state& st, const finding_policy& policy,
                              std::vector<finding>& out) {
-    std::map<subject_key, reach> reaches;
+    // Pass 1, over every mail detection: which subjects reach at least `need` distinct users.
+    // Each subject keeps at most `need` users in flat arrays (by kind and string id), so this
+    // stays linear and small however many one-off senders and files a month brings.
+    const std::uint32_t need = policy.company_min_users;
+    const std::size_t strings = st.strings.size();
+    // Subject kinds are sender, threat and file (1..3): one row of `strings` slots each.
+    const auto slot = [&](const subject_key& k) {
+        return (static_cast<std::size_t>(k.first) - 1) * strings + k.second;
+    };
+    std::vector<std::uint32_t> seen_count(3 * strings, 0);
+    std::vector<std::uint32_t> seen(3 * strings * need, 0);
     for (const detail_tally& d : t.mail_details) {
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
             if (!key) continue;
+            const std::size_t i = slot(*key);
+            std::uint32_t& n = seen_count[i];
+            if (n >= need) continue;
+            const auto first = seen.begin() + static_cast<std::ptrdiff_t>(i * need);
+            if (std::find(first, first + n, d.user) == first + n) first[n++] = d.user;
+        }
+    }
+    // Pass 2: the exact reach of the subjects that qualified.
+    std::map<subject_key, reach> reaches;
+    for (const detail_tally& d : t.mail_details) {
+        for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
+            if (!key || seen_count[slot(*key)] < need) continue;
             reach& r = reaches[*key];
             r.count += d.count;
             r.users.push_back(d.user);

@@ -30,8 +30,8 @@ inline std::uint64_t short_hash(std::string_view s) noexcept {
 }
 
 /// A direct-mapped memo of a pure function of a short string: remembers the last result for
-/// each of `Slots` slots, keyed by the exact bytes. Strings longer than 56 bytes are not kept.
-template <class T, std::size_t Slots = 256>
+/// each of `Slots` slots, keyed by the exact bytes. Strings longer than `MaxLen` are not kept.
+template <class T, std::size_t Slots = 256, std::size_t MaxLen = 56>
 class small_memo {
 public:
     template <class F>
@@ -64,7 +64,8 @@ public:
 private:
     static constexpr std::size_t slots = Slots;
     static_assert((Slots & (Slots - 1)) == 0, "a power of two");
-    static constexpr std::size_t max_len = 56;
+    static constexpr std::size_t max_len = MaxLen;
+    static_assert(MaxLen < 256, "lengths are kept in a byte");
     struct slot {
         std::uint64_t hash = 0;
         char text[max_len];

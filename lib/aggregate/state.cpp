@@ -127,10 +127,18 @@ std::uint32_t partial_state::detail_id(const raw_event& raw) {
     });
     d.threat = threat_memo_.get(raw.security_risk_name,
                                 [&](std::string_view s) { return strings.intern(trim(s)); });
-    // Attachment hashes rarely repeat: no memo, straight to the pool (lower-cased).
-    text_buf_.clear();
-    append_lower(text_buf_, trim(raw.file_sha1));
-    d.file = strings.intern(text_buf_);
+    // Attachment hashes rarely repeat: no memo, straight to the pool, lower-cased (they
+    // mostly are already: then no copy).
+    const std::string_view file = trim(raw.file_sha1);
+    bool lower = true;
+    for (const char c : file) lower = lower && !(c >= 'A' && c <= 'Z');
+    if (lower) {
+        d.file = strings.intern(file);
+    } else {
+        text_buf_.clear();
+        append_lower(text_buf_, file);
+        d.file = strings.intern(text_buf_);
+    }
     details.push_back(d);
     return static_cast<std::uint32_t>(details.size());
 }

@@ -173,7 +173,7 @@ private:
     // Hot-path memos, keyed by the raw bytes of the input.
     small_memo<std::uint32_t, 4096> user_memo_;    // raw affected_user → users id
     small_memo<std::uint32_t, 4096> sender_memo_;  // raw sender → strings id
-    small_memo<std::uint32_t, 1024> threat_memo_;  // raw threat name → strings id
+    small_memo<std::uint32_t, 1024, 120> threat_memo_;  // raw threat name (URLs too) → id
     small_memo<std::uint8_t> kind_memo_;
     small_memo<std::uint32_t> service_memo_;
     small_memo<security_filter> filter_memo_;

@@ -129,12 +129,20 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
             if (std::find(first, first + n, d.user) == first + n) first[n++] = d.user;
         }
     }
-    // Pass 2: the exact reach of the subjects that qualified.
-    std::map<subject_key, reach> reaches;
+    // Pass 2: the exact reach of the subjects that qualified, indexed by slot.
+    constexpr std::uint32_t none = 0xffffffffU;
+    std::vector<std::uint32_t> reach_of(3 * strings, none);
+    std::vector<std::pair<subject_key, reach>> reaches;
     for (const detail_tally& d : t.mail_details) {
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
-            if (!key || seen_count[slot(*key)] < need) continue;
-            reach& r = reaches[*key];
+            if (!key) continue;
+            const std::size_t i = slot(*key);
+            if (seen_count[i] < need) continue;
+            if (reach_of[i] == none) {
+                reach_of[i] = static_cast<std::uint32_t>(reaches.size());
+                reaches.emplace_back(*key, reach{});
+            }
+            reach& r = reaches[reach_of[i]].second;
             r.count += d.count;
             r.users.push_back(d.user);
             r.by_section[static_cast<std::size_t>(d.where)] += d.count;
@@ -142,23 +150,25 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
     }
     // Subjects that reached enough people, grouped by the section where they mostly struck.
     std::array<std::vector<std::pair<subject_key, const reach*>>, section_count> groups;
-    std::map<subject_key, std::size_t> home_of;
+    std::vector<std::int8_t> home_of(3 * strings, -1);  // by slot; -1: not a subject
+    bool any = false;
     for (auto& [key, r] : reaches) {
         r.settle();
         if (r.users.size() < policy.company_min_users) continue;
         const auto home = static_cast<std::size_t>(r.home());
         groups[home].emplace_back(key, &r);
-        home_of.emplace(key, home);
+        home_of[slot(key)] = static_cast<std::int8_t>(home);
+        any = true;
     }
-    if (home_of.empty()) return;
+    if (!any) return;
     // Each finding counts every mail detection that carries one of its subjects, once.
     std::array<std::uint64_t, section_count> counts{};
     for (const detail_tally& d : t.mail_details) {
         std::array<bool, section_count> hit{};
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
             if (!key) continue;
-            const auto it = home_of.find(*key);
-            if (it != home_of.end()) hit[it->second] = true;
+            const std::int8_t home = home_of[slot(*key)];
+            if (home >= 0) hit[static_cast<std::size_t>(home)] = true;
         }
         for (std::size_t s = 0; s < section_count; ++s) {
             if (hit[s]) counts[s] += d.count;

@@ -1,7 +1,6 @@
 #include "findings.hpp"
 
 #include <algorithm>
-#include <map>
 #include <utility>
 
 namespace casreport::detail {

@@ -55,6 +55,7 @@ void partial_state::clear() {
     store.clear();
     groups.clear();
     service_codes_.clear();
+    empty_string_ = 0xffffffffU;
     user_memo_ = {};
     sender_memo_ = {};
     threat_memo_ = {};
@@ -130,6 +131,12 @@ std::uint32_t partial_state::detail_id(const raw_event& raw) {
     // Attachment hashes rarely repeat: no memo, straight to the pool, lower-cased (they
     // mostly are already: then no copy).
     const std::string_view file = trim(raw.file_sha1);
+    if (file.empty()) {  // no attachment (most web-reputation mail)
+        if (empty_string_ == 0xffffffffU) empty_string_ = strings.intern({});
+        d.file = empty_string_;
+        details.push_back(d);
+        return static_cast<std::uint32_t>(details.size());
+    }
     bool lower = true;
     for (const char c : file) lower = lower && !(c >= 'A' && c <= 'Z');
     if (lower) {

@@ -169,6 +169,7 @@ private:
     options opts_;
     std::string key_buf_;
     std::string text_buf_;
+    std::uint32_t empty_string_ = 0xffffffffU;  // strings id of "", once interned
     std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // strings id → code
     // Hot-path memos, keyed by the raw bytes of the input.
     small_memo<std::uint32_t, 4096> user_memo_;    // raw affected_user → users id
@@ -177,7 +178,7 @@ private:
     small_memo<std::uint8_t> kind_memo_;
     small_memo<std::uint32_t> service_memo_;
     small_memo<security_filter> filter_memo_;
-    small_memo<bool> monitor_memo_;
+    small_memo<bool, 256, 120> monitor_memo_;  // policy names run past 56 bytes
     small_memo<outcome> action_memo_;
 };
 

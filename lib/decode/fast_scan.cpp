@@ -8,6 +8,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace casreport::detail {
 namespace {
@@ -211,12 +214,51 @@ inline std::uint64_t special_bits(const char* p) noexcept {
 #endif
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CASREPORT_HAVE_AVX2_DISPATCH 1
+/// special_bits with 32-byte vectors, for CPUs that have AVX2 (chosen at run time).
+__attribute__((target("avx2"))) std::uint64_t special_bits_avx2(const char* p) noexcept {
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    const __m256i space = _mm256_set1_epi8(0x20);
+    std::uint64_t r = 0;
+    for (int i = 0; i < 2; ++i) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
+        const __m256i s = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
+                                                          _mm256_cmpeq_epi8(v, backslash)),
+                                          _mm256_cmpgt_epi8(space, v));
+        r |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(s)))
+             << (32 * i);
+    }
+    return r;
+}
+
+__attribute__((target("avx2"))) void classify_blocks_avx2(const char* first, std::size_t full,
+                                                           std::uint64_t* out) noexcept {
+    for (std::size_t b = 0; b < full; ++b) out[b] = special_bits_avx2(first + 64 * b);
+}
+#endif
+
+void classify_blocks(const char* first, std::size_t full, std::uint64_t* out) noexcept {
+    for (std::size_t b = 0; b < full; ++b) out[b] = special_bits(first + 64 * b);
+}
+
+using classify_fn = void (*)(const char*, std::size_t, std::uint64_t*) noexcept;
+
+classify_fn pick_classifier() noexcept {
+#if defined(CASREPORT_HAVE_AVX2_DISPATCH)
+    if (__builtin_cpu_supports("avx2")) return classify_blocks_avx2;
+#endif
+    return classify_blocks;
+}
+
 /// Fills `out` with the special-byte masks of [first, last).
 void classify(const char* first, const char* last, std::vector<std::uint64_t>& out) {
+    static const classify_fn blocks = pick_classifier();
     const auto n = static_cast<std::size_t>(last - first);
     const std::size_t full = n / 64;
     out.resize(full + 1);
-    for (std::size_t b = 0; b < full; ++b) out[b] = special_bits(first + 64 * b);
+    blocks(first, full, out.data());
     char tail[64];
     std::memset(tail, 'x', sizeof tail);  // plain bytes past the end: no bits
     std::memcpy(tail, first + 64 * full, n - 64 * full);

@@ -66,18 +66,22 @@ std::string report_json(casreport_aggregator* a) {
     return p == nullptr ? std::string() : std::string(p, n);
 }
 
-/// The JSON report of `bytes`, fed in chunks of `chunk`.
-std::string json_of(const std::string& bytes, std::size_t chunk = 0) {
-    agg_ptr a = make();
+/// A finished aggregator of `bytes`, fed in chunks of `chunk` (0: whole).
+agg_ptr finished(const std::string& bytes, const casreport_options& o = june(),
+                 std::size_t chunk = 0) {
+    agg_ptr a = make(&o);
     feed(a.get(), bytes, chunk);
     EXPECT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
-    return report_json(a.get());
+    return a;
+}
+
+/// The JSON report of `bytes`, fed in chunks of `chunk`.
+std::string json_of(const std::string& bytes, std::size_t chunk = 0) {
+    return report_json(finished(bytes, june(), chunk).get());
 }
 
 std::string finished_state(const std::string& bytes, const casreport_options& o = june()) {
-    agg_ptr a = make(&o);
-    feed(a.get(), bytes);
-    EXPECT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    agg_ptr a = finished(bytes, o);
     const void* p = nullptr;
     std::size_t n = 0;
     EXPECT_EQ(casreport_aggregator_save(a.get(), &p, &n), CASREPORT_OK);
@@ -215,12 +219,7 @@ TEST(Options, EveryFieldReachesTheReport) {
     casreport_options o = june();
     o.top_n = 1;
     o.tz_offset_minutes = 0;
-    const std::string utc_top1 = [&] {
-        agg_ptr a = make(&o);
-        feed(a.get(), sample());
-        EXPECT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
-        return report_json(a.get());
-    }();
+    const std::string utc_top1 = report_json(finished(sample(), o).get());
     EXPECT_NE(utc_top1.find("\"timezone\": \"+00:00\""), std::string::npos) << utc_top1;
     EXPECT_NE(utc_top1, json_of(sample()));
 
@@ -331,9 +330,7 @@ TEST(Order, QueriesBeforeFinishAreMisuse) {
 }
 
 TEST(Order, FeedingAFinishedHandleIsMisuse) {
-    agg_ptr a = make();
-    feed(a.get(), sample());
-    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    agg_ptr a = finished(sample());
     EXPECT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);  // again: a no-op
     EXPECT_EQ(casreport_aggregator_feed(a.get(), "{}", 2), CASREPORT_E_MISUSE);
     EXPECT_TRUE(contains(casreport_last_error(), "finished")) << casreport_last_error();
@@ -405,9 +402,7 @@ TEST(Order, SourcesNameTheirRejections) {
 // ---- views --------------------------------------------------------------------------------------
 
 TEST(Views, AreSizedNulTerminatedAndStableUntilReset) {
-    agg_ptr a = make();
-    feed(a.get(), sample());
-    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    agg_ptr a = finished(sample());
     const char* json = nullptr;
     std::size_t json_len = 0;
     ASSERT_EQ(casreport_aggregator_report_json(a.get(), &json, &json_len), CASREPORT_OK);
@@ -463,9 +458,7 @@ TEST(Views, ChunkSplitsDoNotChangeTheReport) {
 // ---- saved states and merges --------------------------------------------------------------------
 
 TEST(State, RoundTripsThroughBytes) {
-    agg_ptr a = make();
-    feed(a.get(), sample());
-    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    agg_ptr a = finished(sample());
     const std::string bytes = finished_state(sample());
     std::string copy = bytes;  // the caller's buffer: may change as soon as load returns
     casreport_aggregator* raw = nullptr;
@@ -520,9 +513,7 @@ TEST(State, MergedSplitsCountLikeTheWhole) {
     const std::vector<std::string> lines = sample_lines();
     casreport_counts whole{};
     {
-        agg_ptr a = make();
-        feed(a.get(), sample());
-        ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+        agg_ptr a = finished(sample());
         ASSERT_EQ(casreport_aggregator_counts(a.get(), &whole), CASREPORT_OK);
     }
     for (std::size_t cut = 0; cut <= lines.size(); ++cut) {
@@ -612,9 +603,7 @@ TEST(Threads, SeparateHandlesRunInParallel) {
 }
 
 TEST(Threads, AFinishedReportIsReadByManyThreads) {
-    agg_ptr a = make();
-    feed(a.get(), sample());
-    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    agg_ptr a = finished(sample());
     const char* p = nullptr;
     std::size_t n = 0;
     ASSERT_EQ(casreport_aggregator_report_json(a.get(), &p, &n), CASREPORT_OK);

@@ -119,7 +119,8 @@ TEST(LastError, IsNeverNullAndNamesTheFailingFunction) {
     std::thread([] { EXPECT_STREQ(casreport_last_error(), ""); }).join();  // a fresh thread
     ASSERT_EQ(casreport_aggregator_new(nullptr, nullptr), CASREPORT_E_INVALID_ARGUMENT);
     ASSERT_NE(casreport_last_error(), nullptr);
-    EXPECT_TRUE(contains(casreport_last_error(), "casreport_aggregator_new")) << casreport_last_error();
+    EXPECT_TRUE(contains(casreport_last_error(), "casreport_aggregator_new"))
+        << casreport_last_error();
     // A successful call leaves the message of the last failure.
     agg_ptr a = make();
     EXPECT_TRUE(contains(casreport_last_error(), "casreport_aggregator_new"));
@@ -389,7 +390,8 @@ TEST(Order, SourcesNameTheirRejections) {
     ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "first.ndjson"), CASREPORT_OK);
     feed(a.get(), "{broken\n");
     ASSERT_EQ(casreport_aggregator_end_source(a.get()), CASREPORT_OK);
-    ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "\xe7\xac\xac\xe4\xba\x8c.json"), CASREPORT_OK);
+    ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "\xe7\xac\xac\xe4\xba\x8c.json"),
+              CASREPORT_OK);
     feed(a.get(), "\n\n[1]");
     ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
     const std::string json = report_json(a.get());
@@ -684,13 +686,15 @@ bool cycle_with_budget(long& budget, const std::string& input, std::string& json
     }
     const char* p = nullptr;
     std::size_t n = 0;
-    if (!ok_or_nomem(call([&] { return casreport_aggregator_render(a.get(), "text", "en", &p, &n); }))) {
+    if (!ok_or_nomem(
+            call([&] { return casreport_aggregator_render(a.get(), "text", "en", &p, &n); }))) {
         EXPECT_EQ(p, nullptr);
         return poisoned(a.get());
     }
     const void* state = nullptr;
     std::size_t state_len = 0;
-    if (!ok_or_nomem(call([&] { return casreport_aggregator_save(a.get(), &state, &state_len); }))) {
+    if (!ok_or_nomem(
+            call([&] { return casreport_aggregator_save(a.get(), &state, &state_len); }))) {
         return poisoned(a.get());
     }
     casreport_aggregator* raw_loaded = nullptr;

@@ -37,12 +37,13 @@ public:
     explicit constexpr call(const char* function) noexcept : function_(function) {}
 
     /// Records `message` as this thread's last error and returns `status`.
-    casreport_status fail(casreport_status status, std::string_view message) const noexcept;
+    [[nodiscard]] casreport_status fail(casreport_status status,
+                                        std::string_view message) const noexcept;
 
     /// CASREPORT_OK for no error, else the status of a core error code, recorded with the code's
     /// message and, for a call in the wrong state, `misuse_hint` (what state the handle is in).
-    casreport_status check(const std::error_code& ec,
-                           std::string_view misuse_hint = {}) const noexcept;
+    [[nodiscard]] casreport_status check(const std::error_code& ec,
+                                         std::string_view misuse_hint = {}) const noexcept;
 
 private:
     const char* function_;

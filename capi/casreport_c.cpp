@@ -217,7 +217,7 @@ casreport_status casreport_aggregator_new(const casreport_options* opts,
         *out = nullptr;
         cr::options o;
         if (const casreport_status s = to_core(c, opts, o); s != CASREPORT_OK) return s;
-        *out = new casreport_aggregator(cr::aggregator(std::move(o)));
+        *out = new casreport_aggregator(cr::aggregator(o));
         return CASREPORT_OK;
     });
 }

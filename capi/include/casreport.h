@@ -270,8 +270,8 @@ CASREPORT_API casreport_status casreport_aggregator_report_json(casreport_aggreg
                                                                 size_t* out_len);
 
 /* The report of a FINISHED handle rendered as `format` in `language`, as a view (see
- * OWNERSHIP). Format names: "json", "text", and those the library knows besides ("md", "csv",
- * "html" where supported); language names: "ja", "en". An unknown name is
+ * OWNERSHIP). Format names: "json", "text" (or "txt"), "md" (or "markdown"), "csv", "html" (or
+ * "htm"), and any the library adds later; language names: "ja", "en". An unknown name is
  * CASREPORT_E_INVALID_ARGUMENT. Each format and language is rendered once and kept, so asking
  * again is cheap and returns the same view. */
 CASREPORT_API casreport_status casreport_aggregator_render(casreport_aggregator* agg,

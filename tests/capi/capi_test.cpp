@@ -313,6 +313,26 @@ TEST(Arguments, UnknownFormatAndLanguageNames) {
     EXPECT_EQ(casreport_aggregator_render(a.get(), "text", "en", &p, &n), CASREPORT_OK);
 }
 
+TEST(Arguments, EveryFormatByNameAndAlias) {
+    agg_ptr a = finished(sample());
+    for (const char* lang : {"ja", "en"}) {
+        for (const auto& [name, alias] : {std::pair{"text", "txt"}, std::pair{"md", "markdown"},
+                                          std::pair{"csv", "csv"}, std::pair{"html", "htm"},
+                                          std::pair{"json", "json"}}) {
+            const char* p = nullptr;
+            std::size_t n = 0;
+            ASSERT_EQ(casreport_aggregator_render(a.get(), name, lang, &p, &n), CASREPORT_OK)
+                << name << " " << casreport_last_error();
+            EXPECT_GT(n, 100U) << name;
+            EXPECT_EQ(std::strlen(p), n) << name;
+            const char* q = nullptr;
+            std::size_t m = 0;
+            ASSERT_EQ(casreport_aggregator_render(a.get(), alias, lang, &q, &m), CASREPORT_OK);
+            EXPECT_EQ(q, p) << alias << " is " << name;  // one view per format and language
+        }
+    }
+}
+
 // ---- call order ---------------------------------------------------------------------------------
 
 TEST(Order, QueriesBeforeFinishAreMisuse) {

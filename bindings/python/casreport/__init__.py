@@ -8,7 +8,7 @@ A ctypes binding of libcasreport (no build step). The usual way::
         agg.feed_file("events.ndjson")
         agg.finish()
         report = agg.report()              # the JSON report as a dict
-        print(agg.render("text", "en"))    # or "json", "md", "csv", "html" where supported
+        print(agg.render("text", "en"))    # or "json", "md", "csv", "html"
 
 or, for files at hand, ``casreport.report_files(["a.ndjson", "b.json"], month="2025-06")``.
 
@@ -310,8 +310,8 @@ class Aggregator:
         return Counts(out.records, out.accepted, out.rejected, out.duplicates, out.out_of_period)
 
     def render(self, format: str = "text", lang: str = "ja") -> str:
-        """The report of a finished aggregator as ``format`` ("json", "text", and "md", "csv",
-        "html" where the library supports them) in ``lang`` ("ja" or "en")."""
+        """The report of a finished aggregator as ``format`` ("json", "text", "md", "csv" or
+        "html") in ``lang`` ("ja" or "en")."""
         ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
         fmt, language = format.encode("utf-8"), lang.encode("utf-8")
         with self._lock:

@@ -89,9 +89,10 @@ class SameReportAsTheCli(unittest.TestCase):
                 ran += 1
         self.assertGreaterEqual(ran, 5)
 
-    def test_english_and_text(self) -> None:
+    def test_every_format_and_language(self) -> None:
         cwd = SAMPLE.parent
-        for fmt, lang in (("json", "en"), ("text", "ja"), ("text", "en")):
+        for fmt, lang in [(f, l) for f in ("json", "text", "md", "csv", "html")
+                          for l in ("ja", "en")]:
             with self.subTest(format=fmt, lang=lang):
                 expected = run_cli(["--format", fmt, "--lang", lang, "--month", "2025-06",
                                     SAMPLE.name], cwd)

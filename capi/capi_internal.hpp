@@ -40,10 +40,12 @@ public:
     [[nodiscard]] casreport_status fail(casreport_status status,
                                         std::string_view message) const noexcept;
 
-    /// CASREPORT_OK for no error, else the status of a core error code, recorded with the code's
-    /// message and, for a call in the wrong state, `misuse_hint` (what state the handle is in).
+    /// CASREPORT_OK for no error, else the status of a core error code, recorded with the
+    /// core's own explanation `detail` (aggregator::last_error()) when it gave one, else the
+    /// code's message and, for a call in the wrong state, `misuse_hint`.
     [[nodiscard]] casreport_status check(const std::error_code& ec,
-                                         std::string_view misuse_hint = {}) const noexcept;
+                                         std::string_view misuse_hint = {},
+                                         std::string_view detail = {}) const noexcept;
 
 private:
     const char* function_;
@@ -53,10 +55,12 @@ private:
 [[nodiscard]] casreport_status status_of(const std::error_code& ec) noexcept;
 
 /// Failures after which a handle's state cannot be trusted: every one but a refused argument, a
-/// call in the wrong state, a short buffer and an incompatible merge, which change nothing.
+/// call in the wrong state, a short buffer and an incompatible merge, which change nothing, and
+/// an unusable source, after which the core goes on by design.
 [[nodiscard]] constexpr bool poisons(casreport_status s) noexcept {
     return s != CASREPORT_OK && s != CASREPORT_E_INVALID_ARGUMENT && s != CASREPORT_E_MISUSE &&
-           s != CASREPORT_E_BUFFER_TOO_SMALL && s != CASREPORT_E_INCOMPATIBLE;
+           s != CASREPORT_E_BUFFER_TOO_SMALL && s != CASREPORT_E_INCOMPATIBLE &&
+           s != CASREPORT_E_INPUT;
 }
 
 /// Runs `body(const call&)` and turns any exception into a status: nothing unwinds into C.

@@ -43,10 +43,11 @@ casreport_status call::fail(casreport_status status, std::string_view message) c
     return status;
 }
 
-casreport_status call::check(const std::error_code& ec,
-                             std::string_view misuse_hint) const noexcept {
+casreport_status call::check(const std::error_code& ec, std::string_view misuse_hint,
+                             std::string_view detail) const noexcept {
     if (!ec) return CASREPORT_OK;
     const casreport_status s = status_of(ec);
+    if (!detail.empty()) return fail(s, detail);
     const std::string_view hint = s == CASREPORT_E_MISUSE ? misuse_hint : std::string_view();
     try {
         std::string message = ec.message();
@@ -83,7 +84,7 @@ constexpr const char* not_finished_hint =
     "the aggregator has not finished: call casreport_aggregator_finish first";
 
 /// The options of `in` (NULL: the defaults) as the core's, or a refusal recorded on `c`.
-casreport_status to_core(const call& c, const casreport_options* in, cr::options& out) noexcept {
+casreport_status to_core(const call& c, const casreport_options* in, cr::options& out) {
     out = cr::options{};
     if (in == nullptr) return CASREPORT_OK;
     if (in->version == 0 || in->version > CASREPORT_OPTIONS_VERSION) {
@@ -99,6 +100,23 @@ casreport_status to_core(const call& c, const casreport_options* in, cr::options
     if (in->input_format > CASREPORT_INPUT_CEF) {
         return c.fail(CASREPORT_E_INVALID_ARGUMENT,
                       "opts->input_format is not one of CASREPORT_INPUT_*");
+    }
+    if (in->csv_event_kind > CASREPORT_EVENT_DLP) {
+        return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                      "opts->csv_event_kind is not one of CASREPORT_EVENT_*");
+    }
+    if (in->csv_columns_json != nullptr) {
+        // The throwing overload, for its reason (which column, which field): the error_code
+        // one tells only that the map is bad.
+        try {
+            out.csv_columns = cr::parse_csv_columns(in->csv_columns_json);
+        } catch (const cr::error_exception& e) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          std::string("opts->csv_columns_json: ") + e.what());
+        }
+    }
+    if (in->csv_event_kind != CASREPORT_EVENT_FROM_COLUMNS) {
+        out.csv_event_kind = static_cast<cr::event_kind>(in->csv_event_kind);
     }
     const cr::utc_offset zone{in->tz_offset_minutes};
     if (in->month != nullptr) {
@@ -200,6 +218,8 @@ casreport_status casreport_options_init(casreport_options* opts, uint32_t versio
         o.individual_min_share_tenths = d.findings.individual_min_share_tenths;
         o.file_blocking_min_count = d.findings.file_blocking_min_count;
         o.max_subjects = d.findings.max_subjects;
+        o.csv_event_kind = CASREPORT_EVENT_FROM_COLUMNS;
+        o.csv_columns_json = nullptr;
         *opts = o;
         return CASREPORT_OK;
     });
@@ -217,7 +237,7 @@ casreport_status casreport_aggregator_new(const casreport_options* opts,
         *out = nullptr;
         cr::options o;
         if (const casreport_status s = to_core(c, opts, o); s != CASREPORT_OK) return s;
-        *out = new casreport_aggregator(cr::aggregator(o));
+        *out = new casreport_aggregator(cr::aggregator(std::move(o)));
         return CASREPORT_OK;
     });
 }
@@ -240,7 +260,7 @@ casreport_status casreport_aggregator_begin_source(casreport_aggregator* agg, co
         if (name == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "name is NULL");
         std::error_code ec;
         agg->core.begin_source(name, ec);
-        return c.check(ec, finished_hint);
+        return c.check(ec, finished_hint, agg->core.last_error());
     });
 }
 
@@ -252,11 +272,7 @@ casreport_status casreport_aggregator_feed(casreport_aggregator* agg, const void
         }
         std::error_code ec;
         agg->core.feed(std::string_view(static_cast<const char*>(data), size), ec);
-        if (ec == cr::error::invalid_argument) {
-            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
-                          "this library cannot read the input format chosen in the options");
-        }
-        return c.check(ec, finished_hint);
+        return c.check(ec, finished_hint, agg->core.last_error());
     });
 }
 
@@ -264,7 +280,7 @@ casreport_status casreport_aggregator_end_source(casreport_aggregator* agg) {
     return guarded(__func__, agg, [&](const call& c) -> casreport_status {
         std::error_code ec;
         agg->core.end_source(ec);
-        return c.check(ec, finished_hint);
+        return c.check(ec, finished_hint, agg->core.last_error());
     });
 }
 
@@ -272,7 +288,7 @@ casreport_status casreport_aggregator_finish(casreport_aggregator* agg) {
     return guarded(__func__, agg, [&](const call& c) -> casreport_status {
         std::error_code ec;
         agg->core.finish(ec);
-        return c.check(ec);
+        return c.check(ec, {}, agg->core.last_error());
     });
 }
 
@@ -333,9 +349,11 @@ casreport_status casreport_aggregator_merge(casreport_aggregator* agg,
                           "the two aggregators differ in month, time zone of the month or "
                           "de-duplication");
         }
-        return c.check(ec, agg->core.finished()
-                               ? "the aggregator has finished: merge into one that has not"
-                               : "the other aggregator has not finished: finish it first");
+        return c.check(ec,
+                       agg->core.finished()
+                           ? "the aggregator has finished: merge into one that has not"
+                           : "the other aggregator has not finished: finish it first",
+                       agg->core.last_error());
     });
 }
 

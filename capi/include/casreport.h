@@ -19,13 +19,20 @@
  *   casreport_aggregator_counts works in every state. casreport_aggregator_reset brings any handle
  *   back to NEW, keeping its options.
  *
- *   A failure other than CASREPORT_E_INVALID_ARGUMENT, CASREPORT_E_MISUSE,
- *   CASREPORT_E_BUFFER_TOO_SMALL and CASREPORT_E_INCOMPATIBLE (which leave the handle as it was)
- *   POISONS the handle: its state can no longer be trusted, so every later call on it returns
- *   CASREPORT_E_MISUSE, except _counts, _reset (which heals it) and _free.
- *
  *   A bad input record is not an error: it is counted as rejected (with its source, line and
- *   reason, listed in the report) and aggregation goes on.
+ *   reason, listed in the report) and aggregation goes on. A SOURCE that cannot be used as a
+ *   whole (none of the accepted formats, corrupt gzip data) is CASREPORT_E_INPUT, reported by
+ *   the first call that finds it (_feed, or whichever call ends the source: _begin_source,
+ *   _end_source, _finish, _merge), with casreport_last_error() naming the source. The records
+ *   it gave before stay counted; its further bytes are refused the same way until the next
+ *   _begin_source, _end_source or _finish, which succeed. The handle goes on: the other
+ *   sources count, and a _finish that reports CASREPORT_E_INPUT still finishes.
+ *
+ *   CASREPORT_E_INVALID_ARGUMENT, CASREPORT_E_MISUSE, CASREPORT_E_INCOMPATIBLE and
+ *   CASREPORT_E_BUFFER_TOO_SMALL leave the handle as it was; CASREPORT_E_INPUT is as above. Any
+ *   other failure (CASREPORT_E_NOMEM, CASREPORT_E_IO, CASREPORT_E_INTERNAL) POISONS the handle:
+ *   its state can no longer be trusted, so every later call on it returns CASREPORT_E_MISUSE,
+ *   except _counts, _reset (which heals it) and _free.
  *
  * PARTIAL RESULTS
  *   A finished handle's state can be saved as bytes (casreport_aggregator_save), loaded elsewhere
@@ -106,8 +113,9 @@ typedef int32_t casreport_status;
 #define CASREPORT_E_INVALID_ARGUMENT (-1)
 /* A call in the wrong state: feed after finish, report before finish, a poisoned handle. */
 #define CASREPORT_E_MISUSE (-2)
-/* The input as a whole is unusable: for instance bytes that are not a saved state. (A bad
- * record within an input is not an error: it is counted as rejected.) */
+/* An input unusable as a whole: a source in none of the accepted formats or with corrupt gzip
+ * data (see LIFE CYCLE), bytes that are not a saved state. (A bad record within an input is not
+ * an error: it is counted as rejected.) */
 #define CASREPORT_E_INPUT (-3)
 /* Partial results that cannot combine: a merge of states with another month, time zone or
  * de-duplication setting. */
@@ -146,8 +154,15 @@ CASREPORT_API uint32_t casreport_abi_version(void);
 #define CASREPORT_INPUT_AUTO 0   /* detected per source from its first bytes */
 #define CASREPORT_INPUT_JSON 1   /* API pages, bare arrays, NDJSON, pretty-printed or not */
 #define CASREPORT_INPUT_NDJSON 2 /* one complete JSON document per line */
-#define CASREPORT_INPUT_CSV 3    /* the console's CSV export (when this library supports it) */
-#define CASREPORT_INPUT_CEF 4    /* CEF lines (when this library supports it) */
+#define CASREPORT_INPUT_CSV 3    /* the console's CSV export (English or Japanese headers) */
+#define CASREPORT_INPUT_CEF 4    /* CEF records (lines, or strings inside API pages) */
+
+/* Event kinds (casreport_options.csv_event_kind). */
+#define CASREPORT_EVENT_FROM_COLUMNS 0 /* told by the columns of the export */
+#define CASREPORT_EVENT_SECURITY_RISK 1
+#define CASREPORT_EVENT_VIRTUAL_ANALYZER 2
+#define CASREPORT_EVENT_RANSOMWARE 3
+#define CASREPORT_EVENT_DLP 4
 
 /* The current version of casreport_options. */
 #define CASREPORT_OPTIONS_VERSION 1
@@ -174,6 +189,16 @@ CASREPORT_API uint32_t casreport_abi_version(void);
  *   individual_min_share_tenths  detections (5) making at least this share of a section, in
  *   file_blocking_min_count  tenths of a percent (500 = 50 %); the top file-blocking user with at
  *   max_subjects             least this many detections (5); subjects listed per finding (10).
+ *   csv_event_kind           CSV exports: the CASREPORT_EVENT_* of rows whose log-type column is
+ *                            empty or absent (default CASREPORT_EVENT_FROM_COLUMNS: told by the
+ *                            columns only one log type's export has; a file where they do not
+ *                            tell is CASREPORT_E_INPUT).
+ *   csv_columns_json         CSV exports: more header names, as a JSON object sending each to a
+ *                            field of the JSON event ({"Detected": "detection_time", ...}, or
+ *                            "" to ignore a column; docs/input-formats.md), winning over the
+ *                            built-in English and Japanese names. NULL (default): none. Copied.
+ *
+ * Gzip-compressed input is recognized and read in every format.
  */
 typedef struct casreport_options {
     uint32_t version;
@@ -188,11 +213,16 @@ typedef struct casreport_options {
     uint32_t individual_min_share_tenths;
     uint32_t file_blocking_min_count;
     uint32_t max_subjects;
+    uint32_t csv_event_kind;
+    const char* csv_columns_json;
 } casreport_options;
 
 /* The defaults, for a declaration: casreport_options opts = CASREPORT_OPTIONS_INIT; */
-#define CASREPORT_OPTIONS_INIT \
-    { CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, 10 }
+#define CASREPORT_OPTIONS_INIT                                                             \
+    {                                                                                      \
+        CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, \
+            10, CASREPORT_EVENT_FROM_COLUMNS, NULL                                         \
+    }
 
 /* Fills *opts with the defaults of options version `version` (pass CASREPORT_OPTIONS_VERSION).
  * Writes only the fields of that version. CASREPORT_E_INVALID_ARGUMENT if opts is NULL or the
@@ -239,7 +269,8 @@ CASREPORT_API void casreport_aggregator_free(casreport_aggregator* agg);
 CASREPORT_API casreport_status casreport_aggregator_reset(casreport_aggregator* agg);
 
 /* Starts a new source (a file): line numbers restart at 1, its format is detected anew, and
- * rejections name it. Ends the current source first. `name` is NUL-terminated UTF-8 (copied).
+ * rejections name it. Ends the current source first (CASREPORT_E_INPUT if that showed it
+ * unusable: the new source starts all the same). `name` is NUL-terminated UTF-8 (copied).
  * Without this call, the first source is called "input". */
 CASREPORT_API casreport_status casreport_aggregator_begin_source(casreport_aggregator* agg,
                                                                  const char* name);
@@ -247,15 +278,16 @@ CASREPORT_API casreport_status casreport_aggregator_begin_source(casreport_aggre
 /* Feeds the next `size` bytes of the current source. The bytes may be split anywhere, even
  * inside a UTF-8 sequence or a JSON string: the report is the same for every split. `data` may
  * be NULL when size is 0 (a no-op). The bytes are borrowed for the call only.
- * CASREPORT_E_INVALID_ARGUMENT also when the input format is not supported by this library. */
+ * CASREPORT_E_INPUT when the source cannot be used as a whole (see LIFE CYCLE). */
 CASREPORT_API casreport_status casreport_aggregator_feed(casreport_aggregator* agg,
                                                          const void* data, size_t size);
 
 /* Ends the current source: a truncated last record becomes a rejection. Optional: the next
- * _begin_source and _finish end it too. */
+ * _begin_source and _finish end it too. CASREPORT_E_INPUT if the source proved unusable. */
 CASREPORT_API casreport_status casreport_aggregator_end_source(casreport_aggregator* agg);
 
-/* Ends the input: the handle is FINISHED. Calling it again is a no-op. */
+/* Ends the input: the handle is FINISHED, even when this reports CASREPORT_E_INPUT because the
+ * last source proved unusable. Calling it again is a no-op. */
 CASREPORT_API casreport_status casreport_aggregator_finish(casreport_aggregator* agg);
 
 /* The input accounting so far, in any state (even poisoned). */
@@ -283,7 +315,9 @@ CASREPORT_API casreport_status casreport_aggregator_render(casreport_aggregator*
  * fed to `agg`, which must not have finished. A record of `other` already seen by `agg` counts
  * as a duplicate. `other` is not changed. CASREPORT_E_INCOMPATIBLE, leaving `agg` as it was,
  * when the two differ in month, time zone of the month or de-duplication (the other options of
- * `agg` win); CASREPORT_E_INVALID_ARGUMENT when they are the same handle. */
+ * `agg` win); CASREPORT_E_INVALID_ARGUMENT when they are the same handle. Ends the current
+ * source of `agg` first: CASREPORT_E_INPUT if that showed it unusable, and nothing is merged
+ * (the source has ended, so merging again succeeds). */
 CASREPORT_API casreport_status casreport_aggregator_merge(casreport_aggregator* agg,
                                                           const casreport_aggregator* other);
 

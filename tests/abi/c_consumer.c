@@ -114,7 +114,9 @@ int main(int argc, char** argv) {
     CHECK(offsetof(casreport_options, individual_min_share_tenths) == 40);
     CHECK(offsetof(casreport_options, file_blocking_min_count) == 44);
     CHECK(offsetof(casreport_options, max_subjects) == 48);
-    CHECK(sizeof(casreport_options) == 56);
+    CHECK(offsetof(casreport_options, csv_event_kind) == 52);
+    CHECK(offsetof(casreport_options, csv_columns_json) == 56);
+    CHECK(sizeof(casreport_options) == 64);
 #endif
     CHECK(offsetof(casreport_counts, out_of_period) == 32 && sizeof(casreport_counts) == 40);
 

@@ -160,6 +160,9 @@ TEST(Options, InitGivesTheMacroDefaults) {
     EXPECT_EQ(o.individual_min_share_tenths, macro.individual_min_share_tenths);
     EXPECT_EQ(o.file_blocking_min_count, macro.file_blocking_min_count);
     EXPECT_EQ(o.max_subjects, macro.max_subjects);
+    EXPECT_EQ(o.csv_event_kind, macro.csv_event_kind);
+    EXPECT_EQ(o.csv_columns_json, macro.csv_columns_json);
+    EXPECT_EQ(o.csv_event_kind, static_cast<uint32_t>(CASREPORT_EVENT_FROM_COLUMNS));
     EXPECT_EQ(o.tz_offset_minutes, 9 * 60);
     EXPECT_EQ(casreport_options_struct_size(), sizeof(casreport_options));
     EXPECT_EQ(casreport_counts_struct_size(), sizeof(casreport_counts));
@@ -214,6 +217,14 @@ TEST(Options, BadValuesAreRefusedWithoutAHandle) {
     o = CASREPORT_OPTIONS_INIT;
     o.input_format = CASREPORT_INPUT_CEF + 1;
     refused(o, "input_format");
+    o = CASREPORT_OPTIONS_INIT;
+    o.csv_event_kind = CASREPORT_EVENT_DLP + 1;
+    refused(o, "csv_event_kind");
+    for (const char* map : {"", "[1]", "{\"When\": 3}", "{\"When\": \"no_such_field\"}"}) {
+        o = CASREPORT_OPTIONS_INIT;
+        o.csv_columns_json = map;
+        refused(o, "csv_columns_json");
+    }
 }
 
 TEST(Options, EveryFieldReachesTheReport) {
@@ -419,6 +430,82 @@ TEST(Order, SourcesNameTheirRejections) {
     EXPECT_NE(json.find("\"source\": \"\xe7\xac\xac\xe4\xba\x8c.json\", \"line\": 3"),
               std::string::npos)
         << json;
+}
+
+// ---- unusable sources and CSV options ----------------------------------------------------------
+
+std::string golden(const char* relative) {
+    return read_file((std::string(CASREPORT_GOLDEN_DIR) + "/" + relative).c_str());
+}
+
+/// Feeds one unusable source, then the sample; the sample still counts and the handle goes on.
+TEST(Sources, AnUnusableSourceIsInputAndTheOthersCount) {
+    const char* junk = "hello world\nthis is not a log\n";
+    agg_ptr a = make();
+    ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "junk.txt"), CASREPORT_OK);
+    casreport_status s = casreport_aggregator_feed(a.get(), junk, std::strlen(junk));
+    if (s == CASREPORT_OK) s = casreport_aggregator_begin_source(a.get(), "sample.ndjson");
+    else ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "sample.ndjson"), CASREPORT_OK);
+    EXPECT_EQ(s, CASREPORT_E_INPUT);
+    EXPECT_TRUE(contains(casreport_last_error(), "junk.txt")) << casreport_last_error();
+    feed(a.get(), sample(), 4096);
+    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    casreport_counts got{};
+    casreport_counts want{};
+    ASSERT_EQ(casreport_aggregator_counts(a.get(), &got), CASREPORT_OK);
+    ASSERT_EQ(casreport_aggregator_counts(finished(sample()).get(), &want), CASREPORT_OK);
+    EXPECT_EQ(std::memcmp(&got, &want, sizeof got), 0);
+}
+
+TEST(Sources, FinishReportsAnUnusableLastSourceAndStillFinishes) {
+    const std::string gz = golden("same_events/input.ndjson.gz");
+    agg_ptr a = make();
+    ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "cut.ndjson.gz"), CASREPORT_OK);
+    // A gzip stream cut short: the source fails when its end shows it.
+    casreport_status s = casreport_aggregator_feed(a.get(), gz.data(), gz.size() / 2);
+    if (s == CASREPORT_OK) s = casreport_aggregator_finish(a.get());
+    EXPECT_EQ(s, CASREPORT_E_INPUT);
+    EXPECT_TRUE(contains(casreport_last_error(), "cut.ndjson.gz")) << casreport_last_error();
+    EXPECT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    const char* p = nullptr;
+    std::size_t n = 0;
+    EXPECT_EQ(casreport_aggregator_report_json(a.get(), &p, &n), CASREPORT_OK);  // not poisoned
+}
+
+TEST(Sources, GzipAndCsvReportLikeNdjson) {
+    const std::string expected = json_of(golden("same_events/input.ndjson"));
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.gz"), 100), expected);
+    casreport_options o = june();
+    o.input_format = CASREPORT_INPUT_CSV;
+    EXPECT_EQ(report_json(finished(golden("same_events/events_en.csv"), o).get()), expected);
+}
+
+TEST(Sources, CsvColumnsAndEventKindOptions) {
+    const std::string csv = golden("same_events/events_en.csv");
+    const std::string expected = json_of(csv);
+    // The same export with its time column renamed: unusable without a map.
+    std::string renamed = csv;
+    const std::size_t at = renamed.find("Detection Time");
+    ASSERT_NE(at, std::string::npos);
+    renamed.replace(at, 14, "Seen At");
+    agg_ptr plain = make();
+    EXPECT_EQ(casreport_aggregator_feed(plain.get(), renamed.data(), renamed.size()),
+              CASREPORT_E_INPUT);
+    EXPECT_TRUE(contains(casreport_last_error(), "column map")) << casreport_last_error();
+    casreport_options o = june();
+    o.csv_columns_json = "{\"Seen At\": \"detection_time\"}";
+    EXPECT_EQ(report_json(finished(renamed, o).get()), expected);
+
+    // Without its log-type column, the kind comes from the option.
+    o = june();
+    o.csv_event_kind = CASREPORT_EVENT_DLP;
+    o.csv_columns_json = "{\"Log Type\": \"\"}";  // ignore the column
+    agg_ptr a = finished(csv, o);
+    const std::string json = report_json(a.get());
+    EXPECT_NE(json.find("\"dlp\": {\n      \"total\": "), std::string::npos);
+    casreport_counts n{};
+    ASSERT_EQ(casreport_aggregator_counts(a.get(), &n), CASREPORT_OK);
+    EXPECT_GT(n.accepted, 0U);
 }
 
 // ---- views --------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ Buffer = Union[bytes, bytearray, memoryview]
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 _INPUT_FORMATS = {"auto": 0, "json": 1, "ndjson": 2, "jsonl": 2, "csv": 3, "cef": 4}
+_EVENT_KINDS = {"security_risk": 1, "virtual_analyzer": 2, "ransomware": 3, "dlp": 4}
 _TZ = re.compile(r"^([+-])(\d{2})(?::?(\d{2}))?$")
 _UINT32_MAX = 2**32 - 1
 
@@ -124,7 +125,9 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
              individual_min_count: Optional[int] = None,
              individual_min_share_tenths: Optional[int] = None,
              file_blocking_min_count: Optional[int] = None,
-             max_subjects: Optional[int] = None) -> _native.Options:
+             max_subjects: Optional[int] = None,
+             csv_event_kind: Optional[str] = None,
+             csv_columns: Union[Dict[str, str], str, None] = None) -> _native.Options:
     opts = _native.default_options()
     counts = {
         "top_n": top_n,
@@ -162,6 +165,14 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
         else:
             raise _refuse("input_format must be one of " + ", ".join(_INPUT_FORMATS) +
                           f", not {input_format!r}")
+    if csv_event_kind is not None:
+        if csv_event_kind not in _EVENT_KINDS:
+            raise _refuse("csv_event_kind must be one of " + ", ".join(_EVENT_KINDS) +
+                          f", not {csv_event_kind!r}")
+        opts.csv_event_kind = _EVENT_KINDS[csv_event_kind]
+    if csv_columns is not None:
+        text = csv_columns if isinstance(csv_columns, str) else json.dumps(dict(csv_columns))
+        opts.csv_columns_json = text.encode("utf-8")
     return opts
 
 
@@ -193,7 +204,14 @@ class Aggregator:
     minutes), ``dedupe`` (True), ``input_format`` ("auto", "json", "ndjson", "csv", "cef"),
     ``max_listed_rejections`` (100), and the findings thresholds ``company_min_users`` (3),
     ``individual_min_count`` (5), ``individual_min_share_tenths`` (500),
-    ``file_blocking_min_count`` (5) and ``max_subjects`` (10).
+    ``file_blocking_min_count`` (5) and ``max_subjects`` (10); for CSV exports,
+    ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
+    ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
+    rows that do not say it). Gzip-compressed input is read in every format.
+
+    A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
+    raises InputError, naming it, from the call that finds it (feed, or the call that ends the
+    source); the aggregator goes on with the next source.
 
     Life cycle: feed (any number of times, bytes split anywhere) → finish → report/render.
     Use it as a context manager, or call close(). Each method holds a lock, so an aggregator
@@ -275,7 +293,8 @@ class Aggregator:
     def feed_file(self, path: PathLike, chunk_size: int = 1 << 20, *,
                   source: Optional[str] = None) -> None:
         """Feeds a whole file as its own source, named ``source`` or the path as given, in
-        reads of ``chunk_size`` bytes into one reused buffer."""
+        reads of ``chunk_size`` bytes into one reused buffer. InputError if the file cannot be
+        used as a whole; the source is ended all the same, so the next file can follow."""
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
         name = source if source is not None else os.fsdecode(path)
@@ -283,11 +302,15 @@ class Aggregator:
         view = memoryview(buf)
         with open(path, "rb") as f:
             self.begin_source(name)
-            while True:
-                n = f.readinto(buf)
-                if not n:
-                    break
-                self.feed(view[:n])
+            try:
+                while True:
+                    n = f.readinto(buf)
+                    if not n:
+                        break
+                    self.feed(view[:n])
+            except InputError:
+                self.end_source()  # drops the unusable source; succeeds
+                raise
         self.end_source()
 
     def finish(self) -> None:

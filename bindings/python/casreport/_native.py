@@ -56,6 +56,8 @@ class Options(ctypes.Structure):
         ("individual_min_share_tenths", c_uint32),
         ("file_blocking_min_count", c_uint32),
         ("max_subjects", c_uint32),
+        ("csv_event_kind", c_uint32),
+        ("csv_columns_json", c_char_p),
     ]
 
 

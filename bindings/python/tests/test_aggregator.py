@@ -6,8 +6,10 @@ from __future__ import annotations
 import array
 import json
 import pickle
+import tempfile
 import threading
 import unittest
+from pathlib import Path
 
 import casreport
 from casreport import (Aggregator, CasreportError, IncompatibleError, InputError,
@@ -106,6 +108,56 @@ class LifeCycle(unittest.TestCase):
             agg.feed_file(SAMPLE)
             agg.finish()
             self.assertEqual(report, agg.report("en"))
+
+
+GOLDEN = SAMPLE.parent.parent.parent / "tests" / "golden" / "same_events"
+
+
+class Sources(unittest.TestCase):
+    def test_an_unusable_file_raises_input_error_and_the_others_count(self) -> None:
+        with tempfile.TemporaryDirectory() as d:
+            junk = Path(d) / "junk.txt"
+            junk.write_bytes(b"hello world\nthis is not a log\n")
+            with june() as agg:
+                with self.assertRaises(InputError) as cm:
+                    agg.feed_file(junk)
+                self.assertIn("junk.txt", cm.exception.message)
+                agg.feed_file(SAMPLE)
+                agg.finish()
+                counts = agg.counts()
+            with self.assertRaises(InputError):
+                casreport.report_files([junk, SAMPLE], month="2025-06")
+        with june() as whole:
+            whole.feed(SAMPLE_BYTES)
+            whole.finish()
+            self.assertEqual(counts, whole.counts())
+
+    def test_gzip_csv_and_cef_report_like_ndjson(self) -> None:
+        expected = report_of((GOLDEN / "input.ndjson").read_bytes(), month="2025-06")
+        for name in ("input.ndjson.gz", "events_en.csv", "events_ja.csv", "events.cef",
+                     "events_cef_pages.json"):
+            with self.subTest(name=name):
+                self.assertEqual(report_of((GOLDEN / name).read_bytes(), month="2025-06"),
+                                 expected)
+
+    def test_csv_options(self) -> None:
+        csv = (GOLDEN / "events_en.csv").read_bytes()
+        expected = report_of(csv, month="2025-06")
+        renamed = csv.replace(b"Detection Time", b"Seen At", 1)
+        with self.assertRaises(InputError):
+            report_of(renamed, month="2025-06")
+        for columns in ({"Seen At": "detection_time"}, '{"Seen At": "detection_time"}'):
+            self.assertEqual(report_of(renamed, month="2025-06", csv_columns=columns), expected)
+        only_dlp = json.loads(report_of(csv, month="2025-06", csv_event_kind="dlp",
+                                        csv_columns={"Log Type": ""}))
+        # Every row is DLP now.
+        self.assertEqual(only_dlp["sections"]["dlp"]["total"], only_dlp["input"]["accepted"])
+        self.assertGreater(only_dlp["sections"]["dlp"]["total"], 0)
+        self.assertEqual(only_dlp["sections"]["malware"]["total"], 0)
+        for bad in ({"csv_columns": {"x": "no_such_field"}}, {"csv_columns": "[1]"},
+                    {"csv_event_kind": "spam"}):
+            with self.subTest(options=bad), self.assertRaises(InvalidArgumentError):
+                Aggregator(**bad)
 
 
 class Buffers(unittest.TestCase):

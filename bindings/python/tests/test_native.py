@@ -89,6 +89,7 @@ class Mirrors(unittest.TestCase):
         self.assertEqual((o.top_n, o.month, o.tz_offset_minutes, o.dedupe, o.input_format),
                          (10, None, 540, 1, 0))
         self.assertEqual(o.max_listed_rejections, 100)
+        self.assertEqual((o.csv_event_kind, o.csv_columns_json), (0, None))
 
     def test_options_version_is_checked(self) -> None:
         o = _native.default_options()

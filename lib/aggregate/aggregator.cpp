@@ -123,6 +123,8 @@ void aggregator::merge(const aggregator& other, std::error_code& ec) {
     if (&other == this) return fail(ec, error::invalid_argument);
     if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
     impl_->last_error.clear();
+    // Refuse before ending the current source, so that a refused merge changes nothing.
+    if (!impl_->state.can_merge(other.impl_->state)) return fail(ec, error::incompatible);
     if (impl_->end_current()) return fail(ec, error::input);
     impl_->state.merge(other.impl_->state, ec);
     impl_->cached.reset();
@@ -133,6 +135,7 @@ void aggregator::merge(aggregator&& other, std::error_code& ec) {
     if (&other == this) return fail(ec, error::invalid_argument);
     if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
     impl_->last_error.clear();
+    if (!impl_->state.can_merge(other.impl_->state)) return fail(ec, error::incompatible);
     if (impl_->end_current()) return fail(ec, error::input);
     impl_->merge_consuming(*other.impl_, 0, ec);
 }

@@ -19,11 +19,6 @@ void put_field(std::string& b, std::string_view s) {
     b.append(s);
 }
 
-bool same_period(const std::optional<report_period>& a,
-                 const std::optional<report_period>& b) noexcept {
-    return a.has_value() == b.has_value() && (!a || *a == *b);
-}
-
 std::uint8_t kind_code(std::string_view raw) noexcept {
     const auto k = parse_event_kind(raw);
     return k ? static_cast<std::uint8_t>(*k) : 0;
@@ -259,6 +254,10 @@ void partial_state::flush_pending() {
     queue_head_ = 0;
 }
 
+bool partial_state::can_merge(const partial_state& later) const noexcept {
+    return opts_.dedupe == later.opts_.dedupe && opts_.period == later.opts_.period;
+}
+
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
     merge_from(later, 0, ec);
 }
@@ -279,7 +278,7 @@ template <class State>
 void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec) {
     constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
                              std::is_rvalue_reference_v<State&&>;
-    if (opts_.dedupe != later.opts_.dedupe || !same_period(opts_.period, later.opts_.period)) {
+    if (!can_merge(later)) {
         ec = make_error_code(error::incompatible);
         return;
     }

@@ -99,8 +99,11 @@ public:
     /// before reading the counters or the store (the aggregator does at every source end).
     void flush_pending();
 
+    /// Whether `later` can merge into this state: the same de-duplication setting and period.
+    [[nodiscard]] bool can_merge(const partial_state& later) const noexcept;
+
     /// Adds `later`, whose input comes after this one's. Fails with `error::incompatible` when
-    /// the two were built with a different de-duplication setting or period.
+    /// `can_merge(later)` is false.
     void merge(const partial_state& later, std::error_code& ec);
 
     /// Like `merge`, taking `later`'s records (its memory is released as they move; it is left

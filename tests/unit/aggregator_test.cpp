@@ -430,6 +430,24 @@ TEST(Merge, RefusesIncompatibleOptionsAndMisuse) {
     EXPECT_THROW(a.merge(open), cr::error_exception);
 }
 
+TEST(Merge, ARefusedMergeChangesNothing) {
+    // The first half of a record, a refused merge, then the rest: the record still counts.
+    const std::string rec = ev("m1").json();
+    cr::aggregator a(june());
+    a.feed(std::string_view(rec).substr(0, 40));
+    cr::aggregator other_month(cr::options{});
+    other_month.finish();
+    std::error_code ec;
+    a.merge(other_month, ec);
+    EXPECT_EQ(ec, cr::error::incompatible);
+    a.merge(std::move(other_month), ec);  // NOLINT(bugprone-use-after-move): refused, kept
+    EXPECT_EQ(ec, cr::error::incompatible);
+    a.feed(std::string_view(rec).substr(40));
+    a.finish();
+    EXPECT_EQ(a.counts().accepted, 1U);
+    EXPECT_EQ(a.counts().rejected, 0U);
+}
+
 TEST(Lifecycle, MisuseIsReportedNotUndefined) {
     cr::aggregator a(june());
     std::error_code ec;

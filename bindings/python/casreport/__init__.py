@@ -1,0 +1,378 @@
+"""casreport: monthly security reports from Trend Micro Cloud App Security (CAS) logs.
+
+A ctypes binding of libcasreport (no build step). The usual way::
+
+    import casreport
+
+    with casreport.Aggregator(month="2025-06") as agg:
+        agg.feed_file("events.ndjson")
+        agg.finish()
+        report = agg.report()              # the JSON report as a dict
+        print(agg.render("text", "en"))    # or "json", "md", "csv", "html"
+
+or, for files at hand, ``casreport.report_files(["a.ndjson", "b.json"], month="2025-06")``.
+
+Partial results combine across threads, processes and machines: ``save_state()`` a finished
+aggregator, ``Aggregator.load_state(data)`` it elsewhere and ``merge()`` it into one that has not
+finished. docs/python.md has more.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, Optional, Union
+
+from . import _native
+from ._errors import (
+    CasreportError,
+    IncompatibleError,
+    InputError,
+    InternalError,
+    InvalidArgumentError,
+    IoError,
+    MisuseError,
+    NoMemoryError,
+    Status,
+    status_name,
+)
+
+__all__ = [
+    "Aggregator",
+    "CasreportError",
+    "Counts",
+    "IncompatibleError",
+    "InputError",
+    "InternalError",
+    "InvalidArgumentError",
+    "IoError",
+    "MisuseError",
+    "NoMemoryError",
+    "Status",
+    "abi_version",
+    "library_path",
+    "library_version",
+    "report_files",
+]
+
+__version__ = "0.1.0"
+
+Buffer = Union[bytes, bytearray, memoryview]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+_INPUT_FORMATS = {"auto": 0, "json": 1, "ndjson": 2, "jsonl": 2, "csv": 3, "cef": 4}
+_EVENT_KINDS = {"security_risk": 1, "virtual_analyzer": 2, "ransomware": 3, "dlp": 4}
+_TZ = re.compile(r"^([+-])(\d{2})(?::?(\d{2}))?$")
+_UINT32_MAX = 2**32 - 1
+
+
+def library_version() -> str:
+    """The version of the loaded C library ("0.1.0")."""
+    return _native.lib.casreport_version_string().decode()
+
+
+def abi_version() -> int:
+    """The C ABI version of the loaded library."""
+    return int(_native.lib.casreport_abi_version())
+
+
+def library_path() -> str:
+    """Where the loaded C library was found."""
+    return _native.path
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What an aggregator has read so far. Once the input has ended,
+    ``records == accepted + rejected + duplicates + out_of_period``."""
+
+    records: int
+    accepted: int
+    rejected: int
+    duplicates: int
+    out_of_period: int
+
+
+def _refuse(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(Status.INVALID_ARGUMENT, "invalid_argument", message)
+
+
+def _tz_minutes(tz: Union[str, int]) -> int:
+    """``+09:00``, ``-0530``, ``+09``, ``Z`` or ``UTC`` (as the CLI's --tz), or minutes."""
+    if isinstance(tz, bool):
+        raise _refuse("tz must be an offset such as '+09:00' or a number of minutes")
+    if isinstance(tz, int):
+        return tz
+    if isinstance(tz, str):
+        if tz in ("Z", "UTC"):
+            return 0
+        m = _TZ.match(tz)
+        if m and int(m.group(2)) <= 23 and int(m.group(3) or 0) <= 59:
+            minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+            return -minutes if m.group(1) == "-" else minutes
+    raise _refuse(f"tz must be an offset such as '+09:00', not {tz!r}")
+
+
+def _options(top_n: Optional[int] = None, month: Optional[str] = None,
+             tz: Union[str, int, None] = None, dedupe: Optional[bool] = None,
+             input_format: Union[str, int, None] = None,
+             max_listed_rejections: Optional[int] = None,
+             company_min_users: Optional[int] = None,
+             individual_min_count: Optional[int] = None,
+             individual_min_share_tenths: Optional[int] = None,
+             file_blocking_min_count: Optional[int] = None,
+             max_subjects: Optional[int] = None,
+             csv_event_kind: Optional[str] = None,
+             csv_columns: Union[Dict[str, str], str, None] = None) -> _native.Options:
+    opts = _native.default_options()
+    counts = {
+        "top_n": top_n,
+        "max_listed_rejections": max_listed_rejections,
+        "company_min_users": company_min_users,
+        "individual_min_count": individual_min_count,
+        "individual_min_share_tenths": individual_min_share_tenths,
+        "file_blocking_min_count": file_blocking_min_count,
+        "max_subjects": max_subjects,
+    }
+    for field, value in counts.items():
+        if value is None:
+            continue
+        # ctypes would wrap an out-of-range value silently.
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _UINT32_MAX:
+            raise _refuse(f"{field} must be a whole number from 0 to {_UINT32_MAX}, not {value!r}")
+        setattr(opts, field, value)
+    if month is not None:
+        if not isinstance(month, str):
+            raise _refuse(f"month must be a string such as '2025-06', not {month!r}")
+        opts.month = month.encode("utf-8")
+    if tz is not None:
+        minutes = _tz_minutes(tz)
+        if not -(2**31) <= minutes < 2**31:
+            raise _refuse(f"tz is out of range: {tz!r}")
+        opts.tz_offset_minutes = minutes
+    if dedupe is not None:
+        opts.dedupe = 1 if dedupe else 0
+    if input_format is not None:
+        if isinstance(input_format, str) and input_format in _INPUT_FORMATS:
+            opts.input_format = _INPUT_FORMATS[input_format]
+        elif isinstance(input_format, int) and not isinstance(input_format, bool) and \
+                0 <= input_format <= _UINT32_MAX:
+            opts.input_format = input_format
+        else:
+            raise _refuse("input_format must be one of " + ", ".join(_INPUT_FORMATS) +
+                          f", not {input_format!r}")
+    if csv_event_kind is not None:
+        if csv_event_kind not in _EVENT_KINDS:
+            raise _refuse("csv_event_kind must be one of " + ", ".join(_EVENT_KINDS) +
+                          f", not {csv_event_kind!r}")
+        opts.csv_event_kind = _EVENT_KINDS[csv_event_kind]
+    if csv_columns is not None:
+        text = csv_columns if isinstance(csv_columns, str) else json.dumps(dict(csv_columns))
+        opts.csv_columns_json = text.encode("utf-8")
+    return opts
+
+
+def _as_buffer(data: Buffer):
+    """(argument, size) for a C `const void*`: bytes and writable buffers are passed without a
+    copy, other read-only buffers are copied once."""
+    if isinstance(data, bytes):
+        return data, len(data)
+    if not isinstance(data, (bytearray, memoryview)):
+        raise TypeError(f"feed() takes bytes, bytearray or memoryview, not {type(data).__name__}")
+    view = memoryview(data)
+    if not view.c_contiguous:
+        raise TypeError("feed() needs a contiguous buffer")
+    if view.format != "B" or view.ndim != 1:
+        view = view.cast("B")
+    size = view.nbytes
+    if size == 0:
+        return None, 0
+    if view.readonly:
+        return view.tobytes(), size
+    return (ctypes.c_char * size).from_buffer(view), size
+
+
+class Aggregator:
+    """One aggregation: bytes of CAS logs in, the report out.
+
+    Options (all keyword-only, ``None`` keeps the library's default): ``top_n`` (10),
+    ``month`` ("YYYY-MM"; default every event counts), ``tz`` ("+09:00", the default, or
+    minutes), ``dedupe`` (True), ``input_format`` ("auto", "json", "ndjson", "csv", "cef"),
+    ``max_listed_rejections`` (100), and the findings thresholds ``company_min_users`` (3),
+    ``individual_min_count`` (5), ``individual_min_share_tenths`` (500),
+    ``file_blocking_min_count`` (5) and ``max_subjects`` (10); for CSV exports,
+    ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
+    ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
+    rows that do not say it). Gzip-compressed input is read in every format.
+
+    A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
+    raises InputError, naming it, from the call that finds it (feed, or the call that ends the
+    source); the aggregator goes on with the next source.
+
+    Life cycle: feed (any number of times, bytes split anywhere) → finish → report/render.
+    Use it as a context manager, or call close(). Each method holds a lock, so an aggregator
+    may be shared between threads (calls are serialized); distinct aggregators run in
+    parallel, since the library releases the GIL while it works.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._lock = threading.Lock()
+        self._handle: Optional[int] = None
+        opts = _options(**options)
+        handle = ctypes.c_void_p()
+        _native.lib.casreport_aggregator_new(ctypes.byref(opts), ctypes.byref(handle))
+        self._handle = handle.value
+
+    @classmethod
+    def load_state(cls, data: Buffer) -> "Aggregator":
+        """A finished aggregator restored from save_state() bytes, with the options they were
+        saved with. InputError if the bytes are not a saved state."""
+        arg, size = _as_buffer(data)
+        handle = ctypes.c_void_p()
+        _native.lib.casreport_aggregator_load(arg, size, ctypes.byref(handle))
+        self = cls.__new__(cls)
+        self._lock = threading.Lock()
+        self._handle = handle.value
+        return self
+
+    # ---- life cycle ----
+
+    def close(self) -> None:
+        """Frees the library's aggregator. Idempotent; later calls raise MisuseError."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+            _native.lib.casreport_aggregator_free(handle)
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def __enter__(self) -> "Aggregator":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_handle", None) is not None and getattr(self, "_lock", None):
+            self.close()
+
+    def _live(self) -> int:
+        if self._handle is None:
+            raise MisuseError(Status.MISUSE, status_name(Status.MISUSE),
+                              "the aggregator is closed")
+        return self._handle
+
+    # ---- input ----
+
+    def begin_source(self, name: str) -> None:
+        """Starts a new source (a file): line numbers restart at 1, its format is detected
+        anew, rejections name it. Without it, the first source is called "input"."""
+        encoded = name.encode("utf-8", "surrogateescape")
+        if b"\0" in encoded:
+            raise _refuse("a source name cannot contain NUL")
+        with self._lock:
+            _native.lib.casreport_aggregator_begin_source(self._live(), encoded)
+
+    def feed(self, data: Buffer) -> None:
+        """Feeds the next bytes of the current source (bytes, bytearray or memoryview of any
+        size, split anywhere)."""
+        arg, size = _as_buffer(data)
+        with self._lock:
+            _native.lib.casreport_aggregator_feed(self._live(), arg, size)
+
+    def end_source(self) -> None:
+        """Ends the current source: a truncated last record becomes a rejection."""
+        with self._lock:
+            _native.lib.casreport_aggregator_end_source(self._live())
+
+    def feed_file(self, path: PathLike, chunk_size: int = 1 << 20, *,
+                  source: Optional[str] = None) -> None:
+        """Feeds a whole file as its own source, named ``source`` or the path as given, in
+        reads of ``chunk_size`` bytes into one reused buffer. InputError if the file cannot be
+        used as a whole; the source is ended all the same, so the next file can follow."""
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        name = source if source is not None else os.fsdecode(path)
+        buf = bytearray(chunk_size)
+        view = memoryview(buf)
+        with open(path, "rb") as f:
+            self.begin_source(name)
+            try:
+                while True:
+                    n = f.readinto(buf)
+                    if not n:
+                        break
+                    self.feed(view[:n])
+            except InputError:
+                self.end_source()  # drops the unusable source; succeeds
+                raise
+        self.end_source()
+
+    def finish(self) -> None:
+        """Ends the input. Afterwards feeding is MisuseError, and reports are available."""
+        with self._lock:
+            _native.lib.casreport_aggregator_finish(self._live())
+
+    def reset(self) -> None:
+        """Back to the empty state, keeping the options (also heals a poisoned aggregator)."""
+        with self._lock:
+            _native.lib.casreport_aggregator_reset(self._live())
+
+    # ---- output ----
+
+    def counts(self) -> Counts:
+        """The input accounting so far (in any state)."""
+        out = _native.Counts()
+        with self._lock:
+            _native.lib.casreport_aggregator_counts(self._live(), ctypes.byref(out))
+        return Counts(out.records, out.accepted, out.rejected, out.duplicates, out.out_of_period)
+
+    def render(self, format: str = "text", lang: str = "ja") -> str:
+        """The report of a finished aggregator as ``format`` ("json", "text", "md", "csv" or
+        "html") in ``lang`` ("ja" or "en")."""
+        ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
+        fmt, language = format.encode("utf-8"), lang.encode("utf-8")
+        with self._lock:
+            _native.lib.casreport_aggregator_render(self._live(), fmt, language,
+                                                    ctypes.byref(ptr), ctypes.byref(size))
+            data = _native.view(ptr, size)
+        return data.decode("utf-8")
+
+    def report(self, lang: str = "ja") -> Dict[str, Any]:
+        """The JSON report of a finished aggregator (schema_version 1), as a dict."""
+        return json.loads(self.render("json", lang))
+
+    def merge(self, other: "Aggregator") -> None:
+        """Adds a finished (or loaded) aggregator's records, as if its input came after this
+        one's; this one must not have finished. De-duplication holds across the two."""
+        if not isinstance(other, Aggregator):
+            raise TypeError(f"merge() takes an Aggregator, not {type(other).__name__}")
+        if other is self:
+            raise _refuse("an aggregator cannot merge itself")
+        first, second = sorted((self, other), key=id)  # one lock order: no deadlock
+        with first._lock, second._lock:
+            _native.lib.casreport_aggregator_merge(self._live(), other._live())
+
+    def save_state(self) -> bytes:
+        """The partial state of a finished aggregator, as bytes for load_state()."""
+        ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
+        with self._lock:
+            _native.lib.casreport_aggregator_save(self._live(), ctypes.byref(ptr),
+                                                  ctypes.byref(size))
+            return _native.view(ptr, size)
+
+
+def report_files(paths: Iterable[PathLike], *, lang: str = "ja", chunk_size: int = 1 << 20,
+                 **options: Any) -> Dict[str, Any]:
+    """The JSON report (a dict) of the given files, each its own source, with the options of
+    Aggregator."""
+    with Aggregator(**options) as agg:
+        for p in paths:
+            agg.feed_file(p, chunk_size)
+        agg.finish()
+        return agg.report(lang)

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "capi_internal.hpp"
@@ -272,6 +274,32 @@ casreport_status casreport_aggregator_feed(casreport_aggregator* agg, const void
         }
         std::error_code ec;
         agg->core.feed(std::string_view(static_cast<const char*>(data), size), ec);
+        return c.check(ec, finished_hint, agg->core.last_error());
+    });
+}
+
+casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg, const char* path,
+                                                const char* source, uint32_t threads) {
+    return guarded(__func__, agg, [&](const call& c) -> casreport_status {
+        if (path == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "path is NULL");
+        if (agg->core.finished()) return c.check(make_error_code(cr::error::misuse), finished_hint);
+        if (std::FILE* f = std::fopen(path, "rb")) {
+            std::fclose(f);
+        } else {
+            const int e = errno;
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          std::string("cannot open ") + path + ": " + std::strerror(e));
+        }
+        cr::file_options fo;
+        fo.threads = threads;
+        if (source != nullptr) fo.source_name = source;
+        std::error_code ec;
+        agg->core.feed_file(path, fo, ec);
+        if (ec && ec.category() != cr::casreport_category()) {
+            return c.fail(CASREPORT_E_IO, agg->core.last_error().empty()
+                                              ? std::string(path) + ": " + ec.message()
+                                              : agg->core.last_error());
+        }
         return c.check(ec, finished_hint, agg->core.last_error());
     });
 }

@@ -38,6 +38,8 @@ struct file_options {
     std::atomic<std::uint64_t>* records_read = nullptr;
     /// Files are only split in parts of at least this many bytes.
     std::size_t min_part_bytes = std::size_t{4} << 20;
+    /// The source's name in rejections; empty: the path.
+    std::string source_name;
 };
 
 /// Turns CAS security-event logs into a report.
@@ -88,7 +90,7 @@ public:
     void feed(std::string_view bytes, std::error_code& ec);
     void feed(std::string_view bytes);
 
-    /// Reads the file at `path` as one source, named by its path. With `threads` > 1, a large
+    /// Reads the file at `path` as one source, named by its path (or `fo.source_name`). With `threads` > 1, a large
     /// JSON file whose documents start at line starts (NDJSON, pages one per line) is split at
     /// such lines, its parts aggregated on several threads and merged in order; a part that
     /// does not end exactly between two records makes the file be read again sequentially, so

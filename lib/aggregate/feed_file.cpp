@@ -135,7 +135,8 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         m.last_error = path + ": " + ec.message();
         return;
     }
-    m.source = path;
+    const std::string& name = fo.source_name.empty() ? path : fo.source_name;
+    m.source = name;
 
     unsigned threads = fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
                                        : fo.threads;
@@ -163,7 +164,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                 try {
                     part[k] = std::make_unique<impl>(m.opts);
                     impl& p = *part[k];
-                    p.source = path;
+                    p.source = name;
                     read_range(f.fd(), cuts[k], cuts[k + 1], p, fo, errors[k]);
                     clean[k] = p.failed.empty() &&
                                (k + 1 == parts || (p.dec && p.dec->at_record_boundary()));

@@ -856,3 +856,40 @@ TEST(Poison, RunningOutOfMemoryAnywhereIsReportedCleanly) {
 }
 
 }  // namespace
+
+// ---- files ------------------------------------------------------------------------------------
+
+TEST(FeedFile, ReadsLikeFeedingTheBytesOnAnyNumberOfThreads) {
+    // The bytes fed by hand under the same source name must report the same.
+    agg_ptr by_hand = make();
+    ASSERT_EQ(casreport_aggregator_begin_source(by_hand.get(), CASREPORT_SAMPLE), CASREPORT_OK);
+    feed(by_hand.get(), sample());
+    ASSERT_EQ(casreport_aggregator_finish(by_hand.get()), CASREPORT_OK);
+    const std::string expected = report_json(by_hand.get());
+    for (std::uint32_t threads : {0U, 1U, 2U, 4U}) {
+        agg_ptr a = make();
+        ASSERT_EQ(casreport_aggregator_feed_file(a.get(), CASREPORT_SAMPLE, nullptr, threads),
+                  CASREPORT_OK)
+            << casreport_last_error();
+        ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+        EXPECT_EQ(report_json(a.get()), expected) << threads << " threads";
+    }
+}
+
+TEST(FeedFile, NamesTheSourceAndRefusesBadArgumentsWithoutPoisoning) {
+    agg_ptr a = make();
+    EXPECT_EQ(casreport_aggregator_feed_file(nullptr, CASREPORT_SAMPLE, nullptr, 1),
+              CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(casreport_aggregator_feed_file(a.get(), nullptr, nullptr, 1),
+              CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(casreport_aggregator_feed_file(a.get(), "/nonexistent/x.ndjson", nullptr, 1),
+              CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_TRUE(contains(casreport_last_error(), "/nonexistent/x.ndjson"));
+    // Still usable: a missing file changed nothing.
+    ASSERT_EQ(casreport_aggregator_feed_file(a.get(), CASREPORT_SAMPLE, "june.ndjson", 2),
+              CASREPORT_OK);
+    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    EXPECT_TRUE(contains(report_json(a.get()).c_str(), "\"source\": \"june.ndjson\""));
+    EXPECT_EQ(casreport_aggregator_feed_file(a.get(), CASREPORT_SAMPLE, nullptr, 1),
+              CASREPORT_E_MISUSE);
+}

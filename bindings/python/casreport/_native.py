@@ -106,6 +106,9 @@ _DECLARATIONS = [
     # casreport_status casreport_aggregator_feed(casreport_aggregator* agg, const void* data,
     #                                            size_t size);
     ("casreport_aggregator_feed", [c_void_p, c_void_p, c_size_t], _STATUS),
+    # casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg, const char* path,
+    #                                                 const char* source, uint32_t threads);
+    ("casreport_aggregator_feed_file", [c_void_p, c_char_p, c_char_p, c_uint32], _STATUS),
     # casreport_status casreport_aggregator_end_source(casreport_aggregator* agg);
     ("casreport_aggregator_end_source", [c_void_p], _STATUS),
     # casreport_status casreport_aggregator_finish(casreport_aggregator* agg);

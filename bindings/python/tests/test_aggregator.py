@@ -102,8 +102,22 @@ class LifeCycle(unittest.TestCase):
             with self.assertRaises(ValueError):
                 agg.feed_file(SAMPLE, chunk_size=0)
 
+    def test_feed_file_by_the_library_on_threads(self) -> None:
+        with june() as agg:
+            agg.feed_file(SAMPLE, chunk_size=4096)
+            agg.finish()
+            expected = agg.report()
+        for threads in (0, 1, 2, 3):
+            with june() as agg:
+                agg.feed_file(SAMPLE, threads=threads)
+                agg.finish()
+                self.assertEqual(agg.report(), expected, "%d threads" % threads)
+        with june() as agg:
+            with self.assertRaises(ValueError):
+                agg.feed_file(SAMPLE, threads=-1)
+
     def test_report_files(self) -> None:
-        report = casreport.report_files([SAMPLE], month="2025-06", lang="en", chunk_size=100)
+        report = casreport.report_files([SAMPLE], month="2025-06", lang="en", threads=2)
         with june() as agg:
             agg.feed_file(SAMPLE)
             agg.finish()

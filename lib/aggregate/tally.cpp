@@ -50,10 +50,7 @@ public:
         if (dlp) s.channels[mail ? 0 : 1] += count;
         if (mail) {
             s.mail_by_user[c.user] += count;
-            if (c.detail != 0 && is_atp(static_cast<section>(category))) {
-                t_.mail_details.push_back(
-                    {c.detail, c.user, count, static_cast<section>(category)});
-            }
+
         }
     }
 

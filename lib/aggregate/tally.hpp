@@ -47,11 +47,34 @@ struct tally {
     std::vector<std::array<std::uint64_t, 2>> by_service;
     std::array<section_tally, section_count> sections;
     /// (detail, user, section) triples of mail detections in the ATP sections, with counts;
-    /// Every mail detection in the ATP sections, in input order.
-    std::vector<detail_tally> mail_details;
 };
 
 [[nodiscard]] tally fold(const partial_state& st);
+
+/// Calls `f(const detail_tally&)` for every accepted mail detection in the ATP sections (with
+/// de-duplication off, for every group of them), straight from the state: nothing is copied.
+template <class F>
+void for_each_mail_detection(const partial_state& st, F&& f) {
+    const auto visit = [&](const contribution& c, std::uint64_t count) {
+        if (c.out_of_period() || c.detail == 0) return;
+        const std::uint8_t category = c.category();
+        if (category == category_overview_only || !is_atp(static_cast<section>(category))) return;
+        const std::uint32_t code = c.service_code();
+        if (code >= first_other_service_code ||
+            channel_of(static_cast<service>(code)) != channel::mail) {
+            return;
+        }
+        f(detail_tally{c.detail, c.user, count, static_cast<section>(category)});
+    };
+    st.store.for_each([&](key128, const contribution& c) { visit(c, 1); });
+    for (const auto& [g, r] : st.groups) {
+        contribution c;
+        c.user = g.user;
+        c.detail = g.detail;
+        c.meta = g.meta;
+        visit(c, r.count);
+    }
+}
 
 }  // namespace casreport::detail
 

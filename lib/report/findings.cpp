@@ -105,7 +105,7 @@ std::array<std::optional<subject_key>, 3> subjects_of(const mail_detail& d,
             key(subject_kind::file, d.file)};
 }
 
-void targeted_attack_company(const tally& t, const partial_state& st, const finding_policy& policy,
+void targeted_attack_company(const partial_state& st, const finding_policy& policy,
                              std::vector<finding>& out) {
     // Pass 1, over every mail detection: which subjects reach at least `need` distinct users.
     // Each subject keeps at most `need` users in flat arrays (by kind and string id), so this
@@ -118,7 +118,7 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
     };
     std::vector<std::uint32_t> seen_count(3 * strings, 0);
     std::vector<std::uint32_t> seen(3 * strings * need, 0);
-    for (const detail_tally& d : t.mail_details) {
+    for_each_mail_detection(st, [&](const detail_tally& d) {
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
             if (!key) continue;
             const std::size_t i = slot(*key);
@@ -127,12 +127,12 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
             const auto first = seen.begin() + static_cast<std::ptrdiff_t>(i * need);
             if (std::find(first, first + n, d.user) == first + n) first[n++] = d.user;
         }
-    }
+    });
     // Pass 2: the exact reach of the subjects that qualified, indexed by slot.
     constexpr std::uint32_t none = 0xffffffffU;
     std::vector<std::uint32_t> reach_of(3 * strings, none);
     std::vector<std::pair<subject_key, reach>> reaches;
-    for (const detail_tally& d : t.mail_details) {
+    for_each_mail_detection(st, [&](const detail_tally& d) {
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
             if (!key) continue;
             const std::size_t i = slot(*key);
@@ -146,7 +146,7 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
             r.users.push_back(d.user);
             r.by_section[static_cast<std::size_t>(d.where)] += d.count;
         }
-    }
+    });
     // Subjects that reached enough people, grouped by the section where they mostly struck.
     std::array<std::vector<std::pair<subject_key, const reach*>>, section_count> groups;
     std::vector<std::int8_t> home_of(3 * strings, -1);  // by slot; -1: not a subject
@@ -162,7 +162,7 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
     if (!any) return;
     // Each finding counts every mail detection that carries one of its subjects, once.
     std::array<std::uint64_t, section_count> counts{};
-    for (const detail_tally& d : t.mail_details) {
+    for_each_mail_detection(st, [&](const detail_tally& d) {
         std::array<bool, section_count> hit{};
         for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
             if (!key) continue;
@@ -172,7 +172,7 @@ void targeted_attack_company(const tally& t, const partial_state& st, const find
         for (std::size_t s = 0; s < section_count; ++s) {
             if (hit[s]) counts[s] += d.count;
         }
-    }
+    });
     for (std::size_t s = 0; s < section_count; ++s) {
         const auto& group = groups[s];
         if (group.empty()) continue;
@@ -289,7 +289,7 @@ std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
     const std::size_t max = policy.max_subjects;
     std::vector<finding> out;
     threat_left_in_place(t, st.users, max, out);
-    targeted_attack_company(t, st, policy, out);
+    targeted_attack_company(st, policy, out);
     targeted_attack_individual(t, st.users, policy, out);
     dlp(t, st.users, max, out);
     va_risky(t, st.users, max, out);

@@ -51,10 +51,11 @@ struct aggregator::impl final : detail::event_sink {
         return found;
     }
 
-    /// Takes `other`'s records (see partial_state::merge), moving its rejections down by
-    /// `line_offset` lines; `other` is left empty.
-    void merge_consuming(impl& other, std::uint64_t line_offset, std::error_code& ec) {
-        state.merge(std::move(other.state), line_offset, ec);
+    /// Takes `other`'s records (see partial_state::merge, and its `last`), moving its
+    /// rejections down by `line_offset` lines; `other` is left empty.
+    void merge_consuming(impl& other, std::uint64_t line_offset, std::error_code& ec,
+                         bool last = false) {
+        state.merge(std::move(other.state), line_offset, ec, last);
         cached.reset();
         other.finished = false;
         other.cached.reset();

@@ -170,7 +170,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                                (k + 1 == parts || (p.dec && p.dec->at_record_boundary()));
                     lines[k] = p.dec ? p.dec->line() - 1 : 0;
                     if (p.end_current()) clean[k] = 0;  // let the one-pass read report it
-                    p.state.seal();
+                    // Parts keep their index: the first may become ours as is.
                     p.finished = true;
                 } catch (...) {
                     errors[k] = make_error_code(std::errc::not_enough_memory);
@@ -197,7 +197,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                 }
                 std::uint64_t offset = first == 1 ? lines[0] : 0;
                 for (std::size_t k = first; k < parts; ++k) {
-                    m.merge_consuming(*part[k], offset, ec);
+                    m.merge_consuming(*part[k], offset, ec, /*last=*/k + 1 == parts);
                     if (ec) return;
                     offset += lines[k];
                     part[k].reset();

@@ -70,6 +70,7 @@ public:
 
     /// Adds `key` and returns its contribution to fill in; null if the key is already stored.
     contribution* try_add(key128 key) {
+        ensure_index();
         key = dedupe_key(key);
         const std::uint64_t fp = key.hi >> 32;
         std::size_t mask = index_.size() - 1;
@@ -91,15 +92,34 @@ public:
             rehash(index_.size() * 2);
         } else {
             index_[i] = (fp << 32) | (n + 1);
+            indexed_ = size_;
         }
         return &e.c;
     }
 
+    /// Appends an entry without indexing it; the caller knows the key is new (the index catches
+    /// up before the next `try_add`). For merging the last part of a split file.
+    void append_unindexed(key128 key, const contribution& c) {
+        const std::size_t n = size_;
+        if (n % block_size == 0) blocks_.emplace_back(block_size);
+        stored& e = entry(static_cast<std::uint32_t>(n));
+        e.set_key(dedupe_key(key));
+        e.c = c;
+        ++size_;
+    }
+
     /// Starts loading the index slot of `key` into the cache, ahead of `try_add`.
     void prefetch(key128 key) const noexcept {
+        if (index_.size() == 0) return;
         __builtin_prefetch(&index_[key.lo & (index_.size() - 1)]);
     }
 
+    /// Indexes every entry (after `append_unindexed` or `drop_index`).
+    void ensure_index() {
+        if (indexed_ != size_ || index_.size() == 0) catch_up();
+    }
+
+    /// Whether `key` is among the indexed entries (all of them, but after `append_unindexed`).
     [[nodiscard]] bool contains(key128 key) const noexcept {
         key = dedupe_key(key);
         const std::uint64_t fp = key.hi >> 32;
@@ -126,10 +146,12 @@ public:
 
     /// Visits every entry in insertion order like `for_each`, freeing each block once visited,
     /// and leaves the store empty: moving a store's records elsewhere without doubling memory.
-    template <class F>
-    void drain(F&& f) {
+    /// `ahead(key)` sees each key `lookahead` entries before `f` does, to prefetch for it.
+    template <class F, class Ahead>
+    void drain(F&& f, Ahead&& ahead) {
         index_ = huge_array<std::uint64_t>();
         for (std::size_t i = 0; i < size_; ++i) {
+            if (i + lookahead < size_) ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
             const stored& e = entry(static_cast<std::uint32_t>(i));
             f(e.key(), e.c);
             if ((i + 1) % block_size == 0) blocks_[i / block_size] = huge_array<stored>();
@@ -137,15 +159,29 @@ public:
         clear();
     }
 
-    /// Frees the index: `try_add` and `contains` must not be called until `clear` or
-    /// `rebuild_index`; `for_each` still works.
-    void drop_index() { index_ = huge_array<std::uint64_t>(); }
+    /// `for_each` with a prefetch hook, as `drain`.
+    template <class F, class Ahead>
+    void for_each(F&& f, Ahead&& ahead) const {
+        for (std::size_t i = 0; i < size_; ++i) {
+            if (i + lookahead < size_) ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
+            const stored& e = entry(static_cast<std::uint32_t>(i));
+            f(e.key(), e.c);
+        }
+    }
+
+    /// Frees the index: `contains` must not be called until `clear` or `reserve`, and the next
+    /// `try_add` builds it again; `for_each` still works.
+    void drop_index() {
+        index_ = huge_array<std::uint64_t>();
+        indexed_ = 0;
+    }
 
     [[nodiscard]] bool has_index() const noexcept { return index_.size() != 0; }
 
     void clear() {
         blocks_.clear();
         size_ = 0;
+        indexed_ = 0;
         index_.assign_zero(initial_slots, true);
     }
 
@@ -159,6 +195,27 @@ public:
 
 private:
     static constexpr std::size_t initial_slots = 1024;
+    static constexpr std::size_t lookahead = 8;  // entries prefetched ahead in bulk passes
+
+    /// Indexes the entries appended since the index was complete (or builds it again).
+    void catch_up() {
+        std::size_t cap = index_.size() == 0 ? initial_slots : index_.size();
+        while (size_ * 4 > cap * 3) cap *= 2;
+        if (cap != index_.size() || indexed_ == 0) {
+            rehash(cap);
+            return;
+        }
+        const std::size_t mask = index_.size() - 1;
+        for (std::size_t k = indexed_; k < size_; ++k) place(k, mask);
+        indexed_ = size_;
+    }
+
+    void place(std::size_t k, std::size_t mask) noexcept {
+        const key128 key = entry(static_cast<std::uint32_t>(k)).key();
+        std::size_t i = key.lo & mask;
+        while (index_[i] != 0) i = (i + 1) & mask;
+        index_[i] = ((key.hi >> 32) << 32) | (k + 1);
+    }
 
     /// 32 bytes: the 96-bit key as 32-bit words (4-byte alignment), then the contribution.
     struct stored {
@@ -186,15 +243,18 @@ private:
         index_.assign_zero(n, true);
         const std::size_t mask = n - 1;
         for (std::size_t k = 0; k < size_; ++k) {
-            const key128 key = entry(static_cast<std::uint32_t>(k)).key();
-            std::size_t i = key.lo & mask;
-            while (index_[i] != 0) i = (i + 1) & mask;
-            index_[i] = ((key.hi >> 32) << 32) | (k + 1);
+            if (k + lookahead < size_) {
+                __builtin_prefetch(
+                    &index_[entry(static_cast<std::uint32_t>(k + lookahead)).key().lo & mask], 1);
+            }
+            place(k, mask);
         }
+        indexed_ = size_;
     }
 
     std::vector<huge_array<stored>> blocks_;
     std::size_t size_ = 0;
+    std::size_t indexed_ = 0;  // entries [0, indexed_) are in the index
     huge_array<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
 };
 

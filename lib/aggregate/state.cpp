@@ -259,7 +259,7 @@ bool partial_state::can_merge(const partial_state& later) const noexcept {
 }
 
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
-    merge_from(later, 0, ec);
+    merge_from(later, 0, ec, false);
 }
 
 void partial_state::drop_memos() {
@@ -268,14 +268,16 @@ void partial_state::drop_memos() {
     threat_memo_.release();
 }
 
-void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec) {
+void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec,
+                          bool last) {
     later.drop_memos();  // free what the merge does not need before our tables grow
-    merge_from(std::move(later), line_offset, ec);
+    merge_from(std::move(later), line_offset, ec, last);
     if (!ec) later.clear();
 }
 
 template <class State>
-void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec) {
+void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec,
+                               bool last) {
     constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
                              std::is_rvalue_reference_v<State&&>;
     if (!can_merge(later)) {
@@ -321,20 +323,36 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
         rejections.back().line += line_offset;
     }
     if (opts_.dedupe) {
-        store.reserve(store.size() + later.store.size());
-        const auto take = [&](key128 key, const contribution& c) {
-            contribution* dst = store.try_add(key);
-            if (dst == nullptr) {
-                ++n.duplicates;  // seen earlier: the first one counts
-                return;
-            }
-            *dst = translate(c);
-            ++(dst->out_of_period() ? n.out_of_period : n.accepted);
-        };
-        if constexpr (consume) {
-            later.store.drain(take);
+        const auto ahead = [&](key128 key) { store.prefetch(key); };
+        if (consume && last) {
+            // Nothing comes after: check each record against ours, append it unindexed.
+            store.ensure_index();
+            const auto take = [&](key128 key, const contribution& c) {
+                if (store.contains(key)) {
+                    ++n.duplicates;  // seen earlier: the first one counts
+                    return;
+                }
+                const contribution t = translate(c);
+                store.append_unindexed(key, t);
+                ++(t.out_of_period() ? n.out_of_period : n.accepted);
+            };
+            if constexpr (consume) later.store.drain(take, ahead);
         } else {
-            later.store.for_each(take);
+            store.reserve(store.size() + later.store.size());
+            const auto take = [&](key128 key, const contribution& c) {
+                contribution* dst = store.try_add(key);
+                if (dst == nullptr) {
+                    ++n.duplicates;  // seen earlier: the first one counts
+                    return;
+                }
+                *dst = translate(c);
+                ++(dst->out_of_period() ? n.out_of_period : n.accepted);
+            };
+            if constexpr (consume) {
+                later.store.drain(take, ahead);
+            } else {
+                later.store.for_each(take, ahead);
+            }
         }
     } else {
         n.accepted += later.n.accepted;

@@ -108,8 +108,12 @@ public:
 
     /// Like `merge`, taking `later`'s records (its memory is released as they move; it is left
     /// empty). Its listed rejections move `line_offset` lines down: `later` read the rest of
-    /// the same source from a later line.
-    void merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec);
+    /// the same source from a later line. With `last`, nothing will be merged after `later`:
+    /// its records are only checked against ours and appended, not indexed (the index catches
+    /// up if a record is ever added again), which makes the merge of a split file's last part
+    /// cheap.
+    void merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec,
+               bool last = false);
 
     /// Frees the lookup tables of the hot path (they only speed up `add`).
     void drop_memos();
@@ -151,7 +155,7 @@ public:
 
 private:
     template <class State>
-    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec);
+    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec, bool last);
     void insert(key128 key, const contribution& c);
 
     struct pending_insert {

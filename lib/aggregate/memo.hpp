@@ -29,6 +29,17 @@ inline std::uint64_t short_hash(std::string_view s) noexcept {
     return fold_mul(h ^ load_le_tail(p, n), 0x94d049bb133111ebULL);
 }
 
+/// Whether the `n` bytes at `a` and `b` are equal: word compares, inlined (the strings are
+/// short, and a library call per lookup costs more than the compare).
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    const auto* x = reinterpret_cast<const unsigned char*>(a);
+    const auto* y = reinterpret_cast<const unsigned char*>(b);
+    if (n < 8) return load_le_tail(x, n) == load_le_tail(y, n);
+    std::uint64_t diff = 0;
+    for (std::size_t i = 0; i + 8 <= n; i += 8) diff |= load_le64(x + i) ^ load_le64(y + i);
+    return (diff | (load_le64(x + n - 8) ^ load_le64(y + n - 8))) == 0;
+}
+
 /// A direct-mapped memo of a pure function of a short string: remembers the last result for
 /// each of `Slots` slots, keyed by the exact bytes. Strings longer than `MaxLen` are not kept.
 template <class T, std::size_t Slots = 256, std::size_t MaxLen = 56>
@@ -42,7 +53,7 @@ public:
         const std::uint64_t h = short_hash(s);
         slot& sl = slots_[h & (slots - 1)];
         if (sl.used && sl.hash == h && sl.len == s.size() &&
-            std::memcmp(sl.text, s.data(), s.size()) == 0) {
+            same_bytes(sl.text, s.data(), s.size())) {
             return sl.value;
         }
         const T v = compute(s);

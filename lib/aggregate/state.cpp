@@ -50,8 +50,6 @@ void partial_state::clear() {
     store.clear();
     groups.clear();
     service_codes_.clear();
-    empty_string_ = 0xffffffffU;
-    user_memo_ = {};
     sender_memo_ = {};
     threat_memo_ = {};
     kind_memo_.clear();
@@ -100,11 +98,17 @@ void partial_state::seal() {
     store.drop_index();
 }
 
-std::uint32_t partial_state::user_id(std::string_view raw_user) {
-    return user_memo_.get(raw_user, [&](std::string_view raw) {
-        normalize_user(raw, text_buf_);
-        return users.intern(text_buf_);
-    });
+partial_state::keyed_text partial_state::lower_key(std::string_view raw, std::string& buf) {
+    // Users and hashes mostly come trimmed and lower-case already: then no copy.
+    std::string_view t = trim(raw);
+    bool lower = true;
+    for (const char c : t) lower = lower && !(c >= 'A' && c <= 'Z');
+    if (!lower) {
+        buf.clear();
+        append_lower(buf, t);
+        t = buf;
+    }
+    return {t, string_pool::key_of(t)};
 }
 
 std::uint32_t partial_state::service_code(std::string_view raw_service) {
@@ -115,7 +119,7 @@ std::uint32_t partial_state::service_code(std::string_view raw_service) {
     });
 }
 
-std::uint32_t partial_state::detail_id(const raw_event& raw) {
+std::uint32_t partial_state::detail_id(const raw_event& raw, const keyed_text& file) {
     mail_detail d;
     d.sender = sender_memo_.get(raw.mail_message_sender, [&](std::string_view s) {
         normalize_address(s, text_buf_);
@@ -123,24 +127,8 @@ std::uint32_t partial_state::detail_id(const raw_event& raw) {
     });
     d.threat = threat_memo_.get(raw.security_risk_name,
                                 [&](std::string_view s) { return strings.intern(trim(s)); });
-    // Attachment hashes rarely repeat: no memo, straight to the pool, lower-cased (they
-    // mostly are already: then no copy).
-    const std::string_view file = trim(raw.file_sha1);
-    if (file.empty()) {  // no attachment (most web-reputation mail)
-        if (empty_string_ == 0xffffffffU) empty_string_ = strings.intern({});
-        d.file = empty_string_;
-        details.push_back(d);
-        return static_cast<std::uint32_t>(details.size());
-    }
-    bool lower = true;
-    for (const char c : file) lower = lower && !(c >= 'A' && c <= 'Z');
-    if (lower) {
-        d.file = strings.intern(file);
-    } else {
-        text_buf_.clear();
-        append_lower(text_buf_, file);
-        d.file = strings.intern(text_buf_);
-    }
+    // Attachment hashes rarely repeat: no memo, straight to the (prefetched) pool slot.
+    d.file = strings.intern(file.text, file.key);
     details.push_back(d);
     return static_cast<std::uint32_t>(details.size());
 }
@@ -182,24 +170,34 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
         key = hash128(id, id_key_seed);
         store.prefetch(key);  // hidden behind the work below
     }
-    const std::int64_t time = when->time_since_epoch().count();
+    // Hash the user (and a mail attachment) now and let their pool slots load while the
+    // rest of the record is read.
+    const keyed_text user_text = lower_key(raw.affected_user, user_buf_);
+    users.prefetch(user_text.key);
     const std::uint32_t code = service_code(raw.service);
     const security_filter filter =
         filter_memo_.get(raw.triggered_security_filter, parse_security_filter);
+    const std::uint8_t category = category_of(static_cast<event_kind>(kind), filter);
+    const bool mail_detail = category != category_overview_only && is_mail_code(code);
+    keyed_text file_text{};
+    if (mail_detail) {
+        file_text = lower_key(raw.file_sha1, file_buf_);
+        strings.prefetch(file_text.key);
+    }
+    const std::int64_t time = when->time_since_epoch().count();
     const outcome result = is_failed_result(raw.action_result) ? outcome::failed
                            : monitor_memo_.get(raw.triggered_policy_name, is_monitor_only)
                                ? outcome::left_in_place
                                : action_memo_.get(raw.action, action_outcome);
-    const std::uint32_t user = user_id(raw.affected_user);
-
     const bool outside = opts_.period && !opts_.period->contains(*when);
-    const std::uint8_t category = category_of(static_cast<event_kind>(kind), filter);
+    const std::uint32_t user = users.intern(user_text.text, user_text.key);
+
     contribution c;
     c.set_time(time);
     c.user = user;
     c.meta = contribution::make_meta(code, category, result, parse_risk_level(raw.risk_level),
                                      outside);
-    c.detail = category != category_overview_only && is_mail_code(code) ? detail_id(raw) : 0;
+    c.detail = mail_detail ? detail_id(raw, file_text) : 0;
     if (!opts_.dedupe) {
         ++(outside ? n.out_of_period : n.accepted);
         add_group({c.user, c.detail, c.meta}, {1, time, time});
@@ -263,7 +261,6 @@ void partial_state::merge(const partial_state& later, std::error_code& ec) {
 }
 
 void partial_state::drop_memos() {
-    user_memo_.release();
     sender_memo_.release();
     threat_memo_.release();
 }
@@ -285,9 +282,8 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
         return;
     }
     flush_pending();
-    // Translate the later state's ids into ours.
-    users.reserve_more(later.users.size(), later.users.bytes());
-    strings.reserve_more(later.strings.size(), later.strings.bytes());
+    // Translate the later state's ids into ours. The pools are not reserved for the later
+    // ones in full: parts of one month share most users, senders and hashes.
     details.reserve(details.size() + later.details.size());
     std::vector<std::uint32_t> user_ids(later.users.size());
     for (std::uint32_t i = 0; i < user_ids.size(); ++i) user_ids[i] = users.intern(later.users.at(i));
@@ -304,6 +300,11 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
     const auto detail_base = static_cast<std::uint32_t>(details.size());
     for (const mail_detail& d : later.details) {
         details.push_back({string_ids[d.sender], string_ids[d.threat], string_ids[d.file]});
+    }
+    if constexpr (consume) {  // only the ids are needed from here on
+        later.users.release();
+        later.strings.release();
+        std::vector<mail_detail>().swap(later.details);
     }
     const auto translate = [&](contribution c) {
         c.user = user_ids[c.user];

@@ -167,19 +167,27 @@ private:
     std::size_t queue_head_ = 0;  // oldest entry
     std::size_t queue_count_ = 0;
 
-    std::uint32_t user_id(std::string_view raw_user);
+    /// A normalized string and its pool key, computed ahead of the lookup so the pool slot
+    /// can be prefetched while the rest of the record is read.
+    struct keyed_text {
+        std::string_view text;
+        key128 key;
+    };
+    /// `raw` trimmed and lower-cased (a view of `raw` when it already is, else of `buf`).
+    static keyed_text lower_key(std::string_view raw, std::string& buf);
+
     std::uint32_t service_code(std::string_view raw_service);
-    std::uint32_t detail_id(const raw_event& raw);
+    std::uint32_t detail_id(const raw_event& raw, const keyed_text& file);
     key128 tuple_key(const raw_event& raw, std::uint32_t service_code, std::uint8_t kind,
                      std::int64_t time, std::uint32_t user);
 
     options opts_;
     std::string key_buf_;
     std::string text_buf_;
-    std::uint32_t empty_string_ = 0xffffffffU;  // strings id of "", once interned
+    std::string user_buf_;
+    std::string file_buf_;
     std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // strings id → code
     // Hot-path memos, keyed by the raw bytes of the input.
-    small_memo<std::uint32_t, 4096> user_memo_;    // raw affected_user → users id
     small_memo<std::uint32_t, 4096> sender_memo_;  // raw sender → strings id
     small_memo<std::uint32_t, 1024, 120> threat_memo_;  // raw threat name (URLs too) → id
     small_memo<std::uint8_t> kind_memo_;

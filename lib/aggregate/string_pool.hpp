@@ -1,5 +1,11 @@
-// Interned strings: each distinct user, sender or threat name is stored once and counted by a
-// 32-bit id. Private to lib/.
+// Interned strings: each distinct user, sender, threat name or file hash is stored once and
+// counted by a 32-bit id. Private to lib/.
+//
+// A string is known by 96 bits of its content hash, as records are in de-duplication (see
+// record_store.hpp): a lookup is one probe of a 16-byte slot and never touches the text, which
+// matters when a month holds a hundred thousand attachment hashes and every probe would
+// otherwise miss the cache twice more. Callers on the hot path hash first and `prefetch`, so
+// the probe itself finds its slot in the cache.
 #ifndef CASREPORT_LIB_AGGREGATE_STRING_POOL_HPP
 #define CASREPORT_LIB_AGGREGATE_STRING_POOL_HPP
 
@@ -8,33 +14,42 @@
 #include <string_view>
 #include <vector>
 
-#include "memo.hpp"
+#include "hash.hpp"
 
 namespace casreport::detail {
 
 class string_pool {
 public:
-    string_pool() { slots_.assign(initial_slots, 0); }
+    string_pool() { slots_.assign(initial_slots, slot{}); }
+
+    /// The key `intern` files `s` under.
+    [[nodiscard]] static key128 key_of(std::string_view s) noexcept {
+        return hash128(s, pool_seed);
+    }
+
+    /// Starts loading the slot of `key` into the cache.
+    void prefetch(key128 key) const noexcept {
+        __builtin_prefetch(&slots_[key.lo & (slots_.size() - 1)]);
+    }
 
     /// The id of `s`, adding it if new. Ids are dense, from 0, in first-seen order.
-    std::uint32_t intern(std::string_view s) {
-        const std::uint64_t h = short_hash(s);  // collisions are settled by comparing
-        std::size_t mask = slots_.size() - 1;
-        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-            const std::uint32_t slot = slots_[i];
-            if (slot == 0) break;
-            const std::uint32_t id = slot - 1;
-            if (hashes_[id] == h && at(id) == s) return id;
+    std::uint32_t intern(std::string_view s) { return intern(s, key_of(s)); }
+
+    /// `intern` with the key already computed (`key == key_of(s)`).
+    std::uint32_t intern(std::string_view s, key128 key) {
+        const auto tag = static_cast<std::uint32_t>(key.hi >> 32);
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = key.lo & mask;
+        for (;; i = (i + 1) & mask) {
+            const slot& sl = slots_[i];
+            if (sl.id == 0) break;
+            if (sl.lo == key.lo && sl.tag == tag) return sl.id - 1;
         }
-        const auto id = static_cast<std::uint32_t>(hashes_.size());
+        const auto id = static_cast<std::uint32_t>(offsets_.size());
         offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
         data_.append(s);
-        hashes_.push_back(h);
-        if (hashes_.size() * 4 > slots_.size() * 3) {
-            rehash(slots_.size() * 2);
-        } else {
-            place(id, mask);
-        }
+        slots_[i] = {key.lo, tag, id + 1};
+        if (offsets_.size() * 4 > slots_.size() * 3) rehash(slots_.size() * 2);
         return id;
     }
 
@@ -44,49 +59,43 @@ public:
         return std::string_view(data_).substr(b, e - b);
     }
 
-    [[nodiscard]] std::size_t size() const noexcept { return hashes_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return offsets_.size(); }
     [[nodiscard]] std::size_t bytes() const noexcept { return data_.size(); }
-
-    /// Makes room for `more` strings of `more_bytes` in all, so adding them does not grow (and
-    /// copy) the tables on the way.
-    void reserve_more(std::size_t more, std::size_t more_bytes) {
-        const std::size_t n = hashes_.size() + more;
-        data_.reserve(data_.size() + more_bytes);
-        offsets_.reserve(n);
-        hashes_.reserve(n);
-        std::size_t slots = slots_.size();
-        while (n * 4 > slots * 3) slots *= 2;
-        if (slots != slots_.size()) rehash(slots);
-    }
 
     void clear() {
         data_.clear();
         offsets_.clear();
-        hashes_.clear();
-        slots_.assign(initial_slots, 0);
+        slots_.assign(initial_slots, slot{});
     }
+
+    /// Empties the pool and returns its memory.
+    void release() { *this = string_pool(); }
 
 private:
     static constexpr std::size_t initial_slots = 1024;
+    static constexpr std::uint64_t pool_seed = 0x5f3759df0badc0deULL;
 
-    void place(std::uint32_t id, std::size_t mask) noexcept {
-        for (std::size_t i = hashes_[id] & mask;; i = (i + 1) & mask) {
-            if (slots_[i] == 0) {
-                slots_[i] = id + 1;
-                return;
-            }
-        }
-    }
+    /// 16 bytes: the key's low word picks the slot and, with 32 more bits, names the string.
+    struct slot {
+        std::uint64_t lo = 0;
+        std::uint32_t tag = 0;
+        std::uint32_t id = 0;  // id + 1; 0 is empty
+    };
 
     void rehash(std::size_t n) {
-        slots_.assign(n, 0);
-        for (std::uint32_t id = 0; id < hashes_.size(); ++id) place(id, n - 1);
+        slots_.assign(n, slot{});
+        const std::size_t mask = n - 1;
+        for (std::uint32_t id = 0; id < offsets_.size(); ++id) {
+            const key128 key = key_of(at(id));
+            std::size_t i = key.lo & mask;
+            while (slots_[i].id != 0) i = (i + 1) & mask;
+            slots_[i] = {key.lo, static_cast<std::uint32_t>(key.hi >> 32), id + 1};
+        }
     }
 
     std::string data_;
     std::vector<std::uint32_t> offsets_;
-    std::vector<std::uint64_t> hashes_;
-    std::vector<std::uint32_t> slots_;  // id + 1; 0 is empty
+    std::vector<slot> slots_;
 };
 
 }  // namespace casreport::detail

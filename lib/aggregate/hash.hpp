@@ -46,6 +46,15 @@ inline std::uint64_t load_le_tail(const unsigned char* p, std::size_t n) noexcep
     return v;
 }
 
+/// The `n` <= 8 bytes that end at `end` as a little-endian number, like `load_le_tail(end - n,
+/// n)`; `readable` bytes before `end` may be read (at least `n`). With 8 of them, one load.
+inline std::uint64_t load_le_end(const unsigned char* end, std::size_t n,
+                                 std::size_t readable) noexcept {
+    if (n == 0) return 0;
+    if (readable >= 8) return load_le64(end - 8) >> (64 - 8 * n);
+    return load_le_tail(end - n, n);
+}
+
 /// Two multiply-fold lanes over 16-byte blocks, each seeing both words, crossed at the end.
 inline key128 hash128(std::string_view s, std::uint64_t seed = 0) noexcept {
     constexpr std::uint64_t k0 = 0x9e3779b97f4a7c15ULL;
@@ -70,9 +79,9 @@ inline key128 hash128(std::string_view s, std::uint64_t seed = 0) noexcept {
     std::uint64_t w1 = 0;
     if (n > 8) {
         w0 = load_le64(p);
-        w1 = load_le_tail(p + 8, n - 8);
+        w1 = load_le_end(p + n, n - 8, n);
     } else {
-        w0 = load_le_tail(p, n);
+        w0 = load_le_end(p + n, n, s.size());
     }
     a = fold_mul(w0 ^ a ^ k2, w1 ^ k1 ^ s.size());
     b = fold_mul(w1 ^ b ^ k0, w0 ^ k3) + a;

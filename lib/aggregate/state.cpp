@@ -57,6 +57,7 @@ void partial_state::clear() {
     filter_memo_.clear();
     monitor_memo_.clear();
     action_memo_.clear();
+    risk_memo_.clear();
 }
 
 void partial_state::add_rejection(std::string_view source, std::uint64_t line, reject_reason why,
@@ -100,10 +101,9 @@ void partial_state::seal() {
 
 partial_state::keyed_text partial_state::lower_key(std::string_view raw, std::string& buf) {
     // Users and hashes mostly come trimmed and lower-case already: then no copy.
-    std::string_view t = trim(raw);
-    bool lower = true;
-    for (const char c : t) lower = lower && !(c >= 'A' && c <= 'Z');
-    if (!lower) {
+    std::string_view t = raw;
+    if (!t.empty() && (is_ascii_space(t.front()) || is_ascii_space(t.back()))) t = trim(t);
+    if (has_ascii_upper(t)) {
         buf.clear();
         append_lower(buf, t);
         t = buf;
@@ -185,7 +185,8 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
         strings.prefetch(file_text.key);
     }
     const std::int64_t time = when->time_since_epoch().count();
-    const outcome result = is_failed_result(raw.action_result) ? outcome::failed
+    const bool failed = raw.action_result != "success" && is_failed_result(raw.action_result);
+    const outcome result = failed ? outcome::failed
                            : monitor_memo_.get(raw.triggered_policy_name, is_monitor_only)
                                ? outcome::left_in_place
                                : action_memo_.get(raw.action, action_outcome);
@@ -195,7 +196,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     contribution c;
     c.set_time(time);
     c.user = user;
-    c.meta = contribution::make_meta(code, category, result, parse_risk_level(raw.risk_level),
+    c.meta = contribution::make_meta(code, category, result, risk_memo_.get(raw.risk_level, parse_risk_level),
                                      outside);
     c.detail = mail_detail ? detail_id(raw, file_text) : 0;
     if (!opts_.dedupe) {

@@ -195,6 +195,7 @@ private:
     small_memo<security_filter> filter_memo_;
     small_memo<bool, 256, 120> monitor_memo_;  // policy names run past 56 bytes
     small_memo<outcome> action_memo_;
+    small_memo<risk_level> risk_memo_;
 };
 
 }  // namespace casreport::detail

@@ -53,6 +53,19 @@ public:
         return id;
     }
 
+    /// The id of `s`, or `none` when it was never interned.
+    static constexpr std::uint32_t none = 0xffffffffU;
+    [[nodiscard]] std::uint32_t find(std::string_view s) const noexcept {
+        const key128 key = key_of(s);
+        const auto tag = static_cast<std::uint32_t>(key.hi >> 32);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
+            const slot& sl = slots_[i];
+            if (sl.id == 0) return none;
+            if (sl.lo == key.lo && sl.tag == tag) return sl.id - 1;
+        }
+    }
+
     [[nodiscard]] std::string_view at(std::uint32_t id) const noexcept {
         const std::size_t b = offsets_[id];  // strings total less than 4 GiB
         const std::size_t e = id + 1 < offsets_.size() ? offsets_[id + 1] : data_.size();

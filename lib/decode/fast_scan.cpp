@@ -1,6 +1,7 @@
 // One NDJSON event line → raw_event, validating as Boost.JSON does. See fast_scan.hpp.
 #include "fast_scan.hpp"
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -135,98 +136,27 @@ int message_key(const char* p, std::size_t n) noexcept {
     }
 }
 
-// The same lookups without a branch per key (a switch on the key length costs an indirect
-// branch that mispredicts whenever the key order changes from one event shape to the next):
-// the first word and the length pick one of 32 slots, and one masked compare of up to 32 bytes
-// confirms it. The multiplier was searched so that every key of a table has its own slot; the
-// static_asserts below keep it so.
-struct key_slot {
-    char text[32];          // the key, zero-padded
-    std::uint32_t len = 0;  // 0xffffffff: empty
-    int field = no_field;
-};
-struct key_table {
-    key_slot slot[32];
-    bool perfect = true;  // no two keys share a slot
-};
-
-constexpr unsigned key_slot_of(std::uint64_t first_word, std::size_t n) noexcept {
-    return static_cast<unsigned>(
-        ((first_word ^ (n * 0x9e3779b97f4a7c15ULL)) * 0x91b7584a2265b1f5ULL) >> 59);
-}
-
-struct key_entry {
-    std::string_view name;
-    int field;
-};
-
-template <std::size_t N>
-constexpr key_table make_key_table(const key_entry (&keys)[N]) noexcept {
-    key_table t{};
-    for (key_slot& sl : t.slot) sl.len = 0xffffffffU;
-    for (const key_entry& k : keys) {
-        key_slot& sl = t.slot[key_slot_of(word(k.name, 0), k.name.size())];
-        if (sl.len != 0xffffffffU || k.name.size() > 32) t.perfect = false;
-        for (std::size_t i = 0; i < 32; ++i) sl.text[i] = i < k.name.size() ? k.name[i] : '\0';
-        sl.len = static_cast<std::uint32_t>(k.name.size());
-        sl.field = k.field;
+/// Hex digit values by byte; 0xff for every other byte.
+constexpr std::array<unsigned char, 256> hex_digits = [] {
+    std::array<unsigned char, 256> t{};
+    for (unsigned c = 0; c < 256; ++c) {
+        t[c] = c >= '0' && c <= '9'   ? static_cast<unsigned char>(c - '0')
+               : c >= 'a' && c <= 'f' ? static_cast<unsigned char>(c - 'a' + 10)
+               : c >= 'A' && c <= 'F' ? static_cast<unsigned char>(c - 'A' + 10)
+                                      : 0xff;
     }
     return t;
-}
+}();
 
-constexpr key_entry top_keys[] = {{"log_item_id", 0}, {"service", 1}, {"event", 2},
-                                  {"message", message_object}, {"security_events", page_array}};
-constexpr key_entry message_keys[] = {
-    {"log_item_id", 3},           {"affected_user", 4},          {"detection_time", 5},
-    {"triggered_security_filter", 6}, {"triggered_policy_name", 7}, {"action", 8},
-    {"action_result", 9},         {"risk_level", 10},            {"security_risk_name", 11},
-    {"file_sha1", 12},            {"file_name", 13},             {"mail_message_id", 14},
-    {"mail_message_file_name", 15}, {"mail_message_sender", 16}};
-constexpr key_table top_table = make_key_table(top_keys);
-constexpr key_table message_table = make_key_table(message_keys);
-static_assert(top_table.perfect && message_table.perfect,
-              "two keys share a slot: search key_slot_of for another multiplier");
-
-/// The field of the `n`-byte key at `p` in `t`; the 32 bytes at `p` must be readable.
-inline int table_key(const key_table& t, const char* p, std::size_t n) noexcept {
-    if (n > 32) return no_field;
-    std::uint64_t first = 0;
-    std::memcpy(&first, p, 8);
-    if (n < 8) first &= (std::uint64_t{1} << (8 * n)) - 1;
-    const key_slot& sl = t.slot[key_slot_of(first, n)];
-    const std::uint64_t in_key = n == 32 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
-#if defined(__SSE2__)
-    const __m128i a0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-    const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sl.text));
-    const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sl.text + 16));
-    const std::uint64_t same =
-        static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a0, b0)))) |
-        (static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a1, b1))))
-         << 16);
-#else
-    std::uint64_t same = 0;
-    for (std::size_t i = 0; i < 32; ++i) same |= std::uint64_t{p[i] == sl.text[i]} << i;
-#endif
-    return (~same & in_key) == 0 && sl.len == n ? sl.field : no_field;
-}
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// Four hex digits at `p` (bounds checked by the caller).
+/// Four hex digits at `p` (bounds checked by the caller), or -1: no branch per digit.
 int read_hex4(const char* p) noexcept {
-    int v = 0;
-    for (int i = 0; i < 4; ++i) {
-        const int h = hex_value(p[i]);
-        if (h < 0) return -1;
-        v = (v << 4) | h;
-    }
-    return v;
+    const auto d = [p](int i) { return unsigned{hex_digits[static_cast<unsigned char>(p[i])]}; };
+    const unsigned a = d(0);
+    const unsigned b = d(1);
+    const unsigned c = d(2);
+    const unsigned e = d(3);
+    if (((a | b | c | e) & 0xf0U) != 0) return -1;
+    return static_cast<int>((a << 12) | (b << 8) | (c << 4) | e);
 }
 
 /// Length of the strictly valid UTF-8 sequence (2..4 bytes) at `p`, or 0.
@@ -580,11 +510,7 @@ private:
             int f = no_field;
             if (top || in_message) {
                 const auto n = static_cast<std::size_t>(ke - kb);
-                if (end_ - kb >= 31) {  // 32 bytes readable (the byte at end_ is)
-                    f = table_key(top ? top_table : message_table, kb, n);
-                } else {
-                    f = top ? top_key(kb, n) : message_key(kb, n);
-                }
+                f = top ? top_key(kb, n) : message_key(kb, n);
             }
             if (*p_ != '"') skip_ws();
             if (p_ < end_ && *p_ == '"' && f != page_array) {
@@ -631,7 +557,10 @@ private:
                 skip_ws();
                 if (p_ < end_ && *p_ == '{') {
                     // A repeated `message` replaces the earlier one.
-                    for (int i = first_message_field; i < 17; ++i) ev_.*fields[i] = {};
+                    if (message_seen_) {
+                        for (int i = first_message_field; i < 17; ++i) ev_.*fields[i] = {};
+                    }
+                    message_seen_ = true;
                     ok = object(false, depth + 1, true);
                 } else {
                     ok = skip_value(depth + 1);
@@ -652,6 +581,7 @@ private:
     std::size_t blocks_ = 0;
     raw_event& ev_;
     fast_scratch& scratch_;
+    bool message_seen_ = false;
 };
 
 }  // namespace

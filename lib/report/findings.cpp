@@ -94,11 +94,10 @@ struct reach {
 using subject_key = std::pair<subject_kind, std::uint32_t>;  // kind, string_pool id
 
 /// The three subjects of a mail detail; empty values (an unknown sender, no threat name, no
-/// hash) are no subject at all.
-std::array<std::optional<subject_key>, 3> subjects_of(const mail_detail& d,
-                                                      const string_pool& pool) {
+/// hash: the pool's id `empty` of "") are no subject at all.
+std::array<std::optional<subject_key>, 3> subjects_of(const mail_detail& d, std::uint32_t empty) {
     const auto key = [&](subject_kind k, std::uint32_t id) -> std::optional<subject_key> {
-        if (pool.at(id).empty()) return std::nullopt;
+        if (id == empty) return std::nullopt;
         return subject_key{k, id};
     };
     return {key(subject_kind::sender, d.sender), key(subject_kind::threat, d.threat),
@@ -112,6 +111,7 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
     // stays linear and small however many one-off senders and files a month brings.
     const std::uint32_t need = policy.company_min_users;
     const std::size_t strings = st.strings.size();
+    const std::uint32_t empty = st.strings.find({});
     // Subject kinds are sender, threat and file (1..3): one row of `strings` slots each.
     const auto slot = [&](const subject_key& k) {
         return (static_cast<std::size_t>(k.first) - 1) * strings + k.second;
@@ -119,7 +119,7 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
     std::vector<std::uint32_t> seen_count(3 * strings, 0);
     std::vector<std::uint32_t> seen(3 * strings * need, 0);
     for_each_mail_detection(st, [&](const detail_tally& d) {
-        for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
+        for (const auto& key : subjects_of(st.details[d.detail - 1], empty)) {
             if (!key) continue;
             const std::size_t i = slot(*key);
             std::uint32_t& n = seen_count[i];
@@ -133,7 +133,7 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
     std::vector<std::uint32_t> reach_of(3 * strings, none);
     std::vector<std::pair<subject_key, reach>> reaches;
     for_each_mail_detection(st, [&](const detail_tally& d) {
-        for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
+        for (const auto& key : subjects_of(st.details[d.detail - 1], empty)) {
             if (!key) continue;
             const std::size_t i = slot(*key);
             if (seen_count[i] < need) continue;
@@ -164,7 +164,7 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
     std::array<std::uint64_t, section_count> counts{};
     for_each_mail_detection(st, [&](const detail_tally& d) {
         std::array<bool, section_count> hit{};
-        for (const auto& key : subjects_of(st.details[d.detail - 1], st.strings)) {
+        for (const auto& key : subjects_of(st.details[d.detail - 1], empty)) {
             if (!key) continue;
             const std::int8_t home = home_of[slot(*key)];
             if (home >= 0) hit[static_cast<std::size_t>(home)] = true;

@@ -111,6 +111,19 @@ TEST(FastScan, EdgeCasesAgreeWithTheGeneralPath) {
              std::string("{\"message\":{\"affected_user\":\"\xf0\x9f\x98\x80\xe3\x81\x82\"}}"),
              std::string(" \t{\"event\":\"dlp\"} \r"),
              std::string(R"({"x":{"message":{"affected_user":"nested"}}})"),
+             // Escapes: hex digits of both cases, a pair, and the invalid ones.
+             std::string(R"({"message":{"affected_user":"\u00e9\u00E9\uD83D\uDE00","action":"x"}})"),
+             std::string(R"({"message":{"affected_user":"\u00g9","action":"x"}})"),
+             std::string(R"({"message":{"affected_user":"\uDE00","action":"x"}})"),
+             std::string(R"({"message":{"affected_user":"\uD83Dx","action":"x"}})"),
+             // Keys one byte off the known ones, far from and near the line end (the table
+             // lookup and the switch), and keys longer than any known one.
+             std::string(R"({"message":{"triggered_security_filtex":"a","mail_message_idx":"b",)"
+                         R"("Action":"c","file_sha":"d","risk_level_":"e","action":"kept"},)"
+                         R"("padding_to_keep_the_keys_away_from_the_end":"xxxxxxxxxxxxxxxxxxxxx"})"),
+             std::string(R"({"message":{"a_key_much_longer_than_thirty_two_bytes_in_all":"v",)"
+                         R"("triggered_security_filter":"Malware Scanning"}})"),
+             std::string(R"({"message":{"action":"y"},"servicE":"s","service":"Box"})"),
          }) {
         expect_same(line + "\n" + base_event + "\n");
     }

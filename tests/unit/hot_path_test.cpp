@@ -78,7 +78,11 @@ TEST(HotPath, StringPoolIdsAreDenseStableAndSurviveGrowth) {
         EXPECT_EQ(pool.at(static_cast<std::uint32_t>(i)), words[i]);
     }
     EXPECT_EQ(pool.size(), words.size());
+    EXPECT_EQ(pool.find(words[42]), 42U);
+    EXPECT_EQ(pool.find(""), words.size() - 1);
+    EXPECT_EQ(pool.find("never@interned.jp"), string_pool::none);
     pool.release();
+    EXPECT_EQ(pool.find(""), string_pool::none);
     EXPECT_EQ(pool.size(), 0U);
     EXPECT_EQ(pool.intern("again"), 0U);
 }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "casreport/period.hpp"
 
 namespace cr = casreport;
@@ -66,6 +68,32 @@ TEST(Timestamp, Rejected) {
           "2025-06-02T00:00:00.0a0Z", "2025-06-02T00:00:60.000Z"}) {
         EXPECT_FALSE(cr::parse_timestamp(bad)) << bad;
     }
+}
+
+// The 24-byte form CAS writes has its own fast reader; a leading space sends the same text
+// through the general one. Both must agree on every byte of every position.
+TEST(Timestamp, TheCanonicalFormReadsAsTheGeneralForm) {
+    const std::string good[] = {"2025-06-02T00:15:42.123Z", "2024-02-29T23:59:59.999Z",
+                                "0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z",
+                                "2025-02-29T00:00:00.000Z", "2025-13-01T00:00:00.000Z",
+                                "2025-06-02T24:00:00.000Z", "2025-06-02T00:60:00.000Z",
+                                "2025-06-02T00:00:60.000Z", "0000-06-02T00:00:00.000Z"};
+    for (const std::string& text : good) {
+        for (std::size_t at = 0; at < text.size(); ++at) {
+            for (const char c : {'0', '9', '/', ':', 'a', ' ', '\x80', '\xff', '\xfa', '-', 'T'}) {
+                std::string t = text;
+                t[at] = c;
+                const auto fast = cr::parse_timestamp(t);
+                const auto general = cr::parse_timestamp(" " + t);
+                EXPECT_EQ(fast.has_value(), general.has_value()) << t;
+                if (fast && general) {
+                    EXPECT_EQ(*fast, *general) << t;
+                }
+            }
+        }
+    }
+    EXPECT_TRUE(cr::parse_timestamp("2024-02-29T23:59:59.999Z").has_value());
+    EXPECT_FALSE(cr::parse_timestamp("2025-02-29T00:00:00.000Z").has_value());
 }
 
 TEST(Timestamp, NaiveTimesReadInAGivenZone) {

@@ -71,116 +71,136 @@ void threat_left_in_place(const tally& t, const string_pool& pool, std::size_t m
 
 // ---- targeted_attack_company -------------------------------------------------------------
 
-/// How far one sender, threat name or file hash reached by mail in the ATP sections.
-struct reach {
-    std::uint64_t count = 0;
-    std::vector<std::uint32_t> users;  ///< with repeats until `settle`
-    std::array<std::uint64_t, section_count> by_section{};
-
-    void settle() {
-        std::sort(users.begin(), users.end());
-        users.erase(std::unique(users.begin(), users.end()), users.end());
-    }
-    /// The section where most of its detections fell; ties go to the earlier section.
-    [[nodiscard]] section home() const {
-        std::size_t best = 0;
-        for (std::size_t i = 1; i < section_count; ++i) {
-            if (by_section[i] > by_section[best]) best = i;
-        }
-        return static_cast<section>(best);
-    }
-};
-
 using subject_key = std::pair<subject_kind, std::uint32_t>;  // kind, string_pool id
 
-/// The three subjects of a mail detail; empty values (an unknown sender, no threat name, no
-/// hash: the pool's id `empty` of "") are no subject at all.
-std::array<std::optional<subject_key>, 3> subjects_of(const mail_detail& d, std::uint32_t empty) {
-    const auto key = [&](subject_kind k, std::uint32_t id) -> std::optional<subject_key> {
-        if (id == empty) return std::nullopt;
-        return subject_key{k, id};
+/// The mail detections of the ATP sections, grouped by user (a counting sort of the store):
+/// user `u`'s entries are [first[u], first[u + 1]). An entry is its detail id, its section and
+/// its count (1 per record; a de-duplication-off group of more than `max_count` records takes
+/// several entries).
+class mail_by_user {
+public:
+    static constexpr std::uint64_t max_count = (std::uint64_t{1} << 29) - 1;
+
+    explicit mail_by_user(const partial_state& st) {
+        first_.assign(st.users.size() + 1, 0);
+        for_each_mail_detection(st, [&](const detail_tally& d) {
+            first_[d.user + 1] += static_cast<std::uint32_t>((d.count + max_count - 1) / max_count);
+        });
+        for (std::size_t u = 1; u < first_.size(); ++u) first_[u] += first_[u - 1];
+        entries_.resize(first_.back());
+        std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
+        for_each_mail_detection(st, [&](const detail_tally& d) {
+            for (std::uint64_t left = d.count; left > 0;) {
+                const std::uint64_t c = std::min(left, max_count);
+                entries_[next[d.user]++] = {d.detail, static_cast<std::uint32_t>(
+                                                          c << 3 | static_cast<unsigned>(d.where))};
+                left -= c;
+            }
+        });
+    }
+
+    [[nodiscard]] std::size_t users() const noexcept { return first_.size() - 1; }
+
+    /// Calls `f(detail, section, count)` for each entry of user `u`.
+    template <class F>
+    void for_user(std::uint32_t u, F&& f) const {
+        for (std::uint32_t i = first_[u]; i < first_[u + 1]; ++i) {
+            const entry& e = entries_[i];
+            f(e.detail, static_cast<std::size_t>(e.packed & 7U), std::uint64_t{e.packed >> 3});
+        }
+    }
+
+private:
+    struct entry {
+        std::uint32_t detail;
+        std::uint32_t packed;  // count << 3 | section
     };
-    return {key(subject_kind::sender, d.sender), key(subject_kind::threat, d.threat),
-            key(subject_kind::file, d.file)};
-}
+    std::vector<std::uint32_t> first_;
+    std::vector<entry> entries_;
+};
 
 void targeted_attack_company(const partial_state& st, const finding_policy& policy,
                              std::vector<finding>& out) {
-    // Pass 1, over every mail detection: which subjects reach at least `need` distinct users.
-    // Each subject keeps at most `need` users in flat arrays (by kind and string id), so this
-    // stays linear and small however many one-off senders and files a month brings.
-    const std::uint32_t need = policy.company_min_users;
+    // Subjects are senders, threat names and file hashes (kinds 1..3), each kept in one row of
+    // `strings` slots by its pool id; "" is no subject. Walking the detections user by user
+    // counts each subject's distinct users exactly with one "last user seen" per slot: no set
+    // of users is ever kept, however many one-off senders and files a month brings.
     const std::size_t strings = st.strings.size();
     const std::uint32_t empty = st.strings.find({});
-    // Subject kinds are sender, threat and file (1..3): one row of `strings` slots each.
-    const auto slot = [&](const subject_key& k) {
-        return (static_cast<std::size_t>(k.first) - 1) * strings + k.second;
+    const mail_by_user by_user(st);
+    const auto for_each_subject = [&](std::uint32_t detail, auto&& f) {
+        const mail_detail& d = st.details[detail - 1];
+        const std::uint32_t ids[3] = {d.sender, d.threat, d.file};
+        for (std::size_t k = 0; k < 3; ++k) {
+            if (ids[k] != empty) f(k * strings + ids[k]);
+        }
     };
-    std::vector<std::uint32_t> seen_count(3 * strings, 0);
-    std::vector<std::uint32_t> seen(3 * strings * need, 0);
-    for_each_mail_detection(st, [&](const detail_tally& d) {
-        for (const auto& key : subjects_of(st.details[d.detail - 1], empty)) {
-            if (!key) continue;
-            const std::size_t i = slot(*key);
-            std::uint32_t& n = seen_count[i];
-            if (n >= need) continue;
-            const auto first = seen.begin() + static_cast<std::ptrdiff_t>(i * need);
-            if (std::find(first, first + n, d.user) == first + n) first[n++] = d.user;
-        }
-    });
-    // Pass 2: the exact reach of the subjects that qualified, indexed by slot.
-    constexpr std::uint32_t none = 0xffffffffU;
-    std::vector<std::uint32_t> reach_of(3 * strings, none);
-    std::vector<std::pair<subject_key, reach>> reaches;
-    for_each_mail_detection(st, [&](const detail_tally& d) {
-        for (const auto& key : subjects_of(st.details[d.detail - 1], empty)) {
-            if (!key) continue;
-            const std::size_t i = slot(*key);
-            if (seen_count[i] < need) continue;
-            if (reach_of[i] == none) {
-                reach_of[i] = static_cast<std::uint32_t>(reaches.size());
-                reaches.emplace_back(*key, reach{});
-            }
-            reach& r = reaches[reach_of[i]].second;
-            r.count += d.count;
-            r.users.push_back(d.user);
-            r.by_section[static_cast<std::size_t>(d.where)] += d.count;
-        }
-    });
-    // Subjects that reached enough people, grouped by the section where they mostly struck.
-    std::array<std::vector<std::pair<subject_key, const reach*>>, section_count> groups;
-    std::vector<std::int8_t> home_of(3 * strings, -1);  // by slot; -1: not a subject
-    bool any = false;
-    for (auto& [key, r] : reaches) {
-        r.settle();
-        if (r.users.size() < policy.company_min_users) continue;
-        const auto home = static_cast<std::size_t>(r.home());
-        groups[home].emplace_back(key, &r);
-        home_of[slot(key)] = static_cast<std::int8_t>(home);
-        any = true;
+    std::vector<std::uint32_t> last_user(3 * strings, 0);  // user + 1
+    std::vector<std::uint32_t> distinct(3 * strings, 0);
+    std::vector<std::uint64_t> count(3 * strings, 0);
+    for (std::uint32_t u = 0; u < by_user.users(); ++u) {
+        by_user.for_user(u, [&](std::uint32_t detail, std::size_t, std::uint64_t n) {
+            for_each_subject(detail, [&](std::size_t slot) {
+                count[slot] += n;
+                if (last_user[slot] != u + 1) {
+                    last_user[slot] = u + 1;
+                    ++distinct[slot];
+                }
+            });
+        });
     }
-    if (!any) return;
+    std::vector<std::uint32_t>().swap(last_user);
+    // The subjects that reached enough people, and where their detections fell.
+    constexpr std::uint32_t none = 0xffffffffU;
+    std::vector<std::uint32_t> qualified_of(3 * strings, none);  // slot → index in `slots`
+    std::vector<std::size_t> slots;
+    for (std::size_t slot = 0; slot < 3 * strings; ++slot) {
+        if (distinct[slot] >= policy.company_min_users) {
+            qualified_of[slot] = static_cast<std::uint32_t>(slots.size());
+            slots.push_back(slot);
+        }
+    }
+    if (slots.empty()) return;
+    std::vector<std::array<std::uint64_t, section_count>> by_section(slots.size());
+    for (std::uint32_t u = 0; u < by_user.users(); ++u) {
+        by_user.for_user(u, [&](std::uint32_t detail, std::size_t where, std::uint64_t n) {
+            for_each_subject(detail, [&](std::size_t slot) {
+                if (qualified_of[slot] != none) by_section[qualified_of[slot]][where] += n;
+            });
+        });
+    }
+    // Each subject's home: the section where most of its detections fell (ties go to the
+    // earlier section). One finding per home section.
+    std::vector<std::int8_t> home_of(slots.size());
+    std::array<std::vector<finding_subject>, section_count> groups;
+    for (std::size_t q = 0; q < slots.size(); ++q) {
+        const auto& b = by_section[q];
+        std::size_t home = 0;
+        for (std::size_t i = 1; i < section_count; ++i) {
+            if (b[i] > b[home]) home = i;
+        }
+        home_of[q] = static_cast<std::int8_t>(home);
+        const std::size_t slot = slots[q];
+        groups[home].push_back({static_cast<subject_kind>(slot / strings + 1),
+                                std::string(st.strings.at(static_cast<std::uint32_t>(slot % strings))),
+                                count[slot], distinct[slot]});
+    }
     // Each finding counts every mail detection that carries one of its subjects, once.
     std::array<std::uint64_t, section_count> counts{};
-    for_each_mail_detection(st, [&](const detail_tally& d) {
-        std::array<bool, section_count> hit{};
-        for (const auto& key : subjects_of(st.details[d.detail - 1], empty)) {
-            if (!key) continue;
-            const std::int8_t home = home_of[slot(*key)];
-            if (home >= 0) hit[static_cast<std::size_t>(home)] = true;
-        }
-        for (std::size_t s = 0; s < section_count; ++s) {
-            if (hit[s]) counts[s] += d.count;
-        }
-    });
+    for (std::uint32_t u = 0; u < by_user.users(); ++u) {
+        by_user.for_user(u, [&](std::uint32_t detail, std::size_t, std::uint64_t n) {
+            std::array<bool, section_count> hit{};
+            for_each_subject(detail, [&](std::size_t slot) {
+                if (qualified_of[slot] != none) hit[static_cast<std::size_t>(home_of[qualified_of[slot]])] = true;
+            });
+            for (std::size_t s = 0; s < section_count; ++s) {
+                if (hit[s]) counts[s] += n;
+            }
+        });
+    }
     for (std::size_t s = 0; s < section_count; ++s) {
-        const auto& group = groups[s];
-        if (group.empty()) continue;
-        std::vector<finding_subject> subjects;
-        for (const auto& [key, r] : group) {
-            subjects.push_back({key.first, std::string(st.strings.at(key.second)), r->count,
-                                static_cast<std::uint64_t>(r->users.size())});
-        }
+        std::vector<finding_subject>& subjects = groups[s];
+        if (subjects.empty()) continue;
         std::sort(subjects.begin(), subjects.end(),
                   [](const finding_subject& a, const finding_subject& b) {
                       if (a.distinct_users != b.distinct_users) {

@@ -2,6 +2,7 @@
 #include "fast_scan.hpp"
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -175,24 +176,6 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexce
     return 0;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-        out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-}
-
 /// Bit i of the result is set when byte i of the 64 at `p` is '"', '\\', below 0x20 or above
 /// 0x7f.
 inline std::uint64_t special_bits(const char* p) noexcept {
@@ -291,7 +274,7 @@ private:
 
     /// Skips ' ', '\t' and '\r'. Compact JSON has none: one compare says so.
     __attribute__((always_inline)) void skip_ws() noexcept {
-        while (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ' &&
+        while (static_cast<unsigned char>(*p_) <= ' ' &&
                (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) {
             ++p_;
         }
@@ -347,7 +330,7 @@ private:
         escaped = false;
         // Most strings hold nothing special: their first marked byte is the closing quote.
         const char* q = next_special(p_);
-        if (q < end_ && *q == '"') {
+        if (*q == '"') {
             e = q;
             p_ = q + 1;
             return true;
@@ -384,24 +367,26 @@ private:
         }
     }
 
-    /// Decodes the validated JSON string text [b, e) into `out`.
+    /// Decodes the validated JSON string text [b, e) into `out`. The decoded text is never
+    /// longer than its escaped form, so it is written in place after one resize.
     static void decode(const char* b, const char* e, std::string& out) {
-        out.clear();
+        out.resize(static_cast<std::size_t>(e - b));
+        char* o = out.data();
+        const auto put = [&o](std::uint32_t c) { *o++ = static_cast<char>(c); };
         while (b < e) {
             const char* bs = static_cast<const char*>(std::memchr(b, '\\', static_cast<std::size_t>(e - b)));
-            if (bs == nullptr) {
-                out.append(b, e);
-                return;
-            }
-            out.append(b, bs);
+            const char* run_end = bs == nullptr ? e : bs;
+            std::memcpy(o, b, static_cast<std::size_t>(run_end - b));
+            o += run_end - b;
+            if (bs == nullptr) break;
             const char c = bs[1];
             b = bs + 2;
             switch (c) {
-                case 'b': out.push_back('\b'); break;
-                case 'f': out.push_back('\f'); break;
-                case 'n': out.push_back('\n'); break;
-                case 'r': out.push_back('\r'); break;
-                case 't': out.push_back('\t'); break;
+                case 'b': put('\b'); break;
+                case 'f': put('\f'); break;
+                case 'n': put('\n'); break;
+                case 'r': put('\r'); break;
+                case 't': put('\t'); break;
                 case 'u': {
                     auto cp = static_cast<std::uint32_t>(read_hex4(b));
                     b += 4;
@@ -410,12 +395,27 @@ private:
                         b += 6;
                         cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                     }
-                    append_utf8(out, cp);
+                    if (cp < 0x80) {
+                        put(cp);
+                    } else if (cp < 0x800) {
+                        put(0xc0 | (cp >> 6));
+                        put(0x80 | (cp & 0x3f));
+                    } else if (cp < 0x10000) {
+                        put(0xe0 | (cp >> 12));
+                        put(0x80 | ((cp >> 6) & 0x3f));
+                        put(0x80 | (cp & 0x3f));
+                    } else {
+                        put(0xf0 | (cp >> 18));
+                        put(0x80 | ((cp >> 12) & 0x3f));
+                        put(0x80 | ((cp >> 6) & 0x3f));
+                        put(0x80 | (cp & 0x3f));
+                    }
                     break;
                 }
-                default: out.push_back(c); break;  // " \ /
+                default: put(static_cast<unsigned char>(c)); break;  // " \ /
             }
         }
+        out.resize(static_cast<std::size_t>(o - out.data()));
     }
 
     bool literal(std::string_view word) noexcept {
@@ -502,7 +502,7 @@ private:
             const char* ke = nullptr;
             bool escaped = false;
             if (!string(kb, ke, escaped) || escaped) return false;  // escaped keys: general path
-            if (p_ < end_ && *p_ == ':') {
+            if (*p_ == ':') {
                 ++p_;
             } else if (!expect(':')) {
                 return false;
@@ -513,7 +513,7 @@ private:
                 f = top ? top_key(kb, n) : message_key(kb, n);
             }
             if (*p_ != '"') skip_ws();
-            if (p_ < end_ && *p_ == '"' && f != page_array) {
+            if (*p_ == '"' && f != page_array) {
                 // The common case, kept in this loop: a string value, kept or skipped.
                 const char* vb = nullptr;
                 const char* ve = nullptr;
@@ -523,7 +523,7 @@ private:
             } else if (!value(f, depth)) {
                 return false;
             }
-            if (p_ < end_ && *p_ == ',') {
+            if (*p_ == ',') {
                 ++p_;
                 continue;
             }
@@ -588,6 +588,7 @@ private:
 
 fast_result scan_event_line(const char* first, const char* last, raw_event& out,
                             fast_scratch& scratch) noexcept {
+    assert(*last == '\n' || *last == '\0');  // the sentinel of the contract
     try {
         scanner s(first, last, out, scratch);
         return s.run() ? fast_result::event : fast_result::fallback;

@@ -30,8 +30,9 @@ struct fast_scratch {
 
 enum class fast_result : unsigned char { event, fallback };
 
-/// Scans `[first, last)`: a line without its '\n', starting with '{'; the byte at `last` must
-/// be readable (the line's '\n', or a string's terminator). On `event`, `out` holds the
+/// Scans `[first, last)`: a line without its '\n', starting with '{'. The byte at `last` must be
+/// readable and be the line's '\n' or a string's terminating NUL: the scanner reads it as a
+/// sentinel instead of checking bounds before each token. On `event`, `out` holds the
 /// event's fields as views into the line or into `scratch`.
 [[nodiscard]] fast_result scan_event_line(const char* first, const char* last, raw_event& out,
                                           fast_scratch& scratch) noexcept;

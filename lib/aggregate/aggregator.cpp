@@ -109,7 +109,7 @@ const report& aggregator::report(std::error_code& ec) {
         fail(ec, error::misuse);
         return empty_report();
     }
-    if (!m.cached) m.cached = detail::build_report(m.state, m.opts);
+    if (!m.cached) m.cached = detail::build_report(m.state, m.opts, m.threads);
     return *m.cached;
 }
 
@@ -168,6 +168,7 @@ void aggregator::reset() {
     m.failed.clear();
     m.last_error.clear();
     m.finished = false;
+    m.threads = 1;
     m.cached.reset();
 }
 

@@ -68,6 +68,9 @@ struct aggregator::impl final : detail::event_sink {
     std::string failed;      // why the current source cannot be used; empty while it can
     std::string last_error;  // what the last failing call reported
     bool finished = false;
+    /// The most threads a caller let this aggregation use (`feed_file`); building the report
+    /// may use as many.
+    unsigned threads = 1;
     std::optional<casreport::report> cached;
 };
 

@@ -140,6 +140,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
 
     unsigned threads = fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
                                        : fo.threads;
+    m.threads = std::max(m.threads, threads);
     const off_t size = ::lseek(f.fd(), 0, SEEK_END);
     if (size > 0) {
         threads = static_cast<unsigned>(std::min<std::uint64_t>(

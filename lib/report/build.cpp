@@ -1,7 +1,10 @@
 #include "build.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <map>
+#include <system_error>
+#include <thread>
 
 #include "../aggregate/tally.hpp"
 #include "casreport/version.h"
@@ -36,7 +39,32 @@ std::vector<user_row> top_users(const std::vector<std::uint64_t>& by_user, const
 
 }  // namespace
 
-report build_report(const partial_state& st, const options& opts) {
+report build_report(const partial_state& st, const options& opts, unsigned threads) {
+    // The state findings walk the records on their own; with a thread to spare they run while
+    // the state is folded below. The helper is always joined, even when folding throws.
+    std::vector<finding> from_state;
+    std::exception_ptr helper_failure;
+    std::thread helper;
+    if (threads > 1) {
+        try {
+            helper = std::thread([&] {
+                try {
+                    from_state = state_findings(st, opts.findings);
+                } catch (...) {
+                    helper_failure = std::current_exception();
+                }
+            });
+        } catch (const std::system_error&) {
+            // No thread to be had: compute them below, in turn.
+        }
+    }
+    struct joiner {
+        std::thread& t;
+        ~joiner() {
+            if (t.joinable()) t.join();
+        }
+    } join_helper{helper};
+    const bool in_turn = !helper.joinable();
     const tally t = fold(st);
     report r;
     r.schema_version = CASREPORT_SCHEMA_VERSION;
@@ -83,7 +111,13 @@ report build_report(const partial_state& st, const options& opts) {
         dst.risk_levels = src.risk;
         dst.channels = src.channels;
     }
-    r.findings = evaluate_findings(t, st, opts.findings);
+    if (in_turn) {
+        from_state = state_findings(st, opts.findings);
+    } else {
+        helper.join();
+        if (helper_failure) std::rethrow_exception(helper_failure);
+    }
+    r.findings = evaluate_findings(t, st, opts.findings, std::move(from_state));
     return r;
 }
 

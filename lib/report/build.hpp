@@ -8,7 +8,10 @@
 namespace casreport::detail {
 
 /// Builds every number of the report; `opts` gives the report-time settings (top-N, policy).
-[[nodiscard]] report build_report(const partial_state& st, const options& opts);
+/// With `threads` > 1, the findings read from the records run on a second thread while the
+/// state is folded (the report is the same either way).
+[[nodiscard]] report build_report(const partial_state& st, const options& opts,
+                                  unsigned threads = 1);
 
 }  // namespace casreport::detail
 

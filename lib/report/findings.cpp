@@ -304,12 +304,18 @@ void sort_findings(std::vector<finding>& findings) {
     });
 }
 
-std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
-                                       const finding_policy& policy) {
-    const std::size_t max = policy.max_subjects;
+std::vector<finding> state_findings(const partial_state& st, const finding_policy& policy) {
     std::vector<finding> out;
-    threat_left_in_place(t, st.users, max, out);
     targeted_attack_company(st, policy, out);
+    return out;
+}
+
+std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
+                                       const finding_policy& policy,
+                                       std::vector<finding> from_state) {
+    const std::size_t max = policy.max_subjects;
+    std::vector<finding> out = std::move(from_state);
+    threat_left_in_place(t, st.users, max, out);
     targeted_attack_individual(t, st.users, policy, out);
     dlp(t, st.users, max, out);
     va_risky(t, st.users, max, out);

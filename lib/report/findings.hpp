@@ -11,10 +11,18 @@
 
 namespace casreport::detail {
 
-/// Every finding that fires, in report order: severity, then section order (findings without a
-/// section last), then count descending, then rule name.
+/// The findings read from the state's records themselves rather than from the tally (today
+/// `targeted_attack_company`, which follows each sender, threat and file to its users). They
+/// need no tally, so the report builder may compute them on another thread while it folds.
+[[nodiscard]] std::vector<finding> state_findings(const partial_state& st,
+                                                  const finding_policy& policy);
+
+/// Every finding that fires, `from_state` (the result of `state_findings`) included, in report
+/// order: severity, then section order (findings without a section last), then count
+/// descending, then rule name.
 [[nodiscard]] std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
-                                                     const finding_policy& policy);
+                                                     const finding_policy& policy,
+                                                     std::vector<finding> from_state);
 
 /// Sorts findings into report order (see `evaluate_findings`).
 void sort_findings(std::vector<finding>& findings);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,9 @@ public:
         return *this;
     }
 
+    /// The report of the input fed in one piece. Every test also checks it against the report
+    /// of the same input read by `feed_file` with two threads, whose report builder computes
+    /// the record-walking findings on a second thread.
     [[nodiscard]] cr::report report(const cr::finding_policy& policy = {}) const {
         cr::options o;
         o.period = cr::report_period::parse("2025-06");
@@ -53,12 +58,26 @@ public:
         cr::aggregator agg(o);
         agg.feed(text_);
         agg.finish();
+
+        const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+        const std::string path = testing::TempDir() + "findings_" + test->test_suite_name() +
+                                 "_" + test->name() + "_" + std::to_string(++reports_) + ".ndjson";
+        std::ofstream(path, std::ios::binary) << text_;
+        cr::aggregator threaded(o);
+        cr::file_options fo;
+        fo.threads = 2;
+        threaded.feed_file(path, fo);
+        threaded.finish();
+        std::remove(path.c_str());
+        cr::render_options json;
+        EXPECT_EQ(cr::render(threaded.report(), json), cr::render(agg.report(), json));
         return agg.report();
     }
 
 private:
     std::string text_;
     int id_ = 0;
+    mutable int reports_ = 0;
 };
 
 std::vector<const cr::finding*> of_rule(const cr::report& r, std::string_view rule) {

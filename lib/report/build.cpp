@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <system_error>
 #include <thread>
@@ -111,13 +112,16 @@ report build_report(const partial_state& st, const options& opts, unsigned threa
         dst.risk_levels = src.risk;
         dst.channels = src.channels;
     }
+    r.findings = tally_findings(t, st, opts.findings);
     if (in_turn) {
         from_state = state_findings(st, opts.findings);
     } else {
         helper.join();
         if (helper_failure) std::rethrow_exception(helper_failure);
     }
-    r.findings = evaluate_findings(t, st, opts.findings, std::move(from_state));
+    r.findings.insert(r.findings.end(), std::make_move_iterator(from_state.begin()),
+                      std::make_move_iterator(from_state.end()));
+    sort_findings(r.findings);
     return r;
 }
 

@@ -12,27 +12,34 @@ const section_tally& of(const tally& t, section s) {
     return t.sections[static_cast<std::size_t>(s)];
 }
 
-/// Count descending, then name ascending by bytes.
-bool before(const finding_subject& a, const finding_subject& b) {
-    if (a.count != b.count) return a.count > b.count;
-    return a.name < b.name;
-}
-
 /// Users whose count is at least `min` (and not zero), ranked, at most `max` of them.
 /// `skip_unknown`: the unknown user (empty address) is not a person and is left out.
 std::vector<finding_subject> user_subjects(const std::vector<std::uint64_t>& counts,
                                            const string_pool& pool, std::size_t max,
                                            std::uint64_t min = 1, bool skip_unknown = false) {
-    std::vector<finding_subject> out;
+    // Count descending, then name ascending by bytes. Rank (count, id) pairs and name only the
+    // `max` that are kept: a section can hold tens of thousands of users, and copying every
+    // name to sort them cost more than the whole rule.
+    const std::uint32_t unknown = skip_unknown ? pool.find({}) : string_pool::none;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> ranked;
     for (std::uint32_t id = 0; id < counts.size(); ++id) {
         const std::uint64_t n = counts[id];
-        if (n == 0 || n < min) continue;
-        const std::string_view name = pool.at(id);
-        if (skip_unknown && name.empty()) continue;
-        out.push_back({subject_kind::user, std::string(name), n, 0});
+        if (n == 0 || n < min || id == unknown) continue;
+        ranked.emplace_back(n, id);
     }
-    std::sort(out.begin(), out.end(), before);
-    if (out.size() > max) out.resize(max);
+    const auto first = [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first > b.first;
+        return pool.at(a.second) < pool.at(b.second);
+    };
+    const std::size_t k = std::min(max, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k),
+                      ranked.end(), first);
+    std::vector<finding_subject> out;
+    out.reserve(k);
+    for (std::size_t i = 0; i < k; ++i) {
+        out.push_back({subject_kind::user, std::string(pool.at(ranked[i].second)),
+                       ranked[i].first, 0});
+    }
     return out;
 }
 
@@ -71,17 +78,26 @@ void threat_left_in_place(const tally& t, const string_pool& pool, std::size_t m
 
 // ---- targeted_attack_company -------------------------------------------------------------
 
-using subject_key = std::pair<subject_kind, std::uint32_t>;  // kind, string_pool id
 
 /// The mail detections of the ATP sections, grouped by user (a counting sort of the store):
-/// user `u`'s entries are [first[u], first[u + 1]). An entry is its detail id, its section and
-/// its count (1 per record; a de-duplication-off group of more than `max_count` records takes
-/// several entries).
+/// user `u`'s entries are [first[u], first[u + 1]). An entry holds the subject slots of its
+/// detection (see `targeted_attack_company`), its section and its count (1 per record; a
+/// de-duplication-off group of more than `max_count` records takes several entries).
 class mail_by_user {
 public:
     static constexpr std::uint64_t max_count = (std::uint64_t{1} << 29) - 1;
+    static constexpr std::uint32_t no_subject = 0xffffffffU;
 
-    explicit mail_by_user(const partial_state& st) {
+    struct entry {
+        std::uint32_t subject[3];  // slot, or no_subject
+        std::uint32_t packed;      // count << 3 | section
+        [[nodiscard]] std::size_t where() const noexcept { return packed & 7U; }
+        [[nodiscard]] std::uint64_t count() const noexcept { return packed >> 3; }
+    };
+
+    /// `slot_of(kind, pool id)`: the slot of a subject, or `no_subject`.
+    template <class SlotOf>
+    mail_by_user(const partial_state& st, SlotOf&& slot_of) {
         first_.assign(st.users.size() + 1, 0);
         for_each_mail_detection(st, [&](const detail_tally& d) {
             first_[d.user + 1] += static_cast<std::uint32_t>((d.count + max_count - 1) / max_count);
@@ -90,129 +106,123 @@ public:
         entries_.resize(first_.back());
         std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
         for_each_mail_detection(st, [&](const detail_tally& d) {
+            const mail_detail& m = st.details[d.detail - 1];
+            entry e{{slot_of(0, m.sender), slot_of(1, m.threat), slot_of(2, m.file)}, 0};
             for (std::uint64_t left = d.count; left > 0;) {
                 const std::uint64_t c = std::min(left, max_count);
-                entries_[next[d.user]++] = {d.detail, static_cast<std::uint32_t>(
-                                                          c << 3 | static_cast<unsigned>(d.where))};
+                e.packed = static_cast<std::uint32_t>(c << 3 | static_cast<unsigned>(d.where));
+                entries_[next[d.user]++] = e;
                 left -= c;
             }
         });
     }
 
     [[nodiscard]] std::size_t users() const noexcept { return first_.size() - 1; }
+    [[nodiscard]] const std::vector<entry>& entries() const noexcept { return entries_; }
 
-    /// Calls `f(detail, section, count)` for each entry of user `u`.
+    /// Calls `f(const entry&)` for each entry of user `u`.
     template <class F>
     void for_user(std::uint32_t u, F&& f) const {
-        for (std::uint32_t i = first_[u]; i < first_[u + 1]; ++i) {
-            const entry& e = entries_[i];
-            f(e.detail, static_cast<std::size_t>(e.packed & 7U), std::uint64_t{e.packed >> 3});
-        }
+        for (std::uint32_t i = first_[u]; i < first_[u + 1]; ++i) f(entries_[i]);
     }
 
 private:
-    struct entry {
-        std::uint32_t detail;
-        std::uint32_t packed;  // count << 3 | section
-    };
     std::vector<std::uint32_t> first_;
     std::vector<entry> entries_;
 };
 
 void targeted_attack_company(const partial_state& st, const finding_policy& policy,
                              std::vector<finding>& out) {
-    // Subjects are senders, threat names and file hashes (kinds 1..3), each kept in one row of
-    // `strings` slots by its pool id; "" is no subject. Walking the detections user by user
-    // counts each subject's distinct users exactly with one "last user seen" per slot: no set
-    // of users is ever kept, however many one-off senders and files a month brings.
+    // Subjects are senders, threat names and file hashes: slot `kind * strings + pool id`
+    // (kinds 0..2 here, `subject_kind` 1..3); "" is no subject. Walking the detections user by
+    // user counts each subject's distinct users exactly with one "last user seen" per slot: no
+    // set of users is ever kept, however many one-off senders and files a month brings.
     const std::size_t strings = st.strings.size();
     const std::uint32_t empty = st.strings.find({});
-    const mail_by_user by_user(st);
-    const auto for_each_subject = [&](std::uint32_t detail, auto&& f) {
-        const mail_detail& d = st.details[detail - 1];
-        const std::uint32_t ids[3] = {d.sender, d.threat, d.file};
-        for (std::size_t k = 0; k < 3; ++k) {
-            if (ids[k] != empty) f(k * strings + ids[k]);
-        }
+    const mail_by_user by_user(st, [&](std::size_t kind, std::uint32_t id) {
+        return id == empty ? mail_by_user::no_subject
+                           : static_cast<std::uint32_t>(kind * strings + id);
+    });
+    struct subject_state {
+        std::uint32_t mark = 0;  // last user + 1 while counting; then the qualified index + 1
+        std::uint32_t distinct = 0;
+        std::uint64_t count = 0;
     };
-    std::vector<std::uint32_t> last_user(3 * strings, 0);  // user + 1
-    std::vector<std::uint32_t> distinct(3 * strings, 0);
-    std::vector<std::uint64_t> count(3 * strings, 0);
+    std::vector<subject_state> subjects(3 * strings);
     for (std::uint32_t u = 0; u < by_user.users(); ++u) {
-        by_user.for_user(u, [&](std::uint32_t detail, std::size_t, std::uint64_t n) {
-            for_each_subject(detail, [&](std::size_t slot) {
-                count[slot] += n;
-                if (last_user[slot] != u + 1) {
-                    last_user[slot] = u + 1;
-                    ++distinct[slot];
+        by_user.for_user(u, [&](const mail_by_user::entry& e) {
+            for (const std::uint32_t slot : e.subject) {
+                if (slot == mail_by_user::no_subject) continue;
+                subject_state& s = subjects[slot];
+                s.count += e.count();
+                if (s.mark != u + 1) {
+                    s.mark = u + 1;
+                    ++s.distinct;
                 }
-            });
+            }
         });
     }
-    std::vector<std::uint32_t>().swap(last_user);
     // The subjects that reached enough people, and where their detections fell.
-    constexpr std::uint32_t none = 0xffffffffU;
-    std::vector<std::uint32_t> qualified_of(3 * strings, none);  // slot → index in `slots`
-    std::vector<std::size_t> slots;
-    for (std::size_t slot = 0; slot < 3 * strings; ++slot) {
-        if (distinct[slot] >= policy.company_min_users) {
-            qualified_of[slot] = static_cast<std::uint32_t>(slots.size());
-            slots.push_back(slot);
+    std::vector<std::uint32_t> qualified;  // slots
+    for (std::size_t slot = 0; slot < subjects.size(); ++slot) {
+        subject_state& s = subjects[slot];
+        s.mark = 0;
+        if (s.distinct >= policy.company_min_users) {
+            qualified.push_back(static_cast<std::uint32_t>(slot));
+            s.mark = static_cast<std::uint32_t>(qualified.size());
         }
     }
-    if (slots.empty()) return;
-    std::vector<std::array<std::uint64_t, section_count>> by_section(slots.size());
-    for (std::uint32_t u = 0; u < by_user.users(); ++u) {
-        by_user.for_user(u, [&](std::uint32_t detail, std::size_t where, std::uint64_t n) {
-            for_each_subject(detail, [&](std::size_t slot) {
-                if (qualified_of[slot] != none) by_section[qualified_of[slot]][where] += n;
-            });
-        });
+    if (qualified.empty()) return;
+    std::vector<std::array<std::uint64_t, section_count>> by_section(qualified.size());
+    for (const mail_by_user::entry& e : by_user.entries()) {
+        for (const std::uint32_t slot : e.subject) {
+            if (slot == mail_by_user::no_subject) continue;
+            const std::uint32_t q = subjects[slot].mark;
+            if (q != 0) by_section[q - 1][e.where()] += e.count();
+        }
     }
     // Each subject's home: the section where most of its detections fell (ties go to the
     // earlier section). One finding per home section.
-    std::vector<std::int8_t> home_of(slots.size());
+    std::vector<std::uint8_t> home_of(qualified.size());
     std::array<std::vector<finding_subject>, section_count> groups;
-    for (std::size_t q = 0; q < slots.size(); ++q) {
+    for (std::size_t q = 0; q < qualified.size(); ++q) {
         const auto& b = by_section[q];
         std::size_t home = 0;
         for (std::size_t i = 1; i < section_count; ++i) {
             if (b[i] > b[home]) home = i;
         }
-        home_of[q] = static_cast<std::int8_t>(home);
-        const std::size_t slot = slots[q];
+        home_of[q] = static_cast<std::uint8_t>(home);
+        const std::uint32_t slot = qualified[q];
+        const subject_state& s = subjects[slot];
         groups[home].push_back({static_cast<subject_kind>(slot / strings + 1),
                                 std::string(st.strings.at(static_cast<std::uint32_t>(slot % strings))),
-                                count[slot], distinct[slot]});
+                                s.count, s.distinct});
     }
     // Each finding counts every mail detection that carries one of its subjects, once.
     std::array<std::uint64_t, section_count> counts{};
-    for (std::uint32_t u = 0; u < by_user.users(); ++u) {
-        by_user.for_user(u, [&](std::uint32_t detail, std::size_t, std::uint64_t n) {
-            std::array<bool, section_count> hit{};
-            for_each_subject(detail, [&](std::size_t slot) {
-                if (qualified_of[slot] != none) hit[static_cast<std::size_t>(home_of[qualified_of[slot]])] = true;
-            });
-            for (std::size_t s = 0; s < section_count; ++s) {
-                if (hit[s]) counts[s] += n;
-            }
-        });
+    for (const mail_by_user::entry& e : by_user.entries()) {
+        std::array<bool, section_count> hit{};
+        for (const std::uint32_t slot : e.subject) {
+            if (slot == mail_by_user::no_subject) continue;
+            const std::uint32_t q = subjects[slot].mark;
+            if (q != 0) hit[home_of[q - 1]] = true;
+        }
+        for (std::size_t s = 0; s < section_count; ++s) {
+            if (hit[s]) counts[s] += e.count();
+        }
     }
     for (std::size_t s = 0; s < section_count; ++s) {
-        std::vector<finding_subject>& subjects = groups[s];
-        if (subjects.empty()) continue;
-        std::sort(subjects.begin(), subjects.end(),
-                  [](const finding_subject& a, const finding_subject& b) {
-                      if (a.distinct_users != b.distinct_users) {
-                          return a.distinct_users > b.distinct_users;
-                      }
-                      if (a.count != b.count) return a.count > b.count;
-                      if (a.type != b.type) return a.type < b.type;
-                      return a.name < b.name;
-                  });
-        if (subjects.size() > policy.max_subjects) subjects.resize(policy.max_subjects);
+        std::vector<finding_subject>& group = groups[s];
+        if (group.empty()) continue;
+        std::sort(group.begin(), group.end(), [](const finding_subject& a, const finding_subject& b) {
+            if (a.distinct_users != b.distinct_users) return a.distinct_users > b.distinct_users;
+            if (a.count != b.count) return a.count > b.count;
+            if (a.type != b.type) return a.type < b.type;
+            return a.name < b.name;
+        });
+        if (group.size() > policy.max_subjects) group.resize(policy.max_subjects);
         out.push_back(make("targeted_attack_company", severity::high, static_cast<section>(s),
-                           counts[s], std::move(subjects)));
+                           counts[s], std::move(group)));
     }
 }
 
@@ -310,18 +320,16 @@ std::vector<finding> state_findings(const partial_state& st, const finding_polic
     return out;
 }
 
-std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
-                                       const finding_policy& policy,
-                                       std::vector<finding> from_state) {
+std::vector<finding> tally_findings(const tally& t, const partial_state& st,
+                                    const finding_policy& policy) {
     const std::size_t max = policy.max_subjects;
-    std::vector<finding> out = std::move(from_state);
+    std::vector<finding> out;
     threat_left_in_place(t, st.users, max, out);
     targeted_attack_individual(t, st.users, policy, out);
     dlp(t, st.users, max, out);
     va_risky(t, st.users, max, out);
     ransomware(t, st.users, max, out);
     file_blocking_review(t, st.users, policy, out);
-    sort_findings(out);
     return out;
 }
 

@@ -17,16 +17,13 @@ namespace casreport::detail {
 [[nodiscard]] std::vector<finding> state_findings(const partial_state& st,
                                                   const finding_policy& policy);
 
-/// Every finding that fires, `from_state` (the result of `state_findings`) included, in report
-/// order: severity, then section order (findings without a section last), then count
-/// descending, then rule name.
-[[nodiscard]] std::vector<finding> evaluate_findings(const tally& t, const partial_state& st,
-                                                     const finding_policy& policy,
-                                                     std::vector<finding> from_state);
+/// Every other finding, read from the tally (and the state's user names), unsorted.
+[[nodiscard]] std::vector<finding> tally_findings(const tally& t, const partial_state& st,
+                                                  const finding_policy& policy);
 
-/// Sorts findings into report order (see `evaluate_findings`).
+/// Sorts findings into report order: severity, then section order (findings without a section
+/// last), then count descending, then rule name.
 void sort_findings(std::vector<finding>& findings);
-
 }  // namespace casreport::detail
 
 #endif  // CASREPORT_LIB_REPORT_FINDINGS_HPP

@@ -198,7 +198,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                 }
                 std::uint64_t offset = first == 1 ? lines[0] : 0;
                 for (std::size_t k = first; k < parts; ++k) {
-                    m.merge_consuming(*part[k], offset, ec, /*last=*/k + 1 == parts);
+                    m.merge_consuming(*part[k], offset, ec, /*last=*/k + 1 == parts, threads);
                     if (ec) return;
                     offset += lines[k];
                     part[k].reset();

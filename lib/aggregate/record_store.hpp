@@ -159,6 +159,16 @@ public:
         clear();
     }
 
+    /// Calls `f(i, key)` for entries [b, e), `ahead(key)` `lookahead` entries before: a range
+    /// of keys for one thread when several check them against another store.
+    template <class F, class Ahead>
+    void for_each_key(std::size_t b, std::size_t e, F&& f, Ahead&& ahead) const {
+        for (std::size_t i = b; i < e; ++i) {
+            if (i + lookahead < e) ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
+            f(i, entry(static_cast<std::uint32_t>(i)).key());
+        }
+    }
+
     /// `for_each` with a prefetch hook, as `drain`.
     template <class F, class Ahead>
     void for_each(F&& f, Ahead&& ahead) const {

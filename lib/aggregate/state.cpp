@@ -1,5 +1,9 @@
 #include "state.hpp"
 
+#include <atomic>
+#include <exception>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 
 #include "casreport/section.hpp"
@@ -258,7 +262,7 @@ bool partial_state::can_merge(const partial_state& later) const noexcept {
 }
 
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
-    merge_from(later, 0, ec, false);
+    merge_from(later, 0, ec, false, 1);
 }
 
 void partial_state::drop_memos() {
@@ -267,15 +271,15 @@ void partial_state::drop_memos() {
 }
 
 void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec,
-                          bool last) {
+                          bool last, unsigned threads) {
     later.drop_memos();  // free what the merge does not need before our tables grow
-    merge_from(std::move(later), line_offset, ec, last);
+    merge_from(std::move(later), line_offset, ec, last, threads);
     if (!ec) later.clear();
 }
 
 template <class State>
 void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec,
-                               bool last) {
+                               bool last, unsigned threads) {
     constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
                              std::is_rvalue_reference_v<State&&>;
     if (!can_merge(later)) {
@@ -285,22 +289,81 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
     flush_pending();
     // Translate the later state's ids into ours. The pools are not reserved for the later
     // ones in full: parts of one month share most users, senders and hashes.
-    details.reserve(details.size() + later.details.size());
-    std::vector<std::uint32_t> user_ids(later.users.size());
-    for (std::uint32_t i = 0; i < user_ids.size(); ++i) user_ids[i] = users.intern(later.users.at(i));
-    std::vector<std::uint32_t> string_ids(later.strings.size());
-    for (std::uint32_t i = 0; i < string_ids.size(); ++i) {
-        string_ids[i] = strings.intern(later.strings.at(i));
-    }
-    std::vector<std::uint32_t> codes(later.other_services.size());
-    for (std::size_t i = 0; i < codes.size(); ++i) {
-        codes[i] = intern_service(strings.at(string_ids[later.other_services[i]]));
-    }
-    // Later details are appended: a raw spelling seen on both sides gets a second entry with
-    // the same ids, which the findings aggregate anyway.
+    std::vector<std::uint32_t> user_ids;
+    const auto translate_users = [&] {
+        user_ids.resize(later.users.size());
+        for (std::uint32_t i = 0; i < user_ids.size(); ++i) {
+            user_ids[i] = users.intern(later.users.at(i));
+        }
+    };
+    std::vector<std::uint32_t> string_ids;
+    std::vector<std::uint32_t> codes;
     const auto detail_base = static_cast<std::uint32_t>(details.size());
-    for (const mail_detail& d : later.details) {
-        details.push_back({string_ids[d.sender], string_ids[d.threat], string_ids[d.file]});
+    const auto translate_strings = [&] {
+        string_ids.resize(later.strings.size());
+        for (std::uint32_t i = 0; i < string_ids.size(); ++i) {
+            string_ids[i] = strings.intern(later.strings.at(i));
+        }
+        codes.resize(later.other_services.size());
+        for (std::size_t i = 0; i < codes.size(); ++i) {
+            codes[i] = intern_service(strings.at(string_ids[later.other_services[i]]));
+        }
+        // Later details are appended: a raw spelling seen on both sides gets a second entry
+        // with the same ids, which the findings aggregate anyway.
+        details.reserve(details.size() + later.details.size());
+        for (const mail_detail& d : later.details) {
+            details.push_back({string_ids[d.sender], string_ids[d.threat], string_ids[d.file]});
+        }
+    };
+    // The last part of a split file, with a thread to spare: one thread translates the strings
+    // while both check the later records against our index (which nothing changes meanwhile);
+    // `ours[i]` then says whether the later record `i` is one we already hold.
+    std::vector<char> ours;
+    const bool checked_ahead = consume && last && opts_.dedupe && threads > 1;
+    if (checked_ahead) {
+        store.ensure_index();
+        ours.assign(later.store.size(), 0);
+        std::atomic<std::size_t> next{0};
+        const auto check = [&] {
+            constexpr std::size_t chunk = 16384;
+            for (;;) {
+                const std::size_t b = next.fetch_add(chunk);
+                if (b >= ours.size()) return;
+                later.store.for_each_key(
+                    b, std::min(ours.size(), b + chunk),
+                    [&](std::size_t i, key128 key) { ours[i] = store.contains(key) ? 1 : 0; },
+                    [&](key128 key) { store.prefetch(key); });
+            }
+        };
+        std::exception_ptr failure;
+        std::thread helper;
+        try {
+            helper = std::thread([&] {
+                try {
+                    translate_strings();
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                check();
+            });
+        } catch (const std::system_error&) {
+            // No thread to be had: all of it below, in turn.
+        }
+        const bool alone = !helper.joinable();
+        struct joiner {
+            std::thread& t;
+            ~joiner() {
+                if (t.joinable()) t.join();
+            }
+        } join_helper{helper};
+        if (alone) translate_strings();
+        translate_users();
+        check();
+        if (!alone) helper.join();
+        if (failure) std::rethrow_exception(failure);
+    } else {
+        translate_users();
+        translate_strings();
     }
     if constexpr (consume) {  // only the ids are needed from here on
         later.users.release();
@@ -325,12 +388,16 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
         rejections.back().line += line_offset;
     }
     if (opts_.dedupe) {
-        const auto ahead = [&](key128 key) { store.prefetch(key); };
+        const auto ahead = [&](key128 key) {
+            if (!checked_ahead) store.prefetch(key);
+        };
         if (consume && last) {
             // Nothing comes after: check each record against ours, append it unindexed.
             store.ensure_index();
+            std::size_t i = 0;
             const auto take = [&](key128 key, const contribution& c) {
-                if (store.contains(key)) {
+                const bool seen = checked_ahead ? ours[i++] != 0 : store.contains(key);
+                if (seen) {
                     ++n.duplicates;  // seen earlier: the first one counts
                     return;
                 }

@@ -111,9 +111,10 @@ public:
     /// the same source from a later line. With `last`, nothing will be merged after `later`:
     /// its records are only checked against ours and appended, not indexed (the index catches
     /// up if a record is ever added again), which makes the merge of a split file's last part
-    /// cheap.
+    /// cheap. With `last` and `threads` > 1, a second thread translates the later state's
+    /// strings while both check its records against ours.
     void merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec,
-               bool last = false);
+               bool last = false, unsigned threads = 1);
 
     /// Frees the lookup tables of the hot path (they only speed up `add`).
     void drop_memos();
@@ -155,7 +156,8 @@ public:
 
 private:
     template <class State>
-    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec, bool last);
+    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec, bool last,
+                    unsigned threads);
     void insert(key128 key, const contribution& c);
 
     struct pending_insert {

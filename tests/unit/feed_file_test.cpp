@@ -39,7 +39,12 @@ std::string event(int i, std::mt19937& rng) {
            "\"affected_user\":\"user" + std::to_string(rng() % 300) +
            "@x.jp\",\"detection_time\":\"2025-06-" + std::to_string(10 + i % 20) +
            "T00:00:00Z\",\"triggered_security_filter\":\"Malware Scanning\",\"action\":\"" +
-           (i % 3 == 0 ? "Pass" : "Quarantine") + "\"}}\n";
+           (i % 3 == 0 ? "Pass" : "Quarantine") +
+           // Senders, threats and hashes: the pools each part builds and the merge translates,
+           // and the targeted-attack finding that follows them to their users.
+           "\",\"mail_message_sender\":\"s" + std::to_string(rng() % 40) +
+           "@bad.example\",\"security_risk_name\":\"T" + std::to_string(rng() % 15) +
+           "\",\"file_sha1\":\"" + std::to_string(100000 + rng() % 3000) + "\"}}\n";
 }
 
 std::string ndjson(int records, std::uint32_t seed, bool with_garbage) {

@@ -171,7 +171,9 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                                (k + 1 == parts || (p.dec && p.dec->at_record_boundary()));
                     lines[k] = p.dec ? p.dec->line() - 1 : 0;
                     if (p.end_current()) clean[k] = 0;  // let the one-pass read report it
-                    // Parts keep their index: the first may become ours as is.
+                    // The first part keeps its index: it may become ours as is. The others are
+                    // only ever checked against it, so theirs goes now, before the merge.
+                    if (k > 0) p.state.seal();
                     p.finished = true;
                 } catch (...) {
                     errors[k] = make_error_code(std::errc::not_enough_memory);

@@ -54,8 +54,8 @@ struct aggregator::impl final : detail::event_sink {
     /// Takes `other`'s records (see partial_state::merge, and its `last`), moving its
     /// rejections down by `line_offset` lines; `other` is left empty.
     void merge_consuming(impl& other, std::uint64_t line_offset, std::error_code& ec,
-                         bool last = false, unsigned merge_threads = 1) {
-        state.merge(std::move(other.state), line_offset, ec, last, merge_threads);
+                         bool last = false) {
+        state.merge(std::move(other.state), line_offset, ec, last);
         cached.reset();
         other.finished = false;
         other.cached.reset();

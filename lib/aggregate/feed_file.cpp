@@ -1,18 +1,24 @@
 // aggregator::feed_file: whole files, in small reads, split across threads where that is safe.
 //
 // A large JSON file whose documents start at line starts is cut at lines that begin with '{'.
-// Each part is aggregated by its own aggregator on its own thread; the parts are merged in file
-// order (the first copy of a record still wins) and their rejections moved down to their real
-// line numbers. If a part did not end exactly between two records — a pretty-printed document
-// spanning the cut — its work is dropped and the file is read again in one pass. So the result
-// is always that of one sequential pass.
+// Each part is aggregated by its own aggregator on its own thread; a thread that finishes early
+// takes the second half of what another has not read yet, as a new part (cores of a shared
+// machine do not run at the same speed). The parts are merged in file order (the first copy of
+// a record still wins) and their rejections moved down to their real line numbers. If a part
+// did not end exactly between two records — a pretty-printed document spanning a cut — its
+// work is dropped and the file is read again in one pass. So the result is always that of one
+// sequential pass.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "../decode/csv.hpp"
@@ -40,29 +46,82 @@ private:
 
 std::error_code last_system_error() { return {errno, std::generic_category()}; }
 
-/// Reads [begin, end) of `fd` (end = -1: to the end of the file) in `read_size` chunks and feeds
-/// them to `agg`. Stops early when the decoder finds the source unusable (`agg.failed`).
-void read_range(int fd, std::uint64_t begin, std::uint64_t end, aggregator::impl& agg,
-                const file_options& fo, std::error_code& ec) {
+/// Bytes of a file still to read, handed out a read at a time. Another thread may take the
+/// tail of the range (`split`) while its reader is at work: both hold the lock.
+class byte_range {
+public:
+    byte_range(std::uint64_t begin, std::uint64_t end) : begin_(begin), next_(begin), end_(end) {}
+
+    /// Where the range starts (fixed before its reader starts).
+    [[nodiscard]] std::uint64_t begin() const noexcept { return begin_; }
+
+    void reset(std::uint64_t begin, std::uint64_t end) {
+        const std::lock_guard<std::mutex> hold(lock_);
+        begin_ = begin;
+        next_ = begin;
+        end_ = end;
+    }
+
+    /// The next read, at most `size` bytes: {offset, length}; length 0 at the end.
+    std::pair<std::uint64_t, std::size_t> claim(std::size_t size) {
+        const std::lock_guard<std::mutex> hold(lock_);
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(size, end_ - next_));
+        const std::uint64_t at = next_;
+        next_ += n;
+        return {at, n};
+    }
+
+    [[nodiscard]] std::uint64_t unread() {
+        const std::lock_guard<std::mutex> hold(lock_);
+        return end_ - next_;
+    }
+
+    /// Gives up [cut, end) to the caller, where `cut` is `find_cut` from the middle of what is
+    /// left; returns that range's bounds, or {0, 0} if less than `min_left` is left or no cut
+    /// is found.
+    template <class FindCut>
+    std::pair<std::uint64_t, std::uint64_t> split(std::uint64_t min_left, FindCut&& find_cut) {
+        const std::lock_guard<std::mutex> hold(lock_);
+        if (end_ - next_ < min_left) return {0, 0};
+        const std::uint64_t cut = find_cut(next_ + (end_ - next_) / 2, end_);
+        if (cut <= next_ || cut >= end_) return {0, 0};
+        const std::uint64_t old_end = end_;
+        end_ = cut;
+        return {cut, old_end};
+    }
+
+private:
+    std::mutex lock_;
+    std::uint64_t begin_;
+    std::uint64_t next_;
+    std::uint64_t end_;
+};
+
+/// Reads `fd` in the chunks `claim(size)` hands out (see `byte_range::claim`) and feeds them to
+/// `agg`. Stops early when the decoder finds the source unusable (`agg.failed`).
+template <class Claim>
+void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_options& fo,
+                  std::error_code& ec) {
     std::vector<char> buf(std::max<std::size_t>(fo.read_size, 4096));
-    std::uint64_t at = begin;
     std::uint64_t records = agg.state.n.records;
     for (;;) {
-        std::size_t want = buf.size();
-        if (end != static_cast<std::uint64_t>(-1)) {
-            if (at >= end) break;
-            want = static_cast<std::size_t>(std::min<std::uint64_t>(want, end - at));
+        const auto [at, want] = claim(buf.size());
+        if (want == 0) break;
+        std::size_t got = 0;
+        while (got < want) {
+            const ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(at + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                ec = last_system_error();
+                return;
+            }
+            if (n == 0) break;  // the end of the file
+            got += static_cast<std::size_t>(n);
         }
-        const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(at));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            ec = last_system_error();
-            return;
-        }
-        if (n == 0) break;
-        at += static_cast<std::uint64_t>(n);
+        if (got == 0) break;
+        const auto n = static_cast<std::ptrdiff_t>(got);
         if (!agg.dec) agg.dec = detail::make_source_decoder(agg, agg.opts.format, agg.opts);
-        agg.dec->feed(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+        agg.dec->feed(std::string_view(buf.data(), got));
         if (fo.bytes_read != nullptr) {
             fo.bytes_read->fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
         }
@@ -71,7 +130,21 @@ void read_range(int fd, std::uint64_t begin, std::uint64_t end, aggregator::impl
             records = agg.state.n.records;
         }
         if (!agg.failed.empty()) return;
+        if (got < want) break;  // the file ended sooner than it said
     }
+}
+
+/// The whole file, in one pass, to its end (whatever its size when we started).
+void read_all(int fd, aggregator::impl& agg, const file_options& fo, std::error_code& ec) {
+    std::uint64_t at = 0;
+    read_claimed(
+        fd,
+        [&at](std::size_t size) {
+            const std::uint64_t here = at;
+            at += size;
+            return std::pair<std::uint64_t, std::size_t>{here, size};
+        },
+        agg, fo, ec);
 }
 
 /// The first line start at or after `target` that opens an object ("\n{"), or 0 if none is
@@ -157,61 +230,124 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         cuts.push_back(total);
         const std::size_t parts = cuts.size() - 1;
         if (parts > 1) {
-            std::vector<std::unique_ptr<impl>> part(parts);
-            std::vector<std::error_code> errors(parts);
-            std::vector<char> clean(parts, 0);
-            std::vector<std::uint64_t> lines(parts, 0);
-            const auto work = [&](std::size_t k) {
+            // One job per part; a worker that runs out takes half of the largest unread rest
+            // as a new job. Jobs never move (a deque only grows at the end).
+            struct job {
+                job(std::uint64_t b, std::uint64_t e) : range(b, e) {}
+                byte_range range;
+                std::unique_ptr<impl> agg;
+                std::error_code error;
+                bool usable = false;  // decoded, and ended without an open document
+                bool boundary = false;  // ended exactly between two records
+                std::uint64_t lines = 0;
+            };
+            std::mutex jobs_lock;
+            std::deque<job> jobs;
+            for (std::size_t k = 0; k < parts; ++k) jobs.emplace_back(cuts[k], cuts[k + 1]);
+            const auto run = [&](job& j) {
                 try {
-                    part[k] = std::make_unique<impl>(m.opts);
-                    impl& p = *part[k];
+                    j.agg = std::make_unique<impl>(m.opts);
+                    impl& p = *j.agg;
                     p.source = name;
-                    read_range(f.fd(), cuts[k], cuts[k + 1], p, fo, errors[k]);
-                    clean[k] = p.failed.empty() &&
-                               (k + 1 == parts || (p.dec && p.dec->at_record_boundary()));
-                    lines[k] = p.dec ? p.dec->line() - 1 : 0;
-                    if (p.end_current()) clean[k] = 0;  // let the one-pass read report it
-                    // The first part keeps its index: it may become ours as is. The others are
-                    // only ever checked against it, so theirs goes now, before the merge.
-                    if (k > 0) p.state.seal();
-                    p.finished = true;
+                    read_claimed(
+                        f.fd(), [&j](std::size_t n) { return j.range.claim(n); }, p, fo, j.error);
+                    j.boundary = p.dec && p.dec->at_record_boundary();
+                    j.lines = p.dec ? p.dec->line() - 1 : 0;
+                    j.usable = p.failed.empty() && !p.end_current();
+                    p.finished = true;  // each part keeps its index: later parts are checked
+                                        // against it
                 } catch (...) {
-                    errors[k] = make_error_code(std::errc::not_enough_memory);
+                    j.error = make_error_code(std::errc::not_enough_memory);
+                }
+            };
+            const std::uint64_t min_left = 2 * std::max<std::uint64_t>(fo.min_part_bytes, 1);
+            std::error_code steal_error;  // under jobs_lock
+            const auto worker = [&](std::size_t first_job) {
+                try {
+                    job* j = nullptr;
+                    {
+                        const std::lock_guard<std::mutex> hold(jobs_lock);
+                        j = &jobs[first_job];
+                    }
+                    for (;;) {
+                        run(*j);
+                        if (j->error) return;
+                        const std::lock_guard<std::mutex> hold(jobs_lock);
+                        job* victim = nullptr;
+                        std::uint64_t most = 0;
+                        for (job& other : jobs) {
+                            const std::uint64_t left = other.range.unread();
+                            if (left > most) {
+                                most = left;
+                                victim = &other;
+                            }
+                        }
+                        if (victim == nullptr) return;
+                        // The new job exists before the split: a failed allocation loses nothing.
+                        job& taken = jobs.emplace_back(0, 0);
+                        const auto [b, e] = victim->range.split(
+                            min_left, [&](std::uint64_t target, std::uint64_t end) {
+                                return find_cut(f.fd(), target, end);
+                            });
+                        if (b == e) {  // too little left to share
+                            jobs.pop_back();
+                            return;
+                        }
+                        taken.range.reset(b, e);
+                        j = &taken;
+                    }
+                } catch (...) {
+                    const std::lock_guard<std::mutex> hold(jobs_lock);
+                    steal_error = make_error_code(std::errc::not_enough_memory);
                 }
             };
             std::vector<std::thread> pool;
-            for (std::size_t k = 1; k < parts; ++k) pool.emplace_back(work, k);
-            work(0);
+            for (std::size_t k = 1; k < parts; ++k) pool.emplace_back(worker, k);
+            worker(0);
             for (std::thread& t : pool) t.join();
-            for (const std::error_code& e : errors) {
-                if (e) {
-                    ec = e;
+            if (steal_error) {
+                ec = steal_error;
+                m.last_error = path + ": " + ec.message();
+                return;
+            }
+            std::vector<job*> order;
+            for (job& j : jobs) order.push_back(&j);
+            std::sort(order.begin(), order.end(),
+                      [](const job* x, const job* y) { return x->range.begin() < y->range.begin(); });
+            for (const job* j : order) {
+                if (j->error) {
+                    ec = j->error;
                     m.last_error = path + ": " + ec.message();
                     return;
                 }
             }
-            if (std::all_of(clean.begin(), clean.end(), [](char c) { return c != 0; })) {
+            const bool clean = std::all_of(order.begin(), order.end(), [&](const job* j) {
+                return j->usable && (j == order.back() || j->boundary);
+            });
+            if (clean) {
                 std::size_t first = 0;
                 if (m.state.empty()) {
                     // Nothing before this file: the first part's state becomes ours as is.
-                    m.state = std::move(part[0]->state);
-                    part[0].reset();
+                    m.state = std::move(order[0]->agg->state);
+                    order[0]->agg.reset();
                     first = 1;
                 }
-                std::uint64_t offset = first == 1 ? lines[0] : 0;
-                for (std::size_t k = first; k < parts; ++k) {
-                    m.merge_consuming(*part[k], offset, ec, /*last=*/k + 1 == parts, threads);
-                    if (ec) return;
-                    offset += lines[k];
-                    part[k].reset();
+                std::vector<detail::partial_state*> later;
+                std::vector<std::uint64_t> offsets;
+                std::uint64_t offset = first == 1 ? order[0]->lines : 0;
+                for (std::size_t k = first; k < order.size(); ++k) {
+                    later.push_back(&order[k]->agg->state);
+                    offsets.push_back(offset);
+                    offset += order[k]->lines;
                 }
+                m.state.merge_parts(later, offsets, ec, threads);
                 m.cached.reset();
                 return;
             }
             // A document spans a cut: read the file in one pass instead.
         }
     }
-    read_range(f.fd(), 0, static_cast<std::uint64_t>(-1), m, fo, ec);
+    read_all(f.fd(), m, fo, ec);
     if (ec) {
         m.last_error = path + ": " + ec.message();
         m.dec.reset();

@@ -262,7 +262,7 @@ bool partial_state::can_merge(const partial_state& later) const noexcept {
 }
 
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
-    merge_from(later, 0, ec, false, 1);
+    merge_from(later, 0, ec, false);
 }
 
 void partial_state::drop_memos() {
@@ -271,114 +271,47 @@ void partial_state::drop_memos() {
 }
 
 void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec,
-                          bool last, unsigned threads) {
+                          bool last) {
     later.drop_memos();  // free what the merge does not need before our tables grow
-    merge_from(std::move(later), line_offset, ec, last, threads);
+    merge_from(std::move(later), line_offset, ec, last);
     if (!ec) later.clear();
 }
 
-template <class State>
-void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec,
-                               bool last, unsigned threads) {
-    constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
-                             std::is_rvalue_reference_v<State&&>;
-    if (!can_merge(later)) {
-        ec = make_error_code(error::incompatible);
-        return;
-    }
-    flush_pending();
-    // Translate the later state's ids into ours. The pools are not reserved for the later
-    // ones in full: parts of one month share most users, senders and hashes.
-    std::vector<std::uint32_t> user_ids;
-    const auto translate_users = [&] {
-        user_ids.resize(later.users.size());
-        for (std::uint32_t i = 0; i < user_ids.size(); ++i) {
-            user_ids[i] = users.intern(later.users.at(i));
-        }
-    };
-    std::vector<std::uint32_t> string_ids;
-    std::vector<std::uint32_t> codes;
-    const auto detail_base = static_cast<std::uint32_t>(details.size());
-    const auto translate_strings = [&] {
-        string_ids.resize(later.strings.size());
-        for (std::uint32_t i = 0; i < string_ids.size(); ++i) {
-            string_ids[i] = strings.intern(later.strings.at(i));
-        }
-        codes.resize(later.other_services.size());
-        for (std::size_t i = 0; i < codes.size(); ++i) {
-            codes[i] = intern_service(strings.at(string_ids[later.other_services[i]]));
-        }
-        // Later details are appended: a raw spelling seen on both sides gets a second entry
-        // with the same ids, which the findings aggregate anyway.
-        details.reserve(details.size() + later.details.size());
-        for (const mail_detail& d : later.details) {
-            details.push_back({string_ids[d.sender], string_ids[d.threat], string_ids[d.file]});
-        }
-    };
-    // The last part of a split file, with a thread to spare: one thread translates the strings
-    // while both check the later records against our index (which nothing changes meanwhile);
-    // `ours[i]` then says whether the later record `i` is one we already hold.
-    std::vector<char> ours;
-    const bool checked_ahead = consume && last && opts_.dedupe && threads > 1;
-    if (checked_ahead) {
-        store.ensure_index();
-        ours.assign(later.store.size(), 0);
-        std::atomic<std::size_t> next{0};
-        const auto check = [&] {
-            constexpr std::size_t chunk = 16384;
-            for (;;) {
-                const std::size_t b = next.fetch_add(chunk);
-                if (b >= ours.size()) return;
-                later.store.for_each_key(
-                    b, std::min(ours.size(), b + chunk),
-                    [&](std::size_t i, key128 key) { ours[i] = store.contains(key) ? 1 : 0; },
-                    [&](key128 key) { store.prefetch(key); });
-            }
-        };
-        std::exception_ptr failure;
-        std::thread helper;
-        try {
-            helper = std::thread([&] {
-                try {
-                    translate_strings();
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-                check();
-            });
-        } catch (const std::system_error&) {
-            // No thread to be had: all of it below, in turn.
-        }
-        const bool alone = !helper.joinable();
-        struct joiner {
-            std::thread& t;
-            ~joiner() {
-                if (t.joinable()) t.join();
-            }
-        } join_helper{helper};
-        if (alone) translate_strings();
-        translate_users();
-        check();
-        if (!alone) helper.join();
-        if (failure) std::rethrow_exception(failure);
-    } else {
-        translate_users();
-        translate_strings();
-    }
-    if constexpr (consume) {  // only the ids are needed from here on
-        later.users.release();
-        later.strings.release();
-        std::vector<mail_detail>().swap(later.details);
-    }
-    const auto translate = [&](contribution c) {
-        c.user = user_ids[c.user];
-        if (c.detail != 0) c.detail += detail_base;
-        std::uint32_t code = c.service_code();
-        if (code >= first_other_service_code) code = codes[code - first_other_service_code];
-        c.meta = (code << 16) | (c.meta & 0xffffU);
-        return c;
-    };
+// ---- merging: the pieces --------------------------------------------------------------------
 
+contribution partial_state::translation::operator()(contribution c) const noexcept {
+    c.user = users[c.user];
+    if (c.detail != 0) c.detail += detail_base;
+    std::uint32_t code = c.service_code();
+    if (code >= first_other_service_code) code = codes[code - first_other_service_code];
+    c.meta = (code << 16) | (c.meta & 0xffffU);
+    return c;
+}
+
+void partial_state::translate_users(const partial_state& later, translation& t) {
+    t.users.resize(later.users.size());
+    for (std::uint32_t i = 0; i < t.users.size(); ++i) t.users[i] = users.intern(later.users.at(i));
+}
+
+void partial_state::translate_strings(const partial_state& later, translation& t) {
+    // The pools are not reserved for the later ones in full: parts of one month share most
+    // users, senders and hashes.
+    std::vector<std::uint32_t> ids(later.strings.size());
+    for (std::uint32_t i = 0; i < ids.size(); ++i) ids[i] = strings.intern(later.strings.at(i));
+    t.codes.resize(later.other_services.size());
+    for (std::size_t i = 0; i < t.codes.size(); ++i) {
+        t.codes[i] = intern_service(strings.at(ids[later.other_services[i]]));
+    }
+    // Later details are appended: a raw spelling seen on both sides gets a second entry with
+    // the same ids, which the findings aggregate anyway.
+    t.detail_base = static_cast<std::uint32_t>(details.size());
+    details.reserve(details.size() + later.details.size());
+    for (const mail_detail& d : later.details) {
+        details.push_back({ids[d.sender], ids[d.threat], ids[d.file]});
+    }
+}
+
+void partial_state::take_counters(const partial_state& later, std::uint64_t line_offset) {
     n.records += later.n.records;
     n.rejected += later.n.rejected;
     n.duplicates += later.n.duplicates;
@@ -387,53 +320,200 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
         rejections.push_back(r);
         rejections.back().line += line_offset;
     }
-    if (opts_.dedupe) {
-        const auto ahead = [&](key128 key) {
-            if (!checked_ahead) store.prefetch(key);
-        };
-        if (consume && last) {
-            // Nothing comes after: check each record against ours, append it unindexed.
-            store.ensure_index();
-            std::size_t i = 0;
-            const auto take = [&](key128 key, const contribution& c) {
-                const bool seen = checked_ahead ? ours[i++] != 0 : store.contains(key);
-                if (seen) {
-                    ++n.duplicates;  // seen earlier: the first one counts
-                    return;
-                }
-                const contribution t = translate(c);
-                store.append_unindexed(key, t);
-                ++(t.out_of_period() ? n.out_of_period : n.accepted);
-            };
-            if constexpr (consume) later.store.drain(take, ahead);
-        } else {
-            store.reserve(store.size() + later.store.size());
-            const auto take = [&](key128 key, const contribution& c) {
-                contribution* dst = store.try_add(key);
-                if (dst == nullptr) {
-                    ++n.duplicates;  // seen earlier: the first one counts
-                    return;
-                }
-                *dst = translate(c);
-                ++(dst->out_of_period() ? n.out_of_period : n.accepted);
-            };
-            if constexpr (consume) {
-                later.store.drain(take, ahead);
-            } else {
-                later.store.for_each(take, ahead);
+}
+
+void partial_state::take_groups(const partial_state& later, const translation& t) {
+    n.accepted += later.n.accepted;
+    n.out_of_period += later.n.out_of_period;
+    for (const auto& [g, r] : later.groups) {
+        contribution c;
+        c.user = g.user;
+        c.detail = g.detail;
+        c.meta = g.meta;
+        c = t(c);
+        add_group({c.user, c.detail, c.meta}, r);
+    }
+}
+
+template <class State>
+void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec,
+                               bool last) {
+    constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
+                             std::is_rvalue_reference_v<State&&>;
+    if (!can_merge(later)) {
+        ec = make_error_code(error::incompatible);
+        return;
+    }
+    flush_pending();
+    translation t;
+    translate_users(later, t);
+    translate_strings(later, t);
+    if constexpr (consume) {  // only the ids are needed from here on
+        later.users.release();
+        later.strings.release();
+        later.details.release();
+    }
+    take_counters(later, line_offset);
+    if (!opts_.dedupe) {
+        take_groups(later, t);
+        return;
+    }
+    const auto ahead = [&](key128 key) { store.prefetch(key); };
+    if (consume && last) {
+        // Nothing comes after: check each record against ours, append it unindexed.
+        store.ensure_index();
+        const auto take = [&](key128 key, const contribution& c) {
+            if (store.contains(key)) {
+                ++n.duplicates;  // seen earlier: the first one counts
+                return;
             }
+            const contribution mine = t(c);
+            store.append_unindexed(key, mine);
+            ++(mine.out_of_period() ? n.out_of_period : n.accepted);
+        };
+        if constexpr (consume) later.store.drain(take, ahead);
+        return;
+    }
+    store.reserve(store.size() + later.store.size());
+    const auto take = [&](key128 key, const contribution& c) {
+        contribution* dst = store.try_add(key);
+        if (dst == nullptr) {
+            ++n.duplicates;  // seen earlier: the first one counts
+            return;
         }
+        *dst = t(c);
+        ++(dst->out_of_period() ? n.out_of_period : n.accepted);
+    };
+    if constexpr (consume) {
+        later.store.drain(take, ahead);
     } else {
-        n.accepted += later.n.accepted;
-        n.out_of_period += later.n.out_of_period;
-        for (const auto& [g, r] : later.groups) {
-            contribution c;
-            c.user = g.user;
-            c.detail = g.detail;
-            c.meta = g.meta;
-            c = translate(c);
-            add_group({c.user, c.detail, c.meta}, r);
+        later.store.for_each(take, ahead);
+    }
+}
+
+// ---- merging the parts of a split file -------------------------------------------------------
+
+void partial_state::merge_parts(const std::vector<partial_state*>& parts,
+                                const std::vector<std::uint64_t>& line_offsets,
+                                std::error_code& ec, unsigned threads) {
+    for (const partial_state* p : parts) {
+        if (!can_merge(*p)) {
+            ec = make_error_code(error::incompatible);
+            return;
         }
+    }
+    if (!opts_.dedupe || parts.empty()) {  // nothing to check: merge them one by one
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            merge(std::move(*parts[k]), line_offsets[k], ec, k + 1 == parts.size());
+            if (ec) return;
+        }
+        return;
+    }
+    flush_pending();
+    // Phase 1. Each part's records are checked against our index and the indexes of the parts
+    // before it (`seen[k][i]`: record i of part k is an earlier record's duplicate), while the
+    // parts' users and strings are translated into ours. No index changes meanwhile, so
+    // several threads can check; the last part's index is never read.
+    store.ensure_index();
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        parts[k]->flush_pending();
+        parts[k]->drop_memos();
+        if (k + 1 < parts.size()) {
+            parts[k]->store.ensure_index();
+        } else {
+            parts[k]->store.drop_index();
+        }
+    }
+    std::vector<std::vector<char>> seen(parts.size());
+    struct chunk {
+        std::size_t part;
+        std::size_t begin;
+        std::size_t end;
+    };
+    std::vector<chunk> chunks;
+    constexpr std::size_t chunk_size = 16384;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        const std::size_t n_k = parts[k]->store.size();
+        seen[k].assign(n_k, 0);
+        for (std::size_t b = 0; b < n_k; b += chunk_size) {
+            chunks.push_back({k, b, std::min(n_k, b + chunk_size)});
+        }
+    }
+    std::atomic<std::size_t> next_chunk{0};
+    const auto check = [&]() noexcept {
+        for (;;) {
+            const std::size_t c = next_chunk.fetch_add(1);
+            if (c >= chunks.size()) return;
+            const chunk& w = chunks[c];
+            parts[w.part]->store.for_each_key(
+                w.begin, w.end,
+                [&](std::size_t i, key128 key) {
+                    bool dup = store.contains(key);
+                    for (std::size_t j = 0; j < w.part && !dup; ++j) {
+                        dup = parts[j]->store.contains(key);
+                    }
+                    seen[w.part][i] = dup ? 1 : 0;
+                },
+                [&](key128 key) { store.prefetch(key); });
+        }
+    };
+    std::vector<translation> t(parts.size());
+    const auto translate = [&] {
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            translate_users(*parts[k], t[k]);
+            translate_strings(*parts[k], t[k]);
+            parts[k]->users.release();  // only the ids are needed from here on
+            parts[k]->strings.release();
+            parts[k]->details.release();
+        }
+    };
+    std::exception_ptr failure;
+    std::thread helper;
+    if (threads > 1) {
+        try {
+            helper = std::thread([&] {
+                try {
+                    translate();
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                check();
+            });
+        } catch (const std::system_error&) {
+            // No thread to be had: all of it here, in turn.
+        }
+    }
+    {
+        struct joiner {
+            std::thread& t;
+            ~joiner() {
+                if (t.joinable()) t.join();
+            }
+        } join_helper{helper};
+        if (!helper.joinable()) translate();
+        check();
+    }
+    if (failure) std::rethrow_exception(failure);
+    // Phase 2, in file order: the records not seen before are appended to ours, unindexed
+    // (nothing is added after a split file's parts; the index catches up if anything is).
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        partial_state& p = *parts[k];
+        take_counters(p, line_offsets[k]);
+        p.store.drop_index();
+        std::size_t i = 0;
+        p.store.drain(
+            [&](key128 key, const contribution& c) {
+                if (seen[k][i++] != 0) {
+                    ++n.duplicates;  // seen earlier: the first one counts
+                    return;
+                }
+                const contribution mine = t[k](c);
+                store.append_unindexed(key, mine);
+                ++(mine.out_of_period() ? n.out_of_period : n.accepted);
+            },
+            [](key128) {});
+        std::vector<char>().swap(seen[k]);
+        p.clear();
     }
 }
 

@@ -15,6 +15,7 @@
 #include "casreport/options.hpp"
 #include "casreport/record.hpp"
 #include "casreport/report.hpp"
+#include "mapped_vector.hpp"
 #include "memo.hpp"
 #include "record_store.hpp"
 #include "string_pool.hpp"
@@ -111,10 +112,18 @@ public:
     /// the same source from a later line. With `last`, nothing will be merged after `later`:
     /// its records are only checked against ours and appended, not indexed (the index catches
     /// up if a record is ever added again), which makes the merge of a split file's last part
-    /// cheap. With `last` and `threads` > 1, a second thread translates the later state's
-    /// strings while both check its records against ours.
+    /// cheap.
     void merge(partial_state&& later, std::uint64_t line_offset, std::error_code& ec,
-               bool last = false, unsigned threads = 1);
+               bool last = false);
+
+    /// Takes the states of a split file's later parts, in file order, as `merge(std::move(part),
+    /// line_offsets[k], ec, last)` one after the other would, but checks every part's records
+    /// at once: against our index and the indexes of the parts before it (each part but the
+    /// last must still have its index). With `threads` > 1, one thread translates the parts'
+    /// users and strings while both check. The parts are left empty.
+    void merge_parts(const std::vector<partial_state*>& parts,
+                     const std::vector<std::uint64_t>& line_offsets, std::error_code& ec,
+                     unsigned threads);
 
     /// Frees the lookup tables of the hot path (they only speed up `add`).
     void drop_memos();
@@ -132,7 +141,7 @@ public:
     /// Detail id `i + 1` is `details[i]`; 0 means none. One entry per mail detection (no
     /// lookup on the hot path); entries may repeat ids, as findings aggregate by sender,
     /// threat and file.
-    std::vector<mail_detail> details;
+    mapped_vector<mail_detail> details;
     record_store store;  ///< de-duplication on
     std::unordered_map<group_key, record_group, triple_hash> groups;  ///< de-duplication off
 
@@ -156,8 +165,20 @@ public:
 
 private:
     template <class State>
-    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec, bool last,
-                    unsigned threads);
+    void merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec, bool last);
+
+    /// A later state's ids in ours (see `merge`): users, unknown-service codes, and where its
+    /// details start in ours.
+    struct translation {
+        std::vector<std::uint32_t> users;
+        std::vector<std::uint32_t> codes;
+        std::uint32_t detail_base = 0;
+        contribution operator()(contribution c) const noexcept;
+    };
+    void translate_users(const partial_state& later, translation& t);
+    void translate_strings(const partial_state& later, translation& t);
+    void take_counters(const partial_state& later, std::uint64_t line_offset);
+    void take_groups(const partial_state& later, const translation& t);
     void insert(key128 key, const contribution& c);
 
     struct pending_insert {

@@ -10,17 +10,19 @@
 #define CASREPORT_LIB_AGGREGATE_STRING_POOL_HPP
 
 #include <cstdint>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "hash.hpp"
+#include "huge_array.hpp"
+#include "mapped_vector.hpp"
 
 namespace casreport::detail {
 
 class string_pool {
 public:
-    string_pool() { slots_.assign(initial_slots, slot{}); }
+    string_pool() { slots_.assign_zero(initial_slots, true); }
+    string_pool(string_pool&&) noexcept = default;
+    string_pool& operator=(string_pool&&) noexcept = default;
 
     /// The key `intern` files `s` under.
     [[nodiscard]] static key128 key_of(std::string_view s) noexcept {
@@ -47,7 +49,7 @@ public:
         }
         const auto id = static_cast<std::uint32_t>(offsets_.size());
         offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
-        data_.append(s);
+        data_.append(s.data(), s.size());  // `s` may be one of ours: append copes
         slots_[i] = {key.lo, tag, id + 1};
         if (offsets_.size() * 4 > slots_.size() * 3) rehash(slots_.size() * 2);
         return id;
@@ -69,7 +71,7 @@ public:
     [[nodiscard]] std::string_view at(std::uint32_t id) const noexcept {
         const std::size_t b = offsets_[id];  // strings total less than 4 GiB
         const std::size_t e = id + 1 < offsets_.size() ? offsets_[id + 1] : data_.size();
-        return std::string_view(data_).substr(b, e - b);
+        return {data_.data() + b, e - b};
     }
 
     [[nodiscard]] std::size_t size() const noexcept { return offsets_.size(); }
@@ -78,7 +80,7 @@ public:
     void clear() {
         data_.clear();
         offsets_.clear();
-        slots_.assign(initial_slots, slot{});
+        slots_.assign_zero(initial_slots, true);
     }
 
     /// Empties the pool and returns its memory.
@@ -95,8 +97,9 @@ private:
         std::uint32_t id = 0;  // id + 1; 0 is empty
     };
 
+    /// Rebuilds the slots from the strings (the old slots are freed first: no peak of both).
     void rehash(std::size_t n) {
-        slots_.assign(n, slot{});
+        slots_.assign_zero(n, true);
         const std::size_t mask = n - 1;
         for (std::uint32_t id = 0; id < offsets_.size(); ++id) {
             const key128 key = key_of(at(id));
@@ -106,9 +109,9 @@ private:
         }
     }
 
-    std::string data_;
-    std::vector<std::uint32_t> offsets_;
-    std::vector<slot> slots_;
+    mapped_vector<char> data_;
+    mapped_vector<std::uint32_t> offsets_;
+    huge_array<slot> slots_;
 };
 
 }  // namespace casreport::detail

@@ -3,28 +3,34 @@
 # a simdjson On-Demand aggregator (bench/reference/simdjson_aggregator.cpp, when Debian's
 # libsimdjson-dev is installed) and Python's json module (bench/reference/python_aggregator.py).
 #
-#   bench/run.sh [--sizes 100M,1G] [--events N] [--threads N] [--no-python] [--out DIR]
+#   bench/run.sh [--sizes 100M,1G] [--events N] [--threads N] [--rounds N] [--no-python]
+#                [--out DIR]
 #
 # Dumps come from ../shared/data/gen_dump.py (seed 42), are cached in DIR (default
 # build/bench-data) and read once before timing, so the page cache is warm for every tool.
-# Prints, per dump and tool: seconds, MB/s, events/s and peak RSS (/usr/bin/time), and checks
-# that casreport's report is the same at 1 thread and at N.
+# Shared machines have slow and fast spells lasting seconds, so the tools run in turn, `rounds`
+# times (default 5), and each row gives the best and the median wall time of its tool; the
+# ratios at the end compare medians. Peak RSS is /usr/bin/time's maximum over the rounds. The
+# script fails if casreport's report at N threads differs from the one at 1 thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes="1G"
 events=""
 threads="$(nproc)"
+rounds=5
 python=1
 out="build/bench-data"
+usage="usage: bench/run.sh [--sizes 100M,1G] [--events N] [--threads N] [--rounds N] [--no-python] [--out DIR]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
         --events) events="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
+        --rounds) rounds="$2"; shift 2 ;;
         --no-python) python=0; shift ;;
         --out) out="$2"; shift 2 ;;
-        *) echo "usage: bench/run.sh [--sizes 100M,1G] [--events N] [--threads N] [--no-python] [--out DIR]" >&2; exit 1 ;;
+        *) echo "$usage" >&2; exit 1 ;;
     esac
 done
 
@@ -47,13 +53,13 @@ else
     echo "== no simdjson yardstick: apt-get install libsimdjson-dev to add it" >&2
 fi
 
-# run NAME COMMAND... : prints one result row; the command's stdout goes to $out/NAME.out
-run() {
+# timed NAME COMMAND... : one run; appends "NAME<TAB>seconds<TAB>rss_kb" to $times and keeps
+# the command's stdout in $out/NAME.out
+timed() {
     local name="$1"; shift
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" > "$out/$name.out"
     read -r secs rss_kb < "$out/time.txt"
-    awk -v n="$name" -v s="$secs" -v b="$bytes" -v e="$nevents" -v r="$rss_kb" 'BEGIN {
-        printf "  %-28s %8.2f s %9.0f MB/s %11.0f events/s %8.1f MiB\n", n, s, b / s / 1e6, e / s, r / 1024 }'
+    printf '%s\t%s\t%s\n' "$name" "$secs" "$rss_kb" >> "$times"
 }
 
 for size in ${sizes//,/ }; do
@@ -68,14 +74,41 @@ for size in ${sizes//,/ }; do
     nevents=$(wc -l < "$dump")
     cat "$dump" > /dev/null  # warm the page cache
     echo
-    echo "$dump: $bytes bytes, $nevents events ($(nproc) cores)"
-    run "casreport 1 thread" "$cli" --threads 1 --format json --month 2026-10 "$dump"
-    run "casreport $threads threads" "$cli" --threads "$threads" --format json --month 2026-10 "$dump"
-    if ! cmp -s "$out/casreport 1 thread.out" "$out/casreport $threads threads.out"; then
-        echo "  !! the reports at 1 and $threads threads differ" >&2
-        exit 1
-    fi
-    echo "  (reports at 1 and $threads threads identical)"
-    [ -n "$simdjson_ref" ] && run "simdjson On-Demand (1 thread)" "$simdjson_ref" "$dump"
-    [ "$python" = 1 ] && run "python json (1 thread)" python3 bench/reference/python_aggregator.py "$dump"
+    echo "$dump: $bytes bytes, $nevents events ($(nproc) cores, $rounds rounds)"
+    times="$out/times.tsv"
+    : > "$times"
+    one="casreport 1 thread"
+    many="casreport $threads threads"
+    simd="simdjson On-Demand"
+    for ((r = 0; r < rounds; ++r)); do
+        timed "$one" "$cli" --threads 1 --format json --month 2026-10 "$dump"
+        [ -n "$simdjson_ref" ] && timed "$simd" "$simdjson_ref" "$dump"
+        timed "$many" "$cli" --threads "$threads" --format json --month 2026-10 "$dump"
+        if ! cmp -s "$out/$one.out" "$out/$many.out"; then
+            echo "  !! the reports at 1 and $threads threads differ" >&2
+            exit 1
+        fi
+    done
+    [ "$python" = 1 ] && timed "python json" python3 bench/reference/python_aggregator.py "$dump"
+    python3 - "$times" "$bytes" "$nevents" "$one" "$many" "$simd" <<'PY'
+import statistics, sys
+path, nbytes, nevents, one, many, simd = sys.argv[1:]
+nbytes, nevents = int(nbytes), int(nevents)
+rows = {}
+for line in open(path):
+    name, secs, rss = line.rstrip("\n").split("\t")
+    rows.setdefault(name, []).append((float(secs), int(rss)))
+med = {}
+print(f"  {'':28} {'best s':>8} {'median s':>9} {'MB/s':>7} {'events/s':>10} {'peak RSS':>10}")
+for name, runs in rows.items():
+    secs = [s for s, _ in runs]
+    best, med[name] = min(secs), statistics.median(secs)
+    rss = max(r for _, r in runs) / 1024
+    print(f"  {name:28} {best:8.2f} {med[name]:9.2f} {nbytes / med[name] / 1e6:7.0f} "
+          f"{nevents / med[name]:10.0f} {rss:8.1f} MiB")
+print("  (reports at 1 thread and at every thread count identical)")
+if simd in med:
+    print(f"  casreport 1 thread vs simdjson: {med[simd] / med[one]:.2f}x its speed (medians)")
+print(f"  {many} vs 1 thread: {med[one] / med[many]:.2f}x (medians)")
+PY
 done

@@ -359,10 +359,14 @@ private:
             } else if (c < 0x20) {
                 return false;
             } else {
-                const std::size_t n = utf8_length(reinterpret_cast<const unsigned char*>(p_),
-                                                  reinterpret_cast<const unsigned char*>(end_));
-                if (n == 0) return false;
-                p_ += n;
+                // Non-ASCII text comes in runs (a Japanese word): check the whole run here. The
+                // byte at end_ is ASCII, so the run stops there at the latest.
+                do {
+                    const std::size_t n = utf8_length(reinterpret_cast<const unsigned char*>(p_),
+                                                      reinterpret_cast<const unsigned char*>(end_));
+                    if (n == 0) return false;
+                    p_ += n;
+                } while (static_cast<unsigned char>(*p_) >= 0x80);
             }
         }
     }

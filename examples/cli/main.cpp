@@ -329,6 +329,7 @@ void read_inputs(casreport::aggregator& agg, const std::vector<std::string>& fil
             check(agg, ec);
             done += bytes_read.load();
             records = agg.counts().records;
+            shown.update(done, records);  // the ticker's last look may predate the last read
             continue;
         }
         agg.begin_source(path, ec);

@@ -27,7 +27,8 @@ struct input_counts {
 
 /// How `aggregator::feed_file` reads a file.
 struct file_options {
-    /// Threads that read parts of a large JSON file at once; 0 means one per core. The report is
+    /// Threads that read parts of a large JSON file at once (a gzip file: with 2 or more, one
+    /// thread inflates ahead while another decodes); 0 means one per core. The report is
     /// exactly that of one sequential pass whatever this is.
     unsigned threads = 1;
     /// Bytes per read. Small reads keep the page-cache copy in the CPU's cache.

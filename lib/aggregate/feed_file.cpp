@@ -23,6 +23,7 @@
 
 #include "../decode/csv.hpp"
 #include "aggregator_impl.hpp"
+#include "inflate_ahead.hpp"
 
 namespace casreport {
 namespace {
@@ -214,6 +215,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
     unsigned threads = fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
                                        : fo.threads;
     m.threads = std::max(m.threads, threads);
+    const bool inflate_ahead = threads > 1 && detail::starts_gzip(f.fd());  // any size
     const off_t size = ::lseek(f.fd(), 0, SEEK_END);
     if (size > 0) {
         threads = static_cast<unsigned>(std::min<std::uint64_t>(
@@ -347,7 +349,11 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             // A document spans a cut: read the file in one pass instead.
         }
     }
-    read_all(f.fd(), m, fo, ec);
+    if (inflate_ahead) {
+        detail::read_gzip_ahead(f.fd(), m, fo, ec);
+    } else {
+        read_all(f.fd(), m, fo, ec);
+    }
     if (ec) {
         m.last_error = path + ": " + ec.message();
         m.dec.reset();

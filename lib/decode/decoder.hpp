@@ -72,6 +72,11 @@ inline constexpr std::size_t max_text_record_bytes = std::size_t{1} << 20;
 [[nodiscard]] std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
                                                            const options& opts);
 
+/// What a source decoder does after inflating: strips a UTF-8 BOM, detects the format, decodes.
+/// For text that was inflated elsewhere (see lib/aggregate/inflate_ahead.hpp).
+[[nodiscard]] std::unique_ptr<decoder> make_text_decoder(event_sink& sink, input_format forced,
+                                                         const options& opts);
+
 }  // namespace casreport::detail
 
 #endif  // CASREPORT_LIB_DECODE_DECODER_HPP

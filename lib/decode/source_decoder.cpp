@@ -335,4 +335,9 @@ std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forc
     return std::make_unique<source_decoder>(sink, forced, opts);
 }
 
+std::unique_ptr<decoder> make_text_decoder(event_sink& sink, input_format forced,
+                                           const options& opts) {
+    return std::make_unique<text_decoder>(sink, forced, opts);
+}
+
 }  // namespace casreport::detail

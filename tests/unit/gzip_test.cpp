@@ -5,8 +5,12 @@
 
 #include <casreport/aggregator.hpp>
 #include <casreport/render.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
 
 #include "decode/decoder.hpp"
 #include "decode_test_util.hpp"
@@ -127,4 +131,61 @@ TEST(Gzip, TheSameReportAsThePlainFile) {
     for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{4096}, z.size()}) {
         EXPECT_EQ(report_json(z, chunk), expected) << "chunk size " << chunk;
     }
+}
+
+namespace {
+
+/// What reading `bytes` from a file with `threads` threads gives: the error, its message, the
+/// report (of whatever counted before a failure) and the counts.
+std::string read_as_file(const std::string& bytes, unsigned threads) {
+    static int n = 0;
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("casreport_gzip_test_" + std::to_string(::getpid()) + "_" +
+                               std::to_string(n++) + ".gz"))
+                                 .string();
+    std::ofstream(path, std::ios::binary) << bytes;
+    cr::aggregator agg;
+    cr::file_options fo;
+    fo.threads = threads;
+    fo.source_name = "events.gz";
+    std::error_code ec;
+    agg.feed_file(path, fo, ec);
+    const std::string outcome = ec.message() + " | " + agg.last_error();
+    std::remove(path.c_str());
+    agg.finish(ec);
+    return outcome + " | " + cr::to_json(agg.report());
+}
+
+}  // namespace
+
+// With two threads a gzip file is inflated on one and decoded on the other: everything must
+// come out as from one pass, failures included, whatever the size of the inflated chunks.
+TEST(Gzip, InflatingAheadOnAnotherThreadChangesNothing) {
+    const std::string plain = ndjson(30000);  // several inflated chunks
+    const std::string z = gzip(plain);
+    std::string corrupt = z;
+    corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x55);
+    std::string late_corrupt = z;  // only the checksum at the very end can tell
+    late_corrupt[late_corrupt.size() - 6] = static_cast<char>(late_corrupt[late_corrupt.size() - 6] ^ 1);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"whole", z},
+        {"members and padding", gzip(ndjson(5, "a")) + gzip(ndjson(3000, "b")) + std::string(100, '\0')},
+        {"truncated", z.substr(0, z.size() / 2)},
+        {"corrupt", corrupt},
+        {"corrupt checksum", late_corrupt},
+        {"data after the end", z + "more"},
+        {"not a CAS log inside", gzip("hello, this is not a log\n")},
+        {"empty inside", gzip("")},
+        {"magic only", "\x1F\x8B"},
+    };
+    for (const auto& [name, bytes] : cases) {
+        const std::string one = read_as_file(bytes, 1);
+        EXPECT_EQ(read_as_file(bytes, 2), one) << name;
+        EXPECT_EQ(read_as_file(bytes, 4), one) << name;
+    }
+    // The cases do fail as meant (the comparison above would also pass if both sides failed
+    // the same wrong way).
+    EXPECT_NE(read_as_file(z.substr(0, z.size() / 2), 2).find("ends early"), std::string::npos);
+    EXPECT_NE(read_as_file(corrupt, 2).find("is corrupt"), std::string::npos);
+    EXPECT_NE(read_as_file(z, 2).find("\"records\": 30000"), std::string::npos);
 }

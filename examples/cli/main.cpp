@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <casreport/casreport.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +58,19 @@ OPTIONS
     --top N               rows of each top-users table (default 10)
     --no-dedupe           count repeated events (default: one per log_item_id)
 
+  Findings (the thresholds of the rules; docs/findings.md)
+    --company-min-users N distinct users one sender or threat must reach by mail for
+                          "possible targeted attack on the company" (default 3)
+    --individual-min-count N
+                          mail detections of one user for "possible targeted attack on
+                          an individual" (default 5)...
+    --individual-min-share PERCENT
+                          ...making up at least this share of the section (default 50)
+    --file-blocking-min-count N
+                          blocked files of the top user for "users with many blocked
+                          files" (default 5)
+    --max-subjects N      users, senders or threats listed per finding (default 10)
+
   Output
     --format json|text|md|csv|html
                           output format (default text): JSON (the machine-readable
@@ -84,8 +98,9 @@ OPTIONS
     --merge-state FILE    add a saved state (repeatable), as if its input came first
 
   Behaviour
-    --threads N           threads reading a large JSON file at once (default: one per
-                          core); the report is the same for any N
+    --threads N           threads for one large file (default: one per core): a JSON
+                          file is read in parts at once, a gzip file is inflated on one
+                          thread while another decodes; the report is the same for any N
     --strict              exit with status 2 when any record was rejected, and say which
     -q, --quiet           no progress display (errors are still shown)
     -h, --help            show this help
@@ -147,6 +162,41 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// `v` as a whole number from `lo` to `hi`, for the option `name`.
+std::uint32_t whole_number(const std::string& v, std::string_view name, std::uint32_t lo,
+                           std::uint32_t hi) {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || errno != 0 || v[0] < '0' || v[0] > '9' || n < lo ||
+        n > hi) {
+        throw usage_error(std::string(name) + " needs a whole number from " + std::to_string(lo) +
+                          " to " + std::to_string(hi) + ", not '" + v + "'");
+    }
+    return static_cast<std::uint32_t>(n);
+}
+
+/// A percentage with at most one decimal ("50", "37.5"), in tenths of a percent.
+std::uint32_t percent_tenths(const std::string& v, std::string_view name) {
+    const std::size_t dot = v.find('.');
+    const std::string whole = v.substr(0, dot);
+    const std::string tenth = dot == std::string::npos ? "0" : v.substr(dot + 1);
+    const auto digits = [](const std::string& d, std::size_t max) {
+        return !d.empty() && d.size() <= max &&
+               std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (!digits(whole, 3) || !digits(tenth, 1)) {
+        throw usage_error(std::string(name) + " needs a percentage such as 50 or 37.5, not '" +
+                          v + "'");
+    }
+    const auto t = static_cast<std::uint32_t>(std::stoul(whole) * 10 + std::stoul(tenth));
+    if (t > 1000) {
+        throw usage_error(std::string(name) + " needs a percentage from 0 to 100, not '" + v +
+                          "'");
+    }
+    return t;
+}
+
 cli_args parse_args(int argc, char** argv) {
     cli_args a;
     std::string month;
@@ -177,14 +227,17 @@ cli_args parse_args(int argc, char** argv) {
             if (!l) throw usage_error("unknown --lang '" + v + "' (ja or en)");
             a.render.lang = *l;
         } else if (arg == "--top") {
-            const std::string v = value(i, arg);
-            char* end = nullptr;
-            errno = 0;
-            const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || errno != 0 || v[0] == '-' || n > 1000000) {
-                throw usage_error("--top needs a whole number (0 to 1000000), not '" + v + "'");
-            }
-            a.opts.top_n = static_cast<std::size_t>(n);
+            a.opts.top_n = whole_number(value(i, arg), arg, 0, 1000000);
+        } else if (arg == "--company-min-users") {
+            a.opts.findings.company_min_users = whole_number(value(i, arg), arg, 1, 1000000);
+        } else if (arg == "--individual-min-count") {
+            a.opts.findings.individual_min_count = whole_number(value(i, arg), arg, 1, 1000000);
+        } else if (arg == "--individual-min-share") {
+            a.opts.findings.individual_min_share_tenths = percent_tenths(value(i, arg), arg);
+        } else if (arg == "--file-blocking-min-count") {
+            a.opts.findings.file_blocking_min_count = whole_number(value(i, arg), arg, 1, 1000000);
+        } else if (arg == "--max-subjects") {
+            a.opts.findings.max_subjects = whole_number(value(i, arg), arg, 1, 1000000);
         } else if (arg == "--month") {
             month = value(i, arg);
         } else if (arg == "--tz") {
@@ -213,14 +266,7 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--redact") {
             a.render.redact = true;
         } else if (arg == "--threads") {
-            const std::string v = value(i, arg);
-            char* end = nullptr;
-            errno = 0;
-            const unsigned long n = std::strtoul(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || errno != 0 || v[0] == '-' || n < 1 || n > 1024) {
-                throw usage_error("--threads needs a number from 1 to 1024, not '" + v + "'");
-            }
-            a.threads = static_cast<unsigned>(n);
+            a.threads = whole_number(value(i, arg), arg, 1, 1024);
         } else if (arg == "-q" || arg == "--quiet") {
             a.quiet = true;
         } else if (arg == "--no-dedupe") {

@@ -1,6 +1,7 @@
 # Runs the casreport CLI and checks its exit status and, optionally, its exact output.
 #   -DCLI=<path> -DARGS=<;-list> -DEXPECT_EXIT=<n> [-DEXPECT_OUTPUT=<file>] [-DSTDIN=<file>]
-#   [-DEXPECT_STDERR=<regex>] [-DWORKDIR=<dir>]
+#   [-DEXPECT_STDERR=<regex>] [-DEXPECT_STDOUT=<regex>] [-DREJECT_STDOUT=<regex>]
+#   [-DWORKDIR=<dir>]
 if(NOT WORKDIR)
     set(WORKDIR ".")
 endif()
@@ -28,4 +29,10 @@ if(EXPECT_OUTPUT)
 endif()
 if(EXPECT_STDERR AND NOT err MATCHES "${EXPECT_STDERR}")
     message(FATAL_ERROR "stderr does not match '${EXPECT_STDERR}':\n${err}")
+endif()
+if(EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
+    message(FATAL_ERROR "stdout does not match '${EXPECT_STDOUT}':\n${out}")
+endif()
+if(REJECT_STDOUT AND out MATCHES "${REJECT_STDOUT}")
+    message(FATAL_ERROR "stdout matches '${REJECT_STDOUT}', which it must not:\n${out}")
 endif()

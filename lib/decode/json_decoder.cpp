@@ -146,6 +146,9 @@ struct json_handler {
         return records_depth != 0 && depth == records_depth && !element_open;
     }
 
+    /// A page's `security_events` key has been read and its value has not begun.
+    [[nodiscard]] bool awaiting_records() const noexcept { return pending == f_security_events; }
+
     void begin_document() noexcept {
         doc = doc_type::none;
         depth = 0;
@@ -623,10 +626,11 @@ private:
 
     /// A document goes on to a new line. Leading white space is skipped (the parser does not
     /// need it); if the first token opens an object or array no deeper than the document began,
-    /// and the document is not between two elements of a records array, the document was cut
-    /// off at the end of the previous line (a truncated NDJSON line): reject it, and let this
-    /// line start afresh. Pretty-printers always indent what they nest, so no valid document is
-    /// split this way.
+    /// the document was cut off at the end of the previous line (a truncated NDJSON line):
+    /// reject it, and let this line start afresh. Pretty-printers indent what they nest, so
+    /// valid documents are not split this way; the layouts that do not indent (Python's
+    /// `indent=0`, a page's records array on the line after its key) put an element of a
+    /// records array, or the array itself, there, and those go on.
     const char* first_token_of_line(const char* p, const char* end) {
         for (; p < end; ++p) {
             const char c = *p;
@@ -634,8 +638,9 @@ private:
                 newline(p + 1);
             } else if (c != ' ' && c != '\t' && c != '\r') {
                 line_fresh_ = false;
+                const json_handler& h = parser_.handler();
                 if ((c == '{' || c == '[') && prefix_at(p).ws <= doc_indent_ &&
-                    !parser_.handler().between_elements()) {
+                    !h.between_elements() && !(c == '[' && h.awaiting_records())) {
                     reject_rest("the JSON document ends early: the next line starts another");
                     state_ = state::between;
                 }

@@ -206,6 +206,18 @@ TEST(JsonDecoder, TruncatedNdjsonLineThenGoodLines) {
               (log_t{"E1:a", "R2:invalid_json", "E3:b"}));
 }
 
+TEST(JsonDecoder, ARecordsArrayOnTheLineAfterItsKeyIsNotATruncation) {
+    // Valid JSON that no pretty-printer indents: the page goes on.
+    EXPECT_EQ(decode_all("{\"security_events\":\n[" + event("a") + ",\n" + event("b") + "]}\n" +
+                         event("c") + "\n"),
+              (log_t{"E2:a", "E3:b", "E4:c"}));
+    EXPECT_EQ(decode_all("{\n\"security_events\":\n[\n" + event("a") + "\n]\n}\n"),
+              (log_t{"E4:a"}));
+    // An object there is no records array: a truncated line, as before.
+    EXPECT_EQ(decode_all("{\"security_events\":\n" + event("a") + "\n"),
+              (log_t{"R1:invalid_json", "E2:a"}));
+}
+
 TEST(JsonDecoder, AfterABrokenLineEveryLineCountsOnItsOwn) {
     EXPECT_EQ(decode_all("{\"a\":tru}\ngarbage\n  \n" + event("a") + "\n{\"x\":\n[2]\n"),
               (log_t{"R1:invalid_json", "R2:invalid_json", "E4:a", "R5:invalid_json",

@@ -63,8 +63,8 @@ void BM_DecodeRecordFast(benchmark::State& state) {
     casreport::raw_event ev;
     casreport::detail::fast_scratch scratch;
     for (auto _ : state) {
-        const auto r = casreport::detail::scan_event_line(line.data(), line.data() + line.size(),
-                                                          ev, scratch);
+        const auto r =
+            casreport::detail::scan_event_line(line.data(), line.data() + line.size(), ev, scratch);
         benchmark::DoNotOptimize(r);
         benchmark::DoNotOptimize(ev.affected_user.data());
     }

@@ -10,8 +10,8 @@
 // and rewritten under CASREPORT_UPDATE_GOLDEN=1; to add one, create it empty and update.
 #include <gtest/gtest.h>
 
-#include <casreport/casreport.hpp>
 #include <algorithm>
+#include <casreport/casreport.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -39,8 +39,8 @@ struct golden_case {
     fs::path dir;
     cr::options opts;
     std::vector<std::pair<std::string, fs::path>> inputs;  // source name, file
-    fs::path previous;  // last month's JSON report, for the "previous" renderings
-    fs::path expected;      // the reviewed report
+    fs::path previous;          // last month's JSON report, for the "previous" renderings
+    fs::path expected;          // the reviewed report
     bool owns_expected = true;  // false: another case's report, never rewritten here
 };
 
@@ -150,7 +150,8 @@ TEST_P(Golden, ReportIsExactlyTheReviewedOneForEveryChunkSize) {
     EXPECT_EQ(in.records, in.accepted + in.rejected + in.duplicates + in.out_of_period);
     const fs::path& expected_path = c.expected;
     if (updating() && c.owns_expected) std::ofstream(expected_path, std::ios::binary) << whole;
-    ASSERT_TRUE(fs::exists(expected_path)) << "no expected.json: run with CASREPORT_UPDATE_GOLDEN=1";
+    ASSERT_TRUE(fs::exists(expected_path))
+        << "no expected.json: run with CASREPORT_UPDATE_GOLDEN=1";
     EXPECT_EQ(whole, read_file(expected_path));
     for (std::size_t chunk : {1, 7, 4096}) {
         EXPECT_EQ(run(c, chunk), whole) << "chunk size " << chunk;

@@ -71,7 +71,8 @@ bool contains_ci(std::string_view hay, std::string_view lower) {
 int outcome_of(std::string_view action, std::string_view result, std::string_view policy) {
     if (!result.empty() && result != "success") return 2;
     if (contains_ci(policy, "(monitor only)")) return 1;
-    for (std::string_view w : {"quarantin", "delet", "replac", "block", "remov", "clean", "strip"}) {
+    for (std::string_view w :
+         {"quarantin", "delet", "replac", "block", "remov", "clean", "strip"}) {
         if (contains_ci(action, w)) return 0;
     }
     if (action.empty()) return 1;
@@ -123,13 +124,13 @@ void count_line(simdjson::ondemand::parser& parser, const char* p, std::size_t n
                 std::string_view k;
                 std::string_view v;
                 if (m.unescaped_key().get(k) != SUCCESS) break;
-                std::string_view* dst = k == "affected_user"          ? &user
-                                   : k == "triggered_security_filter" ? &filter
-                                   : k == "action"                    ? &action
-                                   : k == "action_result"             ? &result
-                                   : k == "triggered_policy_name"     ? &policy
-                                   : k == "risk_level"                ? &risk
-                                                                      : nullptr;
+                std::string_view* dst = k == "affected_user"               ? &user
+                                        : k == "triggered_security_filter" ? &filter
+                                        : k == "action"                    ? &action
+                                        : k == "action_result"             ? &result
+                                        : k == "triggered_policy_name"     ? &policy
+                                        : k == "risk_level"                ? &risk
+                                                                           : nullptr;
                 if (dst != nullptr && m.value().get_string().get(v) == SUCCESS) *dst = v;
             }
         }
@@ -137,8 +138,10 @@ void count_line(simdjson::ondemand::parser& parser, const char* p, std::size_t n
     int section = -1;
     const bool dlp = event_s == "data_loss_prevention";
     if (event_s == "security_risk_scan") {
-        section = filter == "Malware Scanning" ? 0 : filter == "File Blocking" ? 1
-                  : filter == "Web Reputation" ? 2 : -1;
+        section = filter == "Malware Scanning" ? 0
+                  : filter == "File Blocking"  ? 1
+                  : filter == "Web Reputation" ? 2
+                                               : -1;
     } else if (event_s == "virtual_analyzer") {
         section = 3;
     } else if (dlp) {
@@ -153,8 +156,11 @@ void count_line(simdjson::ondemand::parser& parser, const char* p, std::size_t n
     c.totals[s] += 1;
     c.outcomes[s][static_cast<std::size_t>(outcome_of(action, result, policy))] += 1;
     if (section == 3) {
-        const std::size_t r = risk.rfind("High", 0) == 0 ? 0 : risk.rfind("Med", 0) == 0 ? 1
-                              : risk.rfind("Low", 0) == 0 ? 2 : risk.rfind("No", 0) == 0 ? 3 : 4;
+        const std::size_t r = risk.rfind("High", 0) == 0  ? 0
+                              : risk.rfind("Med", 0) == 0 ? 1
+                              : risk.rfind("Low", 0) == 0 ? 2
+                              : risk.rfind("No", 0) == 0  ? 3
+                                                          : 4;
         c.risk[r] += 1;
     }
     if (section == 4) {
@@ -198,8 +204,10 @@ int main(int argc, char** argv) {
         for (;;) {
             const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
             if (nl == nullptr) {
-                if (eof && p < end) nl = end;
-                else break;
+                if (eof && p < end)
+                    nl = end;
+                else
+                    break;
             }
             if (nl > p) {
                 count_line(parser, p, static_cast<std::size_t>(nl - p),
@@ -215,8 +223,8 @@ int main(int argc, char** argv) {
     close(fd);
     std::printf("records %llu errors %llu users %zu\n", static_cast<unsigned long long>(c.records),
                 static_cast<unsigned long long>(c.errors), c.user_ids.size());
-    const char* names[] = {"malware", "file_blocking", "web_reputation", "virtual_analyzer", "dlp",
-                           "ransomware"};
+    const char* names[] = {"malware",          "file_blocking", "web_reputation",
+                           "virtual_analyzer", "dlp",           "ransomware"};
     for (std::size_t s = 0; s < 6; ++s) {
         std::size_t distinct = 0;
         for (std::uint64_t v : c.by_user[s]) distinct += v != 0;

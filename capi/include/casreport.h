@@ -218,10 +218,10 @@ typedef struct casreport_options {
 } casreport_options;
 
 /* The defaults, for a declaration: casreport_options opts = CASREPORT_OPTIONS_INIT; */
-#define CASREPORT_OPTIONS_INIT                                                             \
-    {                                                                                      \
-        CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, \
-            10, CASREPORT_EVENT_FROM_COLUMNS, NULL                                         \
+#define CASREPORT_OPTIONS_INIT                                                                    \
+    {                                                                                             \
+        CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, 10, \
+            CASREPORT_EVENT_FROM_COLUMNS, NULL                                                    \
     }
 
 /* Fills *opts with the defaults of options version `version` (pass CASREPORT_OPTIONS_VERSION).
@@ -290,8 +290,7 @@ CASREPORT_API casreport_status casreport_aggregator_feed(casreport_aggregator* a
  * midway is CASREPORT_E_IO; an unusable file is CASREPORT_E_INPUT, as for _feed (the source is
  * ended all the same). Gzip, CSV and CEF files are read on one thread. */
 CASREPORT_API casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg,
-                                                              const char* path,
-                                                              const char* source,
+                                                              const char* path, const char* source,
                                                               uint32_t threads);
 
 /* Ends the current source: a truncated last record becomes a rejection. Optional: the next
@@ -310,8 +309,7 @@ CASREPORT_API casreport_status casreport_aggregator_counts(const casreport_aggre
  * view: *out points to *out_len bytes of UTF-8, NUL-terminated, owned by the handle (see
  * OWNERSHIP). Equivalent to _render(agg, "json", "ja", ...). */
 CASREPORT_API casreport_status casreport_aggregator_report_json(casreport_aggregator* agg,
-                                                                const char** out,
-                                                                size_t* out_len);
+                                                                const char** out, size_t* out_len);
 
 /* The report of a FINISHED handle rendered as `format` in `language`, as a view (see
  * OWNERSHIP). Format names: "json", "text" (or "txt"), "md" (or "markdown"), "csv", "html" (or
@@ -319,8 +317,7 @@ CASREPORT_API casreport_status casreport_aggregator_report_json(casreport_aggreg
  * CASREPORT_E_INVALID_ARGUMENT. Each format and language is rendered once and kept, so asking
  * again is cheap and returns the same view. */
 CASREPORT_API casreport_status casreport_aggregator_render(casreport_aggregator* agg,
-                                                           const char* format,
-                                                           const char* language,
+                                                           const char* format, const char* language,
                                                            const char** out, size_t* out_len);
 
 /* Adds the records of `other`, a FINISHED (or loaded) handle whose input comes after everything

@@ -4,8 +4,8 @@
 // rejected.
 #include <sys/stat.h>
 
-#include <casreport/casreport.hpp>
 #include <algorithm>
+#include <casreport/casreport.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -168,8 +168,7 @@ std::uint32_t whole_number(const std::string& v, std::string_view name, std::uin
     char* end = nullptr;
     errno = 0;
     const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno != 0 || v[0] < '0' || v[0] > '9' || n < lo ||
-        n > hi) {
+    if (v.empty() || *end != '\0' || errno != 0 || v[0] < '0' || v[0] > '9' || n < lo || n > hi) {
         throw usage_error(std::string(name) + " needs a whole number from " + std::to_string(lo) +
                           " to " + std::to_string(hi) + ", not '" + v + "'");
     }
@@ -186,13 +185,12 @@ std::uint32_t percent_tenths(const std::string& v, std::string_view name) {
                std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
     if (!digits(whole, 3) || !digits(tenth, 1)) {
-        throw usage_error(std::string(name) + " needs a percentage such as 50 or 37.5, not '" +
-                          v + "'");
+        throw usage_error(std::string(name) + " needs a percentage such as 50 or 37.5, not '" + v +
+                          "'");
     }
     const auto t = static_cast<std::uint32_t>(std::stoul(whole) * 10 + std::stoul(tenth));
     if (t > 1000) {
-        throw usage_error(std::string(name) + " needs a percentage from 0 to 100, not '" + v +
-                          "'");
+        throw usage_error(std::string(name) + " needs a percentage from 0 to 100, not '" + v + "'");
     }
     return t;
 }
@@ -434,9 +432,10 @@ int run(int argc, char** argv) {
         return exit_ok;
     }
     if (a.version) {
-        std::printf("casreport %s\n"
-                    "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or gzipped.\n",
-                    CASREPORT_VERSION_STRING);
+        std::printf(
+            "casreport %s\n"
+            "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or gzipped.\n",
+            CASREPORT_VERSION_STRING);
         return exit_ok;
     }
     if (a.files.empty()) {

@@ -91,11 +91,12 @@ public:
     void feed(std::string_view bytes, std::error_code& ec);
     void feed(std::string_view bytes);
 
-    /// Reads the file at `path` as one source, named by its path (or `fo.source_name`). With `threads` > 1, a large
-    /// JSON file whose documents start at line starts (NDJSON, pages one per line) is split at
-    /// such lines, its parts aggregated on several threads and merged in order; a part that
-    /// does not end exactly between two records makes the file be read again sequentially, so
-    /// the report never differs. Fails with a system error code when the file cannot be read.
+    /// Reads the file at `path` as one source, named by its path (or `fo.source_name`). With
+    /// `threads` > 1, a large JSON file whose documents start at line starts (NDJSON, pages one per
+    /// line) is split at such lines, its parts aggregated on several threads and merged in order; a
+    /// part that does not end exactly between two records makes the file be read again
+    /// sequentially, so the report never differs. Fails with a system error code when the file
+    /// cannot be read.
     void feed_file(const std::string& path, const file_options& fo, std::error_code& ec);
     void feed_file(const std::string& path, const file_options& fo = {});
 

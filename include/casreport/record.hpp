@@ -21,7 +21,7 @@ namespace casreport {
 /// Every decoder (JSON, CSV, CEF) fills this; the views live as long as the decoder's callback.
 struct raw_event {
     std::string_view log_item_id;          ///< top level
-    std::string_view message_log_item_id;  ///< `message.log_item_id`, used when the top one is empty
+    std::string_view message_log_item_id;  ///< `message.log_item_id`, if the top one is empty
     std::string_view service;
     std::string_view event;
     std::string_view affected_user;
@@ -76,8 +76,8 @@ inline void normalize_address(std::string_view raw, std::string& out) {
     const std::size_t open = t.rfind('<');
     if (open != std::string_view::npos) {
         const std::size_t close = t.find('>', open + 1);
-        t = t.substr(open + 1, close == std::string_view::npos ? std::string_view::npos
-                                                                  : close - open - 1);
+        t = t.substr(open + 1,
+                     close == std::string_view::npos ? std::string_view::npos : close - open - 1);
     }
     normalize_user(t, out);
 }

@@ -24,16 +24,11 @@ enum class output_format : std::uint8_t {
 
 constexpr std::string_view to_string(output_format f) noexcept {
     switch (f) {
-        case output_format::json:
-            return "json";
-        case output_format::text:
-            return "text";
-        case output_format::markdown:
-            return "markdown";
-        case output_format::csv:
-            return "csv";
-        case output_format::html:
-            return "html";
+        case output_format::json: return "json";
+        case output_format::text: return "text";
+        case output_format::markdown: return "markdown";
+        case output_format::csv: return "csv";
+        case output_format::html: return "html";
     }
     return "json";
 }

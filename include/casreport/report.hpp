@@ -21,7 +21,7 @@ namespace casreport {
 
 /// One record the decoders could not use.
 struct rejection {
-    std::string source;  ///< file name, "-" for standard input
+    std::string source;      ///< file name, "-" for standard input
     std::uint64_t line = 0;  ///< 1-based line where the record starts
     reject_reason reason = reject_reason::invalid_json;
     std::string detail;  ///< human-readable explanation

@@ -36,9 +36,15 @@ inline constexpr std::size_t overview_service_count = 10;
 enum class channel : std::uint8_t { mail = 0, storage = 1 };
 
 inline constexpr std::array<service, overview_service_count> overview_services = {
-    service::box,        service::dropbox,        service::exchange,
-    service::gmail,      service::google_drive,   service::onedrive,
-    service::salesforce_production, service::salesforce_sandbox, service::sharepoint,
+    service::box,
+    service::dropbox,
+    service::exchange,
+    service::gmail,
+    service::google_drive,
+    service::onedrive,
+    service::salesforce_production,
+    service::salesforce_sandbox,
+    service::sharepoint,
     service::teams};
 
 /// Stable English key of a service as the JSON report writes it. `other` has no fixed key:

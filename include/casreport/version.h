@@ -16,8 +16,8 @@
 
 #define CASREPORT_VERSION_STRINGIFY_(x) #x
 #define CASREPORT_VERSION_STRINGIFY(x) CASREPORT_VERSION_STRINGIFY_(x)
-#define CASREPORT_VERSION_STRING                                                 \
-    CASREPORT_VERSION_STRINGIFY(CASREPORT_VERSION_MAJOR)                         \
+#define CASREPORT_VERSION_STRING                                                              \
+    CASREPORT_VERSION_STRINGIFY(CASREPORT_VERSION_MAJOR)                                      \
     "." CASREPORT_VERSION_STRINGIFY(CASREPORT_VERSION_MINOR) "." CASREPORT_VERSION_STRINGIFY( \
         CASREPORT_VERSION_PATCH)
 

@@ -17,9 +17,9 @@ std::string detail::explain(reject_reason why, const raw_event& ev) {
                        : "detection_time " + detail::quoted_excerpt(ev.detection_time) +
                              " is not an ISO-8601 date-time";
         case reject_reason::unknown_event_kind:
-            return ev.event.empty() ? std::string("no event kind")
-                                    : "event " + detail::quoted_excerpt(ev.event) +
-                                          " is not a known event kind";
+            return ev.event.empty()
+                       ? std::string("no event kind")
+                       : "event " + detail::quoted_excerpt(ev.event) + " is not a known event kind";
         default: return std::string(to_string(why));
     }
 }
@@ -34,7 +34,6 @@ const report& empty_report() {
 }
 
 }  // namespace
-
 
 aggregator::aggregator(options opts) : impl_(std::make_unique<impl>(opts)) {}
 aggregator::aggregator(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}

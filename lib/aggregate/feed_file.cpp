@@ -110,7 +110,8 @@ void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_optio
         if (want == 0) break;
         std::size_t got = 0;
         while (got < want) {
-            const ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(at + got));
+            const ssize_t n =
+                ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(at + got));
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) {
                 ec = last_system_error();
@@ -156,7 +157,8 @@ std::uint64_t find_cut(int fd, std::uint64_t target, std::uint64_t size) {
         const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(at));
         if (n <= 1) return 0;
         for (ssize_t i = 0; i + 1 < n; ++i) {
-            if (buf[static_cast<std::size_t>(i)] == '\n' && buf[static_cast<std::size_t>(i) + 1] == '{') {
+            if (buf[static_cast<std::size_t>(i)] == '\n' &&
+                buf[static_cast<std::size_t>(i) + 1] == '{') {
                 return at + static_cast<std::uint64_t>(i) + 1;
             }
         }
@@ -212,14 +214,15 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
     const std::string& name = fo.source_name.empty() ? path : fo.source_name;
     m.source = name;
 
-    unsigned threads = fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency())
-                                       : fo.threads;
+    unsigned threads =
+        fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : fo.threads;
     m.threads = std::max(m.threads, threads);
     const bool inflate_ahead = threads > 1 && detail::starts_gzip(f.fd());  // any size
     const off_t size = ::lseek(f.fd(), 0, SEEK_END);
     if (size > 0) {
         threads = static_cast<unsigned>(std::min<std::uint64_t>(
-            threads, static_cast<std::uint64_t>(size) / std::max<std::size_t>(fo.min_part_bytes, 1)));
+            threads,
+            static_cast<std::uint64_t>(size) / std::max<std::size_t>(fo.min_part_bytes, 1)));
     }
     if (threads > 1 && splittable(f.fd(), m.opts)) {
         // Cut points: line starts opening an object, near equal shares of the file.
@@ -239,7 +242,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                 byte_range range;
                 std::unique_ptr<impl> agg;
                 std::error_code error;
-                bool usable = false;  // decoded, and ended without an open document
+                bool usable = false;    // decoded, and ended without an open document
                 bool boundary = false;  // ended exactly between two records
                 std::uint64_t lines = 0;
             };
@@ -314,8 +317,9 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             }
             std::vector<job*> order;
             for (job& j : jobs) order.push_back(&j);
-            std::sort(order.begin(), order.end(),
-                      [](const job* x, const job* y) { return x->range.begin() < y->range.begin(); });
+            std::sort(order.begin(), order.end(), [](const job* x, const job* y) {
+                return x->range.begin() < y->range.begin();
+            });
             for (const job* j : order) {
                 if (j->error) {
                     ec = j->error;

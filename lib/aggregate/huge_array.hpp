@@ -69,7 +69,8 @@ private:
         void* p = nullptr;
 #if defined(__linux__)
         if (bytes >= huge_page_size) {
-            const std::size_t rounded = (bytes + huge_page_size - 1) / huge_page_size * huge_page_size;
+            const std::size_t rounded =
+                (bytes + huge_page_size - 1) / huge_page_size * huge_page_size;
             p = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             if (p == MAP_FAILED) throw std::bad_alloc();
 #if defined(MADV_HUGEPAGE)

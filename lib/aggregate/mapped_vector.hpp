@@ -133,7 +133,8 @@ private:
             if (mapped_) {
                 p = mremap(data_, capacity_ * sizeof(T), bytes, MREMAP_MAYMOVE);
             } else {
-                p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                         0);
                 if (p != MAP_FAILED && size_ != 0) std::memcpy(p, data_, size_ * sizeof(T));
                 if (p != MAP_FAILED) std::free(data_);
             }

@@ -151,7 +151,8 @@ public:
     void drain(F&& f, Ahead&& ahead) {
         index_ = huge_array<std::uint64_t>();
         for (std::size_t i = 0; i < size_; ++i) {
-            if (i + lookahead < size_) ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
+            if (i + lookahead < size_)
+                ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
             const stored& e = entry(static_cast<std::uint32_t>(i));
             f(e.key(), e.c);
             if ((i + 1) % block_size == 0) blocks_[i / block_size] = huge_array<stored>();
@@ -173,7 +174,8 @@ public:
     template <class F, class Ahead>
     void for_each(F&& f, Ahead&& ahead) const {
         for (std::size_t i = 0; i < size_; ++i) {
-            if (i + lookahead < size_) ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
+            if (i + lookahead < size_)
+                ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
             const stored& e = entry(static_cast<std::uint32_t>(i));
             f(e.key(), e.c);
         }
@@ -264,7 +266,7 @@ private:
 
     std::vector<huge_array<stored>> blocks_;
     std::size_t size_ = 0;
-    std::size_t indexed_ = 0;  // entries [0, indexed_) are in the index
+    std::size_t indexed_ = 0;          // entries [0, indexed_) are in the index
     huge_array<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
 };
 

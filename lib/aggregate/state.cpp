@@ -200,8 +200,8 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     contribution c;
     c.set_time(time);
     c.user = user;
-    c.meta = contribution::make_meta(code, category, result, risk_memo_.get(raw.risk_level, parse_risk_level),
-                                     outside);
+    c.meta = contribution::make_meta(code, category, result,
+                                     risk_memo_.get(raw.risk_level, parse_risk_level), outside);
     c.detail = mail_detail ? detail_id(raw, file_text) : 0;
     if (!opts_.dedupe) {
         ++(outside ? n.out_of_period : n.accepted);
@@ -338,8 +338,8 @@ void partial_state::take_groups(const partial_state& later, const translation& t
 template <class State>
 void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::error_code& ec,
                                bool last) {
-    constexpr bool consume = !std::is_const_v<std::remove_reference_t<State>> &&
-                             std::is_rvalue_reference_v<State&&>;
+    constexpr bool consume =
+        !std::is_const_v<std::remove_reference_t<State>> && std::is_rvalue_reference_v<State&&>;
     if (!can_merge(later)) {
         ec = make_error_code(error::incompatible);
         return;
@@ -394,8 +394,8 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
 // ---- merging the parts of a split file -------------------------------------------------------
 
 void partial_state::merge_parts(const std::vector<partial_state*>& parts,
-                                const std::vector<std::uint64_t>& line_offsets,
-                                std::error_code& ec, unsigned threads) {
+                                const std::vector<std::uint64_t>& line_offsets, std::error_code& ec,
+                                unsigned threads) {
     for (const partial_state* p : parts) {
         if (!can_merge(*p)) {
             ec = make_error_code(error::incompatible);

@@ -66,8 +66,8 @@ struct triple_hash {
         return mix(g.user, g.detail, g.meta);
     }
     static std::size_t mix(std::uint32_t a, std::uint32_t b, std::uint32_t c) noexcept {
-        return static_cast<std::size_t>(fold_mul((std::uint64_t{a} << 32 | b) ^ 0x9e3779b97f4a7c15ULL,
-                                                 c ^ 0xbf58476d1ce4e5b9ULL));
+        return static_cast<std::size_t>(fold_mul(
+            (std::uint64_t{a} << 32 | b) ^ 0x9e3779b97f4a7c15ULL, c ^ 0xbf58476d1ce4e5b9ULL));
     }
 };
 
@@ -142,7 +142,7 @@ public:
     /// lookup on the hot path); entries may repeat ids, as findings aggregate by sender,
     /// threat and file.
     mapped_vector<mail_detail> details;
-    record_store store;  ///< de-duplication on
+    record_store store;                                               ///< de-duplication on
     std::unordered_map<group_key, record_group, triple_hash> groups;  ///< de-duplication off
 
     /// Rebuilds the lookup maps after `other_services` was filled directly.
@@ -211,7 +211,7 @@ private:
     std::string file_buf_;
     std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // strings id → code
     // Hot-path memos, keyed by the raw bytes of the input.
-    small_memo<std::uint32_t, 4096> sender_memo_;  // raw sender → strings id
+    small_memo<std::uint32_t, 4096> sender_memo_;       // raw sender → strings id
     small_memo<std::uint32_t, 1024, 120> threat_memo_;  // raw threat name (URLs too) → id
     small_memo<std::uint8_t> kind_memo_;
     small_memo<std::uint32_t> service_memo_;

@@ -53,7 +53,9 @@ public:
         pos_ += n;
         return s;
     }
-    std::string_view str() { return bytes(static_cast<std::size_t>(std::min<std::uint64_t>(u64(), remaining() + 1))); }
+    std::string_view str() {
+        return bytes(static_cast<std::size_t>(std::min<std::uint64_t>(u64(), remaining() + 1)));
+    }
     /// A count of items of at least `min_size` bytes each: refuses counts the input cannot hold.
     std::size_t count(std::size_t min_size) {
         const std::uint64_t n = u64();
@@ -296,8 +298,7 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
     const bool consistent =
         r.ok() && r.remaining() == 0 && accepted == n.accepted && outside == n.out_of_period &&
         n.records == n.accepted + n.rejected + n.duplicates + n.out_of_period &&
-        st->rejections.size() <= n.rejected &&
-        st->rejections.size() <= o.max_listed_rejections &&
+        st->rejections.size() <= n.rejected && st->rejections.size() <= o.max_listed_rejections &&
         (o.dedupe ? st->groups.empty() : st->store.size() == 0);
     if (!consistent) return nullptr;
     ec.clear();

@@ -50,7 +50,6 @@ public:
         if (dlp) s.channels[mail ? 0 : 1] += count;
         if (mail) {
             s.mail_by_user[c.user] += count;
-
         }
     }
 

@@ -92,10 +92,9 @@ std::optional<timestamp> parse_canonical(std::string_view s) noexcept {
     const auto hour = static_cast<int>(byte_at(b, 3) * 10 + byte_at(b, 4));
     const auto minute = static_cast<int>(byte_at(b, 6) * 10 + byte_at(b, 7));
     const auto second = static_cast<int>(byte_at(c, 1) * 10 + byte_at(c, 2));
-    const auto millis =
-        static_cast<int>(byte_at(c, 4) * 100 + byte_at(c, 5) * 10 + byte_at(c, 6));
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > detail::days_in_month(year, month) ||
-        hour > 23 || minute > 59 || second > 59) {
+    const auto millis = static_cast<int>(byte_at(c, 4) * 100 + byte_at(c, 5) * 10 + byte_at(c, 6));
+    if (year < 1 || month < 1 || month > 12 || day < 1 ||
+        day > detail::days_in_month(year, month) || hour > 23 || minute > 59 || second > 59) {
         return std::nullopt;
     }
     const std::int64_t seconds =
@@ -218,8 +217,7 @@ std::string format_in_zone(timestamp t, utc_offset zone) {
     std::int64_t seconds = 0;
     std::int64_t micros = 0;
     split(t, seconds, micros);
-    return format_fields(seconds + std::int64_t{zone.minutes} * 60, micros, false,
-                         to_string(zone));
+    return format_fields(seconds + std::int64_t{zone.minutes} * 60, micros, false, to_string(zone));
 }
 
 std::optional<utc_offset> parse_utc_offset(std::string_view text) noexcept {
@@ -233,8 +231,8 @@ std::optional<utc_offset> parse_utc_offset(std::string_view text) noexcept {
 std::string to_string(utc_offset z) {
     const int a = z.minutes < 0 ? -z.minutes : z.minutes;
     char buf[16];
-    const int n = std::snprintf(buf, sizeof buf, "%c%02d:%02d", z.minutes < 0 ? '-' : '+', a / 60,
-                                a % 60);
+    const int n =
+        std::snprintf(buf, sizeof buf, "%c%02d:%02d", z.minutes < 0 ? '-' : '+', a / 60, a % 60);
     return {buf, static_cast<std::size_t>(n)};
 }
 

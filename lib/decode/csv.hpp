@@ -239,13 +239,9 @@ void csv_tokenizer::feed(std::string_view bytes, OnRow&& on_row) {
 template <class OnRow>
 void csv_tokenizer::finish(OnRow&& on_row) {
     switch (state_) {
-        case state::row_start:
-            return;
-        case state::quoted:
-            fault("the input ends inside a quoted field");
-            break;
-        default:
-            break;  // a CR at the very end ends the row like CRLF
+        case state::row_start: return;
+        case state::quoted: fault("the input ends inside a quoted field"); break;
+        default: break;  // a CR at the very end ends the row like CRLF
     }
     end_row(on_row);
 }

@@ -23,16 +23,23 @@ constexpr int message_object = 100;
 constexpr int page_array = 101;
 
 using member = std::string_view raw_event::*;
-constexpr member fields[17] = {
-    &raw_event::log_item_id,           &raw_event::service,
-    &raw_event::event,                 &raw_event::message_log_item_id,
-    &raw_event::affected_user,         &raw_event::detection_time,
-    &raw_event::triggered_security_filter, &raw_event::triggered_policy_name,
-    &raw_event::action,                &raw_event::action_result,
-    &raw_event::risk_level,            &raw_event::security_risk_name,
-    &raw_event::file_sha1,             &raw_event::file_name,
-    &raw_event::mail_message_id,       &raw_event::mail_message_file_name,
-    &raw_event::mail_message_sender};
+constexpr member fields[17] = {&raw_event::log_item_id,
+                               &raw_event::service,
+                               &raw_event::event,
+                               &raw_event::message_log_item_id,
+                               &raw_event::affected_user,
+                               &raw_event::detection_time,
+                               &raw_event::triggered_security_filter,
+                               &raw_event::triggered_policy_name,
+                               &raw_event::action,
+                               &raw_event::action_result,
+                               &raw_event::risk_level,
+                               &raw_event::security_risk_name,
+                               &raw_event::file_sha1,
+                               &raw_event::file_name,
+                               &raw_event::mail_message_id,
+                               &raw_event::mail_message_file_name,
+                               &raw_event::mail_message_sender};
 constexpr int first_message_field = 3;
 
 /// Little-endian word of the 8 bytes of `s` at `at` (zero past its end).
@@ -187,9 +194,9 @@ inline std::uint64_t special_bits(const char* p) noexcept {
     for (int i = 0; i < 4; ++i) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
         // Signed: bytes >= 0x80 are negative, so "less than 0x20" also catches non-ASCII.
-        const __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                    _mm_cmpeq_epi8(v, backslash)),
-                                       _mm_cmplt_epi8(v, space));
+        const __m128i s =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                         _mm_cmplt_epi8(v, space));
         r |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(s))) << (16 * i);
     }
     return r;
@@ -213,9 +220,9 @@ __attribute__((target("avx2"))) std::uint64_t special_bits_avx2(const char* p) n
     std::uint64_t r = 0;
     for (int i = 0; i < 2; ++i) {
         const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
-        const __m256i s = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
-                                                          _mm256_cmpeq_epi8(v, backslash)),
-                                          _mm256_cmpgt_epi8(space, v));
+        const __m256i s = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
+            _mm256_cmpgt_epi8(space, v));
         r |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(s)))
              << (32 * i);
     }
@@ -223,7 +230,7 @@ __attribute__((target("avx2"))) std::uint64_t special_bits_avx2(const char* p) n
 }
 
 __attribute__((target("avx2"))) void classify_blocks_avx2(const char* first, std::size_t full,
-                                                           std::uint64_t* out) noexcept {
+                                                          std::uint64_t* out) noexcept {
     for (std::size_t b = 0; b < full; ++b) out[b] = special_bits_avx2(first + 64 * b);
 }
 #endif
@@ -300,7 +307,7 @@ private:
         if (u < 0) return false;
         p_ += 4;
         if (u >= 0xdc00 && u <= 0xdfff) return false;  // a trailing surrogate alone
-        if (u >= 0xd800 && u <= 0xdbff) {               // must pair with a trailing one
+        if (u >= 0xd800 && u <= 0xdbff) {              // must pair with a trailing one
             if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return false;
             const int lo = read_hex4(p_ + 2);
             if (lo < 0xdc00 || lo > 0xdfff) return false;
@@ -378,7 +385,8 @@ private:
         char* o = out.data();
         const auto put = [&o](std::uint32_t c) { *o++ = static_cast<char>(c); };
         while (b < e) {
-            const char* bs = static_cast<const char*>(std::memchr(b, '\\', static_cast<std::size_t>(e - b)));
+            const char* bs =
+                static_cast<const char*>(std::memchr(b, '\\', static_cast<std::size_t>(e - b)));
             const char* run_end = bs == nullptr ? e : bs;
             std::memcpy(o, b, static_cast<std::size_t>(run_end - b));
             o += run_end - b;

@@ -435,7 +435,8 @@ public:
                 if (carry_.size() > max_carry) flush_carry();
                 return;
             }
-            const std::size_t head = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
+            const std::size_t head =
+                static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
             carry_.append(bytes.substr(0, head));
             bytes.remove_prefix(head);
             flush_carry();
@@ -777,7 +778,7 @@ private:
     bool at_line_start_ = true;
     bool may_stash_ = false;
     const char* stash_point_ = nullptr;
-    std::string carry_;  // an event line cut off by the end of the previous chunk
+    std::string carry_;        // an event line cut off by the end of the previous chunk
     bool line_fresh_ = false;  // in a document, at a new line whose first token is still to come
 };
 

@@ -226,17 +226,10 @@ private:
         if (format == input_format::auto_detect) {
             const detection d = detect(rest, at_end, opts_);
             switch (d.what) {
-                case detection::need_more:
-                    return false;
-                case detection::json:
-                    format = input_format::json;
-                    break;
-                case detection::cef:
-                    format = input_format::cef;
-                    break;
-                case detection::csv:
-                    format = input_format::csv;
-                    break;
+                case detection::need_more: return false;
+                case detection::json: format = input_format::json; break;
+                case detection::cef: format = input_format::cef; break;
+                case detection::csv: format = input_format::csv; break;
                 case detection::unknown:
                     failed_ = true;
                     sink_.on_unusable(d.why);
@@ -244,18 +237,12 @@ private:
             }
         }
         switch (format) {
-            case input_format::cef:
-                inner_ = make_cef_decoder(sink_);
-                break;
-            case input_format::csv:
-                inner_ = make_csv_decoder(sink_, opts_);
-                break;
+            case input_format::cef: inner_ = make_cef_decoder(sink_); break;
+            case input_format::csv: inner_ = make_csv_decoder(sink_, opts_); break;
             case input_format::ndjson:
                 inner_ = make_json_decoder(sink_, json_layout::line_strict);
                 break;
-            default:
-                inner_ = make_json_decoder(sink_, json_layout::multi_line);
-                break;
+            default: inner_ = make_json_decoder(sink_, json_layout::multi_line); break;
         }
         inner_->feed(rest);
         return true;

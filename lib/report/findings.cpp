@@ -32,13 +32,13 @@ std::vector<finding_subject> user_subjects(const std::vector<std::uint64_t>& cou
         return pool.at(a.second) < pool.at(b.second);
     };
     const std::size_t k = std::min(max, ranked.size());
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k),
-                      ranked.end(), first);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
+                      first);
     std::vector<finding_subject> out;
     out.reserve(k);
     for (std::size_t i = 0; i < k; ++i) {
-        out.push_back({subject_kind::user, std::string(pool.at(ranked[i].second)),
-                       ranked[i].first, 0});
+        out.push_back(
+            {subject_kind::user, std::string(pool.at(ranked[i].second)), ranked[i].first, 0});
     }
     return out;
 }
@@ -77,7 +77,6 @@ void threat_left_in_place(const tally& t, const string_pool& pool, std::size_t m
 }
 
 // ---- targeted_attack_company -------------------------------------------------------------
-
 
 /// The mail detections of the ATP sections, grouped by user (a counting sort of the store):
 /// user `u`'s entries are [first[u], first[u + 1]). An entry holds the subject slots of its
@@ -194,9 +193,10 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
         home_of[q] = static_cast<std::uint8_t>(home);
         const std::uint32_t slot = qualified[q];
         const subject_state& s = subjects[slot];
-        groups[home].push_back({static_cast<subject_kind>(slot / strings + 1),
-                                std::string(st.strings.at(static_cast<std::uint32_t>(slot % strings))),
-                                s.count, s.distinct});
+        groups[home].push_back(
+            {static_cast<subject_kind>(slot / strings + 1),
+             std::string(st.strings.at(static_cast<std::uint32_t>(slot % strings))), s.count,
+             s.distinct});
     }
     // Each finding counts every mail detection that carries one of its subjects, once.
     std::array<std::uint64_t, section_count> counts{};
@@ -214,12 +214,14 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
     for (std::size_t s = 0; s < section_count; ++s) {
         std::vector<finding_subject>& group = groups[s];
         if (group.empty()) continue;
-        std::sort(group.begin(), group.end(), [](const finding_subject& a, const finding_subject& b) {
-            if (a.distinct_users != b.distinct_users) return a.distinct_users > b.distinct_users;
-            if (a.count != b.count) return a.count > b.count;
-            if (a.type != b.type) return a.type < b.type;
-            return a.name < b.name;
-        });
+        std::sort(group.begin(), group.end(),
+                  [](const finding_subject& a, const finding_subject& b) {
+                      if (a.distinct_users != b.distinct_users)
+                          return a.distinct_users > b.distinct_users;
+                      if (a.count != b.count) return a.count > b.count;
+                      if (a.type != b.type) return a.type < b.type;
+                      return a.name < b.name;
+                  });
         if (group.size() > policy.max_subjects) group.resize(policy.max_subjects);
         out.push_back(make("targeted_attack_company", severity::high, static_cast<section>(s),
                            counts[s], std::move(group)));

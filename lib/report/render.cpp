@@ -148,16 +148,11 @@ std::string render(const report& r, const render_options& opts) {
     if (opts.redact) masked = redact(r);
     const detail::render_context ctx{masked ? *masked : r, opts.lang, opts.previous, opts.redact};
     switch (opts.format) {
-        case output_format::json:
-            return detail::render_json(ctx);
-        case output_format::text:
-            return detail::render_text(ctx);
-        case output_format::markdown:
-            return detail::render_markdown(ctx);
-        case output_format::csv:
-            return detail::render_csv(ctx);
-        case output_format::html:
-            return detail::render_html(ctx);
+        case output_format::json: return detail::render_json(ctx);
+        case output_format::text: return detail::render_text(ctx);
+        case output_format::markdown: return detail::render_markdown(ctx);
+        case output_format::csv: return detail::render_csv(ctx);
+        case output_format::html: return detail::render_html(ctx);
     }
     return detail::render_json(ctx);
 }

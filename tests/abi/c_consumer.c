@@ -14,22 +14,22 @@
 
 static int failures = 0;
 
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        if (!(cond)) {                                                              \
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            ++failures;                                                             \
-        }                                                                           \
+            ++failures;                                                              \
+        }                                                                            \
     } while (0)
 
-#define CHECK_OK(call)                                                                   \
-    do {                                                                                 \
-        casreport_status st_ = (call);                                                   \
-        if (st_ != CASREPORT_OK) {                                                       \
-            fprintf(stderr, "%s:%d: %s: %s (%s)\n", __FILE__, __LINE__, #call,           \
-                    casreport_status_name(st_), casreport_last_error());                 \
-            ++failures;                                                                  \
-        }                                                                                \
+#define CHECK_OK(call)                                                         \
+    do {                                                                       \
+        casreport_status st_ = (call);                                         \
+        if (st_ != CASREPORT_OK) {                                             \
+            fprintf(stderr, "%s:%d: %s: %s (%s)\n", __FILE__, __LINE__, #call, \
+                    casreport_status_name(st_), casreport_last_error());       \
+            ++failures;                                                        \
+        }                                                                      \
     } while (0)
 
 static char* read_all(const char* path, size_t* size) {

@@ -2,7 +2,6 @@
 // call order, poisoned handles, the size and lifetime of views, last error per thread, separate
 // handles on several threads, and running out of memory anywhere.
 #include <casreport.h>
-
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -327,9 +326,9 @@ TEST(Arguments, UnknownFormatAndLanguageNames) {
 TEST(Arguments, EveryFormatByNameAndAlias) {
     agg_ptr a = finished(sample());
     for (const char* lang : {"ja", "en"}) {
-        for (const auto& [name, alias] : {std::pair{"text", "txt"}, std::pair{"md", "markdown"},
-                                          std::pair{"csv", "csv"}, std::pair{"html", "htm"},
-                                          std::pair{"json", "json"}}) {
+        for (const auto& [name, alias] :
+             {std::pair{"text", "txt"}, std::pair{"md", "markdown"}, std::pair{"csv", "csv"},
+              std::pair{"html", "htm"}, std::pair{"json", "json"}}) {
             const char* p = nullptr;
             std::size_t n = 0;
             ASSERT_EQ(casreport_aggregator_render(a.get(), name, lang, &p, &n), CASREPORT_OK)
@@ -444,8 +443,10 @@ TEST(Sources, AnUnusableSourceIsInputAndTheOthersCount) {
     agg_ptr a = make();
     ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "junk.txt"), CASREPORT_OK);
     casreport_status s = casreport_aggregator_feed(a.get(), junk, std::strlen(junk));
-    if (s == CASREPORT_OK) s = casreport_aggregator_begin_source(a.get(), "sample.ndjson");
-    else ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "sample.ndjson"), CASREPORT_OK);
+    if (s == CASREPORT_OK)
+        s = casreport_aggregator_begin_source(a.get(), "sample.ndjson");
+    else
+        ASSERT_EQ(casreport_aggregator_begin_source(a.get(), "sample.ndjson"), CASREPORT_OK);
     EXPECT_EQ(s, CASREPORT_E_INPUT);
     EXPECT_TRUE(contains(casreport_last_error(), "junk.txt")) << casreport_last_error();
     feed(a.get(), sample(), 4096);

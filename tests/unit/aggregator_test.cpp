@@ -107,8 +107,8 @@ TEST(Dedupe, ByNormalizedTupleWithoutId) {
     other_filter_spelling.filter = "malware scanning";  // the filter is compared raw
     ev other_kind = a;
     other_kind.kind = "virtual_analyzer";
-    const cr::report r = report_of(lines({a, same_instant, other_file, other_filter_spelling,
-                                          other_kind}));
+    const cr::report r =
+        report_of(lines({a, same_instant, other_file, other_filter_spelling, other_kind}));
     EXPECT_EQ(r.input.accepted, 4U);
     EXPECT_EQ(r.input.duplicates, 1U);
     EXPECT_EQ(r.at(cr::section::malware).outcomes[cr::outcome::remediated], 3U);
@@ -200,11 +200,11 @@ TEST(Counting, PercentRoundsHalfUpToOneDecimal) {
     EXPECT_EQ(cr::percent_tenths(1, 3), 333U);
     EXPECT_EQ(cr::percent_tenths(2, 3), 667U);
     EXPECT_EQ(cr::percent_tenths(1, 8), 125U);
-    EXPECT_EQ(cr::percent_tenths(1, 16), 63U);  // 6.25 → 6.3
+    EXPECT_EQ(cr::percent_tenths(1, 16), 63U);   // 6.25 → 6.3
     EXPECT_EQ(cr::percent_tenths(3, 16), 188U);  // 18.75 → 18.8
     EXPECT_EQ(cr::percent_tenths(1, 1), 1000U);
-    EXPECT_EQ(cr::percent_tenths(1, 2000), 1U);   // 0.05 → 0.1
-    EXPECT_EQ(cr::percent_tenths(1, 2001), 0U);   // 0.0499… → 0.0
+    EXPECT_EQ(cr::percent_tenths(1, 2000), 1U);  // 0.05 → 0.1
+    EXPECT_EQ(cr::percent_tenths(1, 2001), 0U);  // 0.0499… → 0.0
     EXPECT_EQ(cr::percent_tenths(0, 0), 0U);
 }
 
@@ -317,8 +317,8 @@ namespace {
 /// A varied input with duplicates spread all over it.
 std::vector<std::string> mixed_records() {
     std::mt19937 rng(7);
-    const char* services[] = {"Exchange Online", "Gmail", "OneDrive", "Box", "Exchange Server",
-                              "Slack"};
+    const char* services[] = {"Exchange Online", "Gmail", "OneDrive", "Box",
+                              "Exchange Server", "Slack"};
     const char* kinds[] = {"security_risk_scan", "virtual_analyzer", "ransomware", "dlp"};
     const char* filters[] = {"Malware Scanning", "File Blocking", "Web Reputation", "Spam"};
     std::vector<std::string> out;
@@ -476,7 +476,8 @@ TEST(Lifecycle, CountsAreExactWhileFeeding) {
     cr::aggregator a(june());
     ev may{"old"};
     may.time = "2025-05-01T00:00:00Z";
-    a.feed(ev{"1"}.json() + ev{"1"}.json() + ev{"2"}.json() + "junk\n" + may.json() + ev{"2"}.json());
+    a.feed(ev{"1"}.json() + ev{"1"}.json() + ev{"2"}.json() + "junk\n" + may.json() +
+           ev{"2"}.json());
     const cr::input_counts c = a.counts();  // some records still wait in the insert queue
     EXPECT_EQ(c.records, 6U);
     EXPECT_EQ(c.accepted, 2U);

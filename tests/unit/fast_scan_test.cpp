@@ -72,9 +72,9 @@ const std::string base_event =
 TEST(FastScan, TakesTheCommonLine) {
     cr::raw_event ev;
     crd::fast_scratch scratch;
-    ASSERT_EQ(crd::scan_event_line(base_event.data(), base_event.data() + base_event.size(), ev,
-                                   scratch),
-              crd::fast_result::event);
+    ASSERT_EQ(
+        crd::scan_event_line(base_event.data(), base_event.data() + base_event.size(), ev, scratch),
+        crd::fast_result::event);
     EXPECT_EQ(ev.affected_user, "alice@example.co.jp");
     EXPECT_EQ(ev.mail_message_sender, "\"Bill\" <b@bad.example>");
     EXPECT_EQ(ev.triggered_policy_name, "Default ATP (Monitor Only)");
@@ -88,8 +88,9 @@ TEST(FastScan, HandsBackWhatItDoesNotTake) {
     for (const std::string& line :
          {std::string(R"({"security_events":[]})"), std::string(R"({"a":1})"),
           std::string(R"({"a":"x"} junk)"), std::string(R"({"a\u0041":"x"})"),
-          std::string(R"({"a":tru})"), std::string("{\"a\":\"\x01\"}"), std::string(R"({"a":"\ud800"})"),
-          std::string(R"({"a":"\x"})"), std::string("{\"a\":\"\xc0\x80\"}"), std::string(R"({"a":[1]})"),
+          std::string(R"({"a":tru})"), std::string("{\"a\":\"\x01\"}"),
+          std::string(R"({"a":"\ud800"})"), std::string(R"({"a":"\x"})"),
+          std::string("{\"a\":\"\xc0\x80\"}"), std::string(R"({"a":[1]})"),
           std::string(R"({"a":"x",})"), std::string(R"({"a" "x"})"), std::string(R"({)")}) {
         EXPECT_EQ(crd::scan_event_line(line.data(), line.data() + line.size(), ev, scratch),
                   crd::fast_result::fallback)
@@ -112,15 +113,17 @@ TEST(FastScan, EdgeCasesAgreeWithTheGeneralPath) {
              std::string(" \t{\"event\":\"dlp\"} \r"),
              std::string(R"({"x":{"message":{"affected_user":"nested"}}})"),
              // Escapes: hex digits of both cases, a pair, and the invalid ones.
-             std::string(R"({"message":{"affected_user":"\u00e9\u00E9\uD83D\uDE00","action":"x"}})"),
+             std::string(
+                 R"({"message":{"affected_user":"\u00e9\u00E9\uD83D\uDE00","action":"x"}})"),
              std::string(R"({"message":{"affected_user":"\u00g9","action":"x"}})"),
              std::string(R"({"message":{"affected_user":"\uDE00","action":"x"}})"),
              std::string(R"({"message":{"affected_user":"\uD83Dx","action":"x"}})"),
              // Keys one byte off the known ones, far from and near the line end (the table
              // lookup and the switch), and keys longer than any known one.
-             std::string(R"({"message":{"triggered_security_filtex":"a","mail_message_idx":"b",)"
-                         R"("Action":"c","file_sha":"d","risk_level_":"e","action":"kept"},)"
-                         R"("padding_to_keep_the_keys_away_from_the_end":"xxxxxxxxxxxxxxxxxxxxx"})"),
+             std::string(
+                 R"({"message":{"triggered_security_filtex":"a","mail_message_idx":"b",)"
+                 R"("Action":"c","file_sha":"d","risk_level_":"e","action":"kept"},)"
+                 R"("padding_to_keep_the_keys_away_from_the_end":"xxxxxxxxxxxxxxxxxxxxx"})"),
              std::string(R"({"message":{"a_key_much_longer_than_thirty_two_bytes_in_all":"v",)"
                          R"("triggered_security_filter":"Malware Scanning"}})"),
              std::string(R"({"message":{"action":"y"},"servicE":"s","service":"Box"})"),
@@ -131,9 +134,9 @@ TEST(FastScan, EdgeCasesAgreeWithTheGeneralPath) {
 
 TEST(FastScan, MutatedLinesAgreeWithTheGeneralPath) {
     std::mt19937 rng(12345);
-    const std::string specials[] = {"\"", "\\", "\\u", "\\ud800", "\\udc00", "{", "}", "[", "]",
-                                    ":", ",", "1", "\x01", "\xff", "\xc3", "\xe3\x81", " ",
-                                    "\n", "null", "\t", "\\\"", "\\u0041"};
+    const std::string specials[] = {
+        "\"", "\\",   "\\u",  "\\ud800", "\\udc00",  "{", "}",  "[",    "]",  ":",    ",",
+        "1",  "\x01", "\xff", "\xc3",    "\xe3\x81", " ", "\n", "null", "\t", "\\\"", "\\u0041"};
     for (int round = 0; round < 3000; ++round) {
         std::string line = base_event;
         const int edits = 1 + static_cast<int>(rng() % 3);

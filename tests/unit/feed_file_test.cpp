@@ -18,9 +18,10 @@ class temp_file {
 public:
     explicit temp_file(const std::string& content) {
         static int n = 0;
-        path_ = (fs::temp_directory_path() /
-                 ("casreport_feed_file_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++)))
-                    .string();
+        path_ =
+            (fs::temp_directory_path() /
+             ("casreport_feed_file_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++)))
+                .string();
         std::ofstream(path_, std::ios::binary) << content;
     }
     ~temp_file() { std::remove(path_.c_str()); }
@@ -36,8 +37,9 @@ std::string event(int i, std::mt19937& rng) {
     const int id = static_cast<int>(rng() % 5000);  // repeats: duplicates across parts
     return "{\"log_item_id\":\"id" + std::to_string(id) +
            "\",\"service\":\"Exchange Online\",\"event\":\"security_risk_scan\",\"message\":{"
-           "\"affected_user\":\"user" + std::to_string(rng() % 300) +
-           "@x.jp\",\"detection_time\":\"2025-06-" + std::to_string(10 + i % 20) +
+           "\"affected_user\":\"user" +
+           std::to_string(rng() % 300) + "@x.jp\",\"detection_time\":\"2025-06-" +
+           std::to_string(10 + i % 20) +
            "T00:00:00Z\",\"triggered_security_filter\":\"Malware Scanning\",\"action\":\"" +
            (i % 3 == 0 ? "Pass" : "Quarantine") +
            // Senders, threats and hashes: the pools each part builds and the merge translates,
@@ -88,7 +90,8 @@ TEST(FeedFile, ADocumentAcrossACutFallsBackToOnePass) {
     // column 0) look like cut points, but a part starting there would misread the page.
     std::string pretty = "{\"security_events\": [\n";
     std::mt19937 rng(9);
-    for (int i = 0; i < 3000; ++i) pretty += (i ? ",\n" : "") + event(i, rng).substr(0, event(i, rng).size() - 1);
+    for (int i = 0; i < 3000; ++i)
+        pretty += (i ? ",\n" : "") + event(i, rng).substr(0, event(i, rng).size() - 1);
     pretty += "\n]}\n";
     const temp_file f(ndjson(5000, 2, false) + pretty + ndjson(5000, 3, true));
     const std::string one = report_of(f.path(), 1);

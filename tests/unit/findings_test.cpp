@@ -60,8 +60,8 @@ public:
         agg.finish();
 
         const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-        const std::string path = testing::TempDir() + "findings_" + test->test_suite_name() +
-                                 "_" + test->name() + "_" + std::to_string(++reports_) + ".ndjson";
+        const std::string path = testing::TempDir() + "findings_" + test->test_suite_name() + "_" +
+                                 test->name() + "_" + std::to_string(++reports_) + ".ndjson";
         std::ofstream(path, std::ios::binary) << text_;
         cr::aggregator threaded(o);
         cr::file_options fo;

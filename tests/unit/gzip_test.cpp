@@ -1,6 +1,7 @@
 // gzip sources: inflated as they arrive, split anywhere, in front of every format; corrupt and
 // truncated streams make the source unusable with a message.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <casreport/aggregator.hpp>
@@ -10,7 +11,6 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 #include "decode/decoder.hpp"
 #include "decode_test_util.hpp"
@@ -139,10 +139,10 @@ namespace {
 /// report (of whatever counted before a failure) and the counts.
 std::string read_as_file(const std::string& bytes, unsigned threads) {
     static int n = 0;
-    const std::string path = (std::filesystem::temp_directory_path() /
-                              ("casreport_gzip_test_" + std::to_string(::getpid()) + "_" +
-                               std::to_string(n++) + ".gz"))
-                                 .string();
+    const std::string path =
+        (std::filesystem::temp_directory_path() /
+         ("casreport_gzip_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++) + ".gz"))
+            .string();
     std::ofstream(path, std::ios::binary) << bytes;
     cr::aggregator agg;
     cr::file_options fo;
@@ -166,10 +166,12 @@ TEST(Gzip, InflatingAheadOnAnotherThreadChangesNothing) {
     std::string corrupt = z;
     corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x55);
     std::string late_corrupt = z;  // only the checksum at the very end can tell
-    late_corrupt[late_corrupt.size() - 6] = static_cast<char>(late_corrupt[late_corrupt.size() - 6] ^ 1);
+    late_corrupt[late_corrupt.size() - 6] =
+        static_cast<char>(late_corrupt[late_corrupt.size() - 6] ^ 1);
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"whole", z},
-        {"members and padding", gzip(ndjson(5, "a")) + gzip(ndjson(3000, "b")) + std::string(100, '\0')},
+        {"members and padding",
+         gzip(ndjson(5, "a")) + gzip(ndjson(3000, "b")) + std::string(100, '\0')},
         {"truncated", z.substr(0, z.size() / 2)},
         {"corrupt", corrupt},
         {"corrupt checksum", late_corrupt},

@@ -30,8 +30,8 @@ TEST(HotPath, HasAsciiUpperFindsCapitalsAtEveryPositionAndLength) {
             for (const char c : {'A', 'Z', 'M', '@', '[', 'a', 'z', '\xc1', '\xda', '\x80'}) {
                 std::string s(n, 'x');
                 s[at] = c;
-                EXPECT_EQ(has_ascii_upper(s), has_upper_slow(s)) << "n=" << n << " at=" << at
-                                                                 << " byte=" << int(c);
+                EXPECT_EQ(has_ascii_upper(s), has_upper_slow(s))
+                    << "n=" << n << " at=" << at << " byte=" << int(c);
             }
         }
     }

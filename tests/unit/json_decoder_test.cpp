@@ -86,16 +86,17 @@ TEST(JsonDecoder, BomOnlyAtTheStart) {
 }
 
 TEST(JsonDecoder, ApiPageOnOneLine) {
-    const std::string page = "{\"current_link\":\"\",\"next_link\":\"https://x/?page_id=2\","
-                             "\"security_events\":[" + event("a") + "," + event("b") +
-                             "],\"traceId\":\"t\"}";
+    const std::string page =
+        "{\"current_link\":\"\",\"next_link\":\"https://x/?page_id=2\","
+        "\"security_events\":[" +
+        event("a") + "," + event("b") + "],\"traceId\":\"t\"}";
     EXPECT_EQ(decode_all(page), (log_t{"E1:a", "E1:b"}));
 }
 
 TEST(JsonDecoder, PagesConcatenatedAndOnePerLine) {
     const std::string p1 = "{\"security_events\":[" + event("a") + "]}";
-    const std::string p2 = "{\"next_link\":null,\"security_events\":[" + event("b") + "," +
-                           event("c") + "]}";
+    const std::string p2 =
+        "{\"next_link\":null,\"security_events\":[" + event("b") + "," + event("c") + "]}";
     EXPECT_EQ(decode_all(p1 + p2 + "\n" + p1 + " " + p2),
               (log_t{"E1:a", "E1:b", "E1:c", "E2:a", "E2:b", "E2:c"}));
     EXPECT_EQ(decode_all(p1 + "\n" + p2 + "\n"), (log_t{"E1:a", "E2:b", "E2:c"}));
@@ -130,8 +131,8 @@ TEST(JsonDecoder, BareArrays) {
               (log_t{"E2:a", "E3:b"}));
     EXPECT_EQ(decode_all("[]\n[ ]"), log_t{});
     EXPECT_EQ(decode_all("[1, \"x\", [" + event("n") + "], null,\n" + event("a") + "]"),
-              (log_t{"R1:not_an_object", "R1:not_an_object", "R1:not_an_object",
-                     "R1:not_an_object", "E2:a"}));
+              (log_t{"R1:not_an_object", "R1:not_an_object", "R1:not_an_object", "R1:not_an_object",
+                     "E2:a"}));
 }
 
 TEST(JsonDecoder, PageElementsThatAreNotObjects) {
@@ -143,10 +144,11 @@ TEST(JsonDecoder, PageElementsThatAreNotObjects) {
 
 TEST(JsonDecoder, EscapesAreDecoded) {
     recorder r;
-    decode("{\"service\":\"B\\u006fx\",\"event\":\"dlp\",\"message\":{\"affected_user\":"
-           "\"a\\u0040b.jp\",\"mail_message_sender\":\"\\\"N\\\" <x\\\\y@z>\","
-           "\"detection_time\":\"2025-06-02T00:00:00Z\"}}",
-           0, cr::input_format::auto_detect, &r);
+    decode(
+        "{\"service\":\"B\\u006fx\",\"event\":\"dlp\",\"message\":{\"affected_user\":"
+        "\"a\\u0040b.jp\",\"mail_message_sender\":\"\\\"N\\\" <x\\\\y@z>\","
+        "\"detection_time\":\"2025-06-02T00:00:00Z\"}}",
+        0, cr::input_format::auto_detect, &r);
     ASSERT_EQ(r.events.size(), 1U);
     EXPECT_EQ(r.events[0].user, "a@b.jp");
     EXPECT_EQ(r.events[0].service, "Box");
@@ -161,11 +163,12 @@ TEST(JsonDecoder, EscapesAreDecoded) {
 
 TEST(JsonDecoder, KeysInAnyOrderNullMissingAndUnknownKeys) {
     recorder r;
-    decode("{\"message\":{\"x\":{\"affected_user\":\"nested\"},\"affected_user\":null,"
-           "\"detection_time\":\"t\",\"mail_message_recipient\":[\"a\",{\"b\":[]}],"
-           "\"log_item_id\":\"inner\"},\"extra\":[{\"event\":\"no\"}],\"event\":\"dlp\","
-           "\"log_item_id\":null,\"service\":\"Box\"}",
-           0, cr::input_format::auto_detect, &r);
+    decode(
+        "{\"message\":{\"x\":{\"affected_user\":\"nested\"},\"affected_user\":null,"
+        "\"detection_time\":\"t\",\"mail_message_recipient\":[\"a\",{\"b\":[]}],"
+        "\"log_item_id\":\"inner\"},\"extra\":[{\"event\":\"no\"}],\"event\":\"dlp\","
+        "\"log_item_id\":null,\"service\":\"Box\"}",
+        0, cr::input_format::auto_detect, &r);
     ASSERT_EQ(r.events.size(), 1U);
     EXPECT_EQ(r.events[0].user, "");
     EXPECT_EQ(r.events[0].event, "dlp");
@@ -176,9 +179,10 @@ TEST(JsonDecoder, KeysInAnyOrderNullMissingAndUnknownKeys) {
 
 TEST(JsonDecoder, WrongTypesCountAsAbsentAndTheLastDuplicateKeyWins) {
     recorder r;
-    decode("{\"event\":\"dlp\",\"event\":7,\"message\":{\"affected_user\":\"a\"},"
-           "\"message\":{\"detection_time\":\"t\",\"affected_user\":[\"x\"]}}",
-           0, cr::input_format::auto_detect, &r);
+    decode(
+        "{\"event\":\"dlp\",\"event\":7,\"message\":{\"affected_user\":\"a\"},"
+        "\"message\":{\"detection_time\":\"t\",\"affected_user\":[\"x\"]}}",
+        0, cr::input_format::auto_detect, &r);
     ASSERT_EQ(r.events.size(), 1U);
     EXPECT_EQ(r.events[0].event, "");
     EXPECT_EQ(r.events[0].user, "");  // the second message replaced the first
@@ -187,8 +191,8 @@ TEST(JsonDecoder, WrongTypesCountAsAbsentAndTheLastDuplicateKeyWins) {
 
 TEST(JsonDecoder, TopLevelValuesThatAreNotEvents) {
     EXPECT_EQ(decode_all("42\n\"str\"\nnull\ntrue\n" + event("a") + "\n"),
-              (log_t{"R1:not_an_object", "R2:not_an_object", "R3:not_an_object",
-                     "R4:not_an_object", "E5:a"}));
+              (log_t{"R1:not_an_object", "R2:not_an_object", "R3:not_an_object", "R4:not_an_object",
+                     "E5:a"}));
 }
 
 TEST(JsonDecoder, GarbageLinesAreRejectedOneByOne) {
@@ -225,9 +229,9 @@ TEST(JsonDecoder, AfterABrokenLineEveryLineCountsOnItsOwn) {
 }
 
 TEST(JsonDecoder, OnePerLinePagesThenPrettyPrintedDocuments) {
-    const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") +
-                           ",\n" + event("c") + "\n]\n{\n  \"security_events\": [\n    " +
-                           event("d") + "\n  ]\n}\n";
+    const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") + ",\n" +
+                           event("c") + "\n]\n{\n  \"security_events\": [\n    " + event("d") +
+                           "\n  ]\n}\n";
     EXPECT_EQ(decode_all(in), (log_t{"E1:a", "E3:b", "E4:c", "E8:d"}));
 }
 
@@ -261,7 +265,8 @@ TEST(JsonDecoder, BrokenPrettyPrintedPageSkipsToTheNextDocument) {
 }
 
 TEST(JsonDecoder, TruncatedAtEndOfInput) {
-    EXPECT_EQ(decode_all(event("a") + "\n{\"service\":\"Box\""), (log_t{"E1:a", "R2:invalid_json"}));
+    EXPECT_EQ(decode_all(event("a") + "\n{\"service\":\"Box\""),
+              (log_t{"E1:a", "R2:invalid_json"}));
     EXPECT_EQ(decode_all("{\"security_events\":[" + event("a") + ",\n" + event("b") + ",\n{\"x\":"),
               (log_t{"E1:a", "E2:b", "R3:invalid_json"}));
     EXPECT_EQ(decode_all("{\"security_events\":[" + event("a") + "]"),

@@ -77,10 +77,10 @@ TEST(Service, ChannelsFollowDesign) {
     EXPECT_EQ(cr::channel_of(cr::service::exchange), cr::channel::mail);
     EXPECT_EQ(cr::channel_of(cr::service::exchange_server), cr::channel::mail);
     EXPECT_EQ(cr::channel_of(cr::service::gmail), cr::channel::mail);
-    for (cr::service s : {cr::service::box, cr::service::dropbox, cr::service::google_drive,
-                          cr::service::onedrive, cr::service::salesforce_production,
-                          cr::service::salesforce_sandbox, cr::service::sharepoint,
-                          cr::service::teams, cr::service::other}) {
+    for (cr::service s :
+         {cr::service::box, cr::service::dropbox, cr::service::google_drive, cr::service::onedrive,
+          cr::service::salesforce_production, cr::service::salesforce_sandbox,
+          cr::service::sharepoint, cr::service::teams, cr::service::other}) {
         EXPECT_EQ(cr::channel_of(s), cr::channel::storage) << cr::to_string(s);
     }
 }
@@ -89,12 +89,15 @@ TEST(SecurityFilter, TrimmedCaseInsensitiveWithJapaneseLabels) {
     EXPECT_EQ(cr::parse_security_filter("Malware Scanning"), cr::security_filter::malware_scanning);
     EXPECT_EQ(cr::parse_security_filter(" malware scanning "),
               cr::security_filter::malware_scanning);
-    EXPECT_EQ(cr::parse_security_filter("不正プログラム検索"), cr::security_filter::malware_scanning);
+    EXPECT_EQ(cr::parse_security_filter("不正プログラム検索"),
+              cr::security_filter::malware_scanning);
     EXPECT_EQ(cr::parse_security_filter("FILE BLOCKING"), cr::security_filter::file_blocking);
     EXPECT_EQ(cr::parse_security_filter("ファイルブロック"), cr::security_filter::file_blocking);
     EXPECT_EQ(cr::parse_security_filter("Web Reputation"), cr::security_filter::web_reputation);
-    EXPECT_EQ(cr::parse_security_filter("Webレピュテーション"), cr::security_filter::web_reputation);
-    EXPECT_EQ(cr::parse_security_filter("WEBレピュテーション"), cr::security_filter::web_reputation);
+    EXPECT_EQ(cr::parse_security_filter("Webレピュテーション"),
+              cr::security_filter::web_reputation);
+    EXPECT_EQ(cr::parse_security_filter("WEBレピュテーション"),
+              cr::security_filter::web_reputation);
     EXPECT_EQ(cr::parse_security_filter("Advanced Spam Protection"),
               cr::security_filter::advanced_spam_protection);
     EXPECT_EQ(cr::parse_security_filter(""), cr::security_filter::none);
@@ -110,7 +113,8 @@ TEST(Section, SelectionOfDesignSection3) {
               cr::section::file_blocking);
     EXPECT_EQ(cr::section_of(event_kind::security_risk, security_filter::web_reputation),
               cr::section::web_reputation);
-    EXPECT_FALSE(cr::section_of(event_kind::security_risk, security_filter::advanced_spam_protection));
+    EXPECT_FALSE(
+        cr::section_of(event_kind::security_risk, security_filter::advanced_spam_protection));
     EXPECT_FALSE(cr::section_of(event_kind::security_risk, security_filter::none));
     EXPECT_FALSE(cr::section_of(event_kind::security_risk, security_filter::other));
     // Other kinds go by kind, whatever their filter says.
@@ -161,8 +165,7 @@ TEST(Outcome, FailureWinsThenMonitorOnlyPolicies) {
     EXPECT_EQ(cr::classify_outcome("Pass", "error", "x (Monitor Only)"), outcome::failed);
     EXPECT_EQ(cr::classify_outcome("Quarantine", "SUCCESS", ""), outcome::remediated);
     EXPECT_EQ(cr::classify_outcome("Quarantine", " success ", ""), outcome::remediated);
-    EXPECT_EQ(cr::classify_outcome("Quarantine", "",
-                                   "Default Dropbox Policy ATP (Monitor Only)"),
+    EXPECT_EQ(cr::classify_outcome("Quarantine", "", "Default Dropbox Policy ATP (Monitor Only)"),
               outcome::left_in_place);
     EXPECT_EQ(cr::classify_outcome("Delete", "success", "pilot (monitor only)"),
               outcome::left_in_place);

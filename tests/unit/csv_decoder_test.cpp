@@ -201,6 +201,31 @@ TEST(CsvDecoder, TheKindOfAFileWithoutALogTypeColumn) {
     EXPECT_EQ(r3.events[1].event, "ransomware");
 }
 
+TEST(CsvDecoder, TheKindColumnsAsTheExportsMayNameThem) {
+    // Section 10 names DLP's column "Triggered Template/Rule" and gives no Japanese names: a
+    // column whose name holds a telling piece decides, next to the security filter column
+    // every export has.
+    const std::string rows = "\n2025-06-02 09:00:00,a,,x\n";
+    const std::pair<const char*, const char*> headers[] = {
+        {"Triggered Template/Rule", "dlp"},
+        {"テンプレート/ルール", "dlp"},
+        {"違反内容", "dlp"},
+        {"Violation Details", "dlp"},
+        {"Ransomware Family", "ransomware"},
+        {"ランサムウェアの名前", "ransomware"},
+        {"Summary Report", "virtual_analyzer"},
+        {"概要レポート", "virtual_analyzer"},
+        {"Spam Category", "security_risk"},  // no other type's column
+    };
+    for (const auto& [header, kind] : headers) {
+        recorder r;
+        decode_all(std::string("Detection Time,Affected User,Security Filter,") + header + rows,
+                   csv_options(), &r);
+        ASSERT_EQ(r.events.size(), 1U) << header;
+        EXPECT_EQ(r.events[0].event, kind) << header;
+    }
+}
+
 TEST(CsvDecoder, AFileWhoseKindCannotBeToldIsUnusable) {
     const log_t none =
         decode_all("Detection Time,Affected User,Location\n2025-06-02,a,x\n", csv_options());

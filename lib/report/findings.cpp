@@ -142,10 +142,12 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
         return id == empty ? mail_by_user::no_subject
                            : static_cast<std::uint32_t>(kind * strings + id);
     });
+    // 8 bytes a slot: a month brings about one file hash per mail detection, and this table,
+    // three slots per pooled string, is allocated while everything else is still held. A
+    // subject's detections are counted only once it qualifies.
     struct subject_state {
         std::uint32_t mark = 0;  // last user + 1 while counting; then the qualified index + 1
         std::uint32_t distinct = 0;
-        std::uint64_t count = 0;
     };
     std::vector<subject_state> subjects(3 * strings);
     for (std::uint32_t u = 0; u < by_user.users(); ++u) {
@@ -153,7 +155,6 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
             for (const std::uint32_t slot : e.subject) {
                 if (slot == mail_by_user::no_subject) continue;
                 subject_state& s = subjects[slot];
-                s.count += e.count();
                 if (s.mark != u + 1) {
                     s.mark = u + 1;
                     ++s.distinct;
@@ -193,9 +194,11 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
         home_of[q] = static_cast<std::uint8_t>(home);
         const std::uint32_t slot = qualified[q];
         const subject_state& s = subjects[slot];
+        std::uint64_t count = 0;
+        for (const std::uint64_t n : b) count += n;
         groups[home].push_back(
             {static_cast<subject_kind>(slot / strings + 1),
-             std::string(st.strings.at(static_cast<std::uint32_t>(slot % strings))), s.count,
+             std::string(st.strings.at(static_cast<std::uint32_t>(slot % strings))), count,
              s.distinct});
     }
     // Each finding counts every mail detection that carries one of its subjects, once.

@@ -288,7 +288,8 @@ CASREPORT_API casreport_status casreport_aggregator_feed(casreport_aggregator* a
  * the same for any `threads`. Ends the current source first, like _begin_source. A file that
  * cannot be opened is CASREPORT_E_INVALID_ARGUMENT (the handle is unchanged); a read that fails
  * midway is CASREPORT_E_IO; an unusable file is CASREPORT_E_INPUT, as for _feed (the source is
- * ended all the same). Gzip, CSV and CEF files are read on one thread. */
+ * ended all the same). A gzip file is inflated on one thread while another decodes it (with
+ * `threads` > 1); CSV and CEF files are read on one thread. */
 CASREPORT_API casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg,
                                                               const char* path, const char* source,
                                                               uint32_t threads);

@@ -21,9 +21,11 @@
 #include <utility>
 #include <vector>
 
+#include "../core/side_task.hpp"
 #include "../decode/csv.hpp"
 #include "aggregator_impl.hpp"
 #include "inflate_ahead.hpp"
+#include "read_chunks.hpp"
 
 namespace casreport {
 namespace {
@@ -103,50 +105,25 @@ private:
 template <class Claim>
 void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_options& fo,
                   std::error_code& ec) {
-    std::vector<char> buf(std::max<std::size_t>(fo.read_size, 4096));
     std::uint64_t records = agg.state.n.records;
-    for (;;) {
-        const auto [at, want] = claim(buf.size());
-        if (want == 0) break;
-        std::size_t got = 0;
-        while (got < want) {
-            const ssize_t n =
-                ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(at + got));
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) {
-                ec = last_system_error();
-                return;
+    detail::read_chunks(
+        fd, std::forward<Claim>(claim), fo,
+        [&](std::string_view chunk) {
+            if (!agg.dec) agg.dec = detail::make_source_decoder(agg, agg.opts.format, agg.opts);
+            agg.dec->feed(chunk);
+            if (fo.records_read != nullptr) {
+                fo.records_read->fetch_add(agg.state.n.records - records,
+                                           std::memory_order_relaxed);
+                records = agg.state.n.records;
             }
-            if (n == 0) break;  // the end of the file
-            got += static_cast<std::size_t>(n);
-        }
-        if (got == 0) break;
-        const auto n = static_cast<std::ptrdiff_t>(got);
-        if (!agg.dec) agg.dec = detail::make_source_decoder(agg, agg.opts.format, agg.opts);
-        agg.dec->feed(std::string_view(buf.data(), got));
-        if (fo.bytes_read != nullptr) {
-            fo.bytes_read->fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
-        }
-        if (fo.records_read != nullptr) {
-            fo.records_read->fetch_add(agg.state.n.records - records, std::memory_order_relaxed);
-            records = agg.state.n.records;
-        }
-        if (!agg.failed.empty()) return;
-        if (got < want) break;  // the file ended sooner than it said
-    }
+            return agg.failed.empty();
+        },
+        ec);
 }
 
 /// The whole file, in one pass, to its end (whatever its size when we started).
 void read_all(int fd, aggregator::impl& agg, const file_options& fo, std::error_code& ec) {
-    std::uint64_t at = 0;
-    read_claimed(
-        fd,
-        [&at](std::size_t size) {
-            const std::uint64_t here = at;
-            at += size;
-            return std::pair<std::uint64_t, std::size_t>{here, size};
-        },
-        agg, fo, ec);
+    read_claimed(fd, detail::whole_file(), agg, fo, ec);
 }
 
 /// The first line start at or after `target` that opens an object ("\n{"), or 0 if none is
@@ -306,10 +283,14 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
                     steal_error = make_error_code(std::errc::not_enough_memory);
                 }
             };
-            std::vector<std::thread> pool;
-            for (std::size_t k = 1; k < parts; ++k) pool.emplace_back(worker, k);
+            // A part whose thread cannot be started is read here after the first (its range
+            // may have been shared out by then: what is left of it is read all the same).
+            std::deque<detail::side_task> helpers;
+            for (std::size_t k = 1; k < parts; ++k) {
+                helpers.emplace_back(true, [&worker, k] { worker(k); });
+            }
             worker(0);
-            for (std::thread& t : pool) t.join();
+            for (detail::side_task& h : helpers) h.finish();
             if (steal_error) {
                 ec = steal_error;
                 m.last_error = path + ": " + ec.message();
@@ -353,11 +334,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             // A document spans a cut: read the file in one pass instead.
         }
     }
-    if (inflate_ahead) {
-        detail::read_gzip_ahead(f.fd(), m, fo, ec);
-    } else {
-        read_all(f.fd(), m, fo, ec);
-    }
+    if (!inflate_ahead || !detail::read_gzip_ahead(f.fd(), m, fo, ec)) read_all(f.fd(), m, fo, ec);
     if (ec) {
         m.last_error = path + ": " + ec.message();
         m.dec.reset();

@@ -8,14 +8,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#include "../core/side_task.hpp"
+#include "read_chunks.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -151,23 +152,13 @@ void read_and_inflate(int fd, chunk_queue& q, const file_options& fo) {
         auto writer_owner = std::make_unique<queue_writer>(q);
         queue_writer& writer = *writer_owner;
         const auto gz = make_gzip_decoder(sink, std::move(writer_owner));
-        std::vector<char> buf(std::max<std::size_t>(fo.read_size, 4096));
-        std::uint64_t at = 0;
-        for (;;) {
-            const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(at));
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) {
-                end.ec = {errno, std::generic_category()};
-                break;
-            }
-            if (n == 0) break;
-            at += static_cast<std::uint64_t>(n);
-            if (fo.bytes_read != nullptr) {
-                fo.bytes_read->fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
-            }
-            gz->feed(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-            if (!sink.message().empty() || writer.stopped()) break;
-        }
+        read_chunks(
+            fd, whole_file(), fo,
+            [&](std::string_view text) {
+                gz->feed(text);
+                return sink.message().empty() && !writer.stopped();
+            },
+            end.ec);
         if (!end.ec && sink.message().empty() && !writer.stopped()) {
             gz->finish();  // sends the last text, then checks the stream ended
             end.after_text = true;
@@ -210,24 +201,20 @@ bool starts_gzip(int fd) noexcept {
     return ::pread(fd, head, sizeof head, 0) == 2 && head[0] == 0x1F && head[1] == 0x8B;
 }
 
-void read_gzip_ahead(int fd, aggregator::impl& agg, const file_options& fo, std::error_code& ec) {
+bool read_gzip_ahead(int fd, aggregator::impl& agg, const file_options& fo, std::error_code& ec) {
     chunk_queue q;
+    side_task reader(true, [&] { read_and_inflate(fd, q, fo); });
+    if (!reader.on_a_thread()) return false;  // no thread to be had: nothing was read
+    // Whatever happens here (an exception from decoding included), the reader is stopped
+    // before it is joined and `q` goes away.
+    struct stop_reader {
+        chunk_queue& q;
+        ~stop_reader() { q.cancel(); }
+    } stop{q};
     auto owned =
         std::make_unique<inflated_source>(agg, make_text_decoder(agg, agg.opts.format, agg.opts));
     inflated_source& source = *owned;
     agg.dec = std::move(owned);
-
-    std::thread reader(read_and_inflate, fd, std::ref(q), std::cref(fo));
-    // Whatever happens here (an exception from decoding included), the reader is stopped and
-    // joined before `q` goes away.
-    struct join_reader {
-        chunk_queue& q;
-        std::thread& t;
-        ~join_reader() {
-            q.cancel();
-            t.join();
-        }
-    } joined{q, reader};
 
     std::uint64_t records = agg.state.n.records;
     std::string chunk;
@@ -237,19 +224,19 @@ void read_gzip_ahead(int fd, aggregator::impl& agg, const file_options& fo, std:
             fo.records_read->fetch_add(agg.state.n.records - records, std::memory_order_relaxed);
             records = agg.state.n.records;
         }
-        if (!agg.failed.empty()) return;  // the text is unusable: stop reading
+        if (!agg.failed.empty()) return true;  // the text is unusable: stop reading
     }
     reader_end& end = q.end();
     if (end.ec) {
         ec = end.ec;
-        return;
+    } else if (!end.unusable.empty()) {
+        if (end.after_text) {
+            source.unusable_at_end(std::move(end.unusable));
+        } else {
+            agg.on_unusable(end.unusable);
+        }
     }
-    if (end.unusable.empty()) return;
-    if (end.after_text) {
-        source.unusable_at_end(std::move(end.unusable));
-    } else {
-        agg.on_unusable(end.unusable);
-    }
+    return true;
 }
 
 }  // namespace casreport::detail

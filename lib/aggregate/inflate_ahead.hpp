@@ -16,8 +16,10 @@ namespace casreport::detail {
 /// order, the same rejections and the same unusable-source messages at the same points — but
 /// inflates on a second thread, a few chunks ahead of the calling thread, which decodes and
 /// counts into `agg`. Inflating costs more than decoding, so a compressed dump then takes the
-/// time of inflating it alone. `ec` is set only by a failed read.
-void read_gzip_ahead(int fd, aggregator::impl& agg, const file_options& fo, std::error_code& ec);
+/// time of inflating it alone. `ec` is set only by a failed read. False, having read nothing,
+/// when no thread can be had.
+[[nodiscard]] bool read_gzip_ahead(int fd, aggregator::impl& agg, const file_options& fo,
+                                   std::error_code& ec);
 
 }  // namespace casreport::detail
 

@@ -1,11 +1,9 @@
 #include "state.hpp"
 
 #include <atomic>
-#include <exception>
-#include <system_error>
-#include <thread>
 #include <type_traits>
 
+#include "../core/side_task.hpp"
 #include "casreport/section.hpp"
 
 namespace casreport::detail {
@@ -467,33 +465,15 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
             parts[k]->details.release();
         }
     };
-    std::exception_ptr failure;
-    std::thread helper;
-    if (threads > 1) {
-        try {
-            helper = std::thread([&] {
-                try {
-                    translate();
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-                check();
-            });
-        } catch (const std::system_error&) {
-            // No thread to be had: all of it here, in turn.
-        }
-    }
     {
-        struct joiner {
-            std::thread& t;
-            ~joiner() {
-                if (t.joinable()) t.join();
-            }
-        } join_helper{helper};
-        if (!helper.joinable()) translate();
+        // The check claims chunks from a shared counter: whichever threads run it share it.
+        side_task helper(threads > 1, [&] {
+            translate();
+            check();
+        });
         check();
+        helper.finish();
     }
-    if (failure) std::rethrow_exception(failure);
     // Phase 2, in file order: the records not seen before are appended to ours, unindexed
     // (nothing is added after a split file's parts; the index catches up if anything is).
     for (std::size_t k = 0; k < parts.size(); ++k) {

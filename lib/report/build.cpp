@@ -1,13 +1,11 @@
 #include "build.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <iterator>
 #include <map>
-#include <system_error>
-#include <thread>
 
 #include "../aggregate/tally.hpp"
+#include "../core/side_task.hpp"
 #include "casreport/version.h"
 #include "findings.hpp"
 
@@ -44,28 +42,8 @@ report build_report(const partial_state& st, const options& opts, unsigned threa
     // The state findings walk the records on their own; with a thread to spare they run while
     // the state is folded below. The helper is always joined, even when folding throws.
     std::vector<finding> from_state;
-    std::exception_ptr helper_failure;
-    std::thread helper;
-    if (threads > 1) {
-        try {
-            helper = std::thread([&] {
-                try {
-                    from_state = state_findings(st, opts.findings);
-                } catch (...) {
-                    helper_failure = std::current_exception();
-                }
-            });
-        } catch (const std::system_error&) {
-            // No thread to be had: compute them below, in turn.
-        }
-    }
-    struct joiner {
-        std::thread& t;
-        ~joiner() {
-            if (t.joinable()) t.join();
-        }
-    } join_helper{helper};
-    const bool in_turn = !helper.joinable();
+    side_task findings_of_state(threads > 1,
+                                [&] { from_state = state_findings(st, opts.findings); });
     const tally t = fold(st);
     report r;
     r.schema_version = CASREPORT_SCHEMA_VERSION;
@@ -113,12 +91,7 @@ report build_report(const partial_state& st, const options& opts, unsigned threa
         dst.channels = src.channels;
     }
     r.findings = tally_findings(t, st, opts.findings);
-    if (in_turn) {
-        from_state = state_findings(st, opts.findings);
-    } else {
-        helper.join();
-        if (helper_failure) std::rethrow_exception(helper_failure);
-    }
+    findings_of_state.finish();
     r.findings.insert(r.findings.end(), std::make_move_iterator(from_state.begin()),
                       std::make_move_iterator(from_state.end()));
     sort_findings(r.findings);

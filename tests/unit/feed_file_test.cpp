@@ -3,35 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <casreport/casreport.hpp>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 
+#include "temp_file.hpp"
+
 namespace cr = casreport;
-namespace fs = std::filesystem;
+using cr::test::temp_file;
 
 namespace {
-
-class temp_file {
-public:
-    explicit temp_file(const std::string& content) {
-        static int n = 0;
-        path_ =
-            (fs::temp_directory_path() /
-             ("casreport_feed_file_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++)))
-                .string();
-        std::ofstream(path_, std::ios::binary) << content;
-    }
-    ~temp_file() { std::remove(path_.c_str()); }
-    temp_file(const temp_file&) = delete;
-    temp_file& operator=(const temp_file&) = delete;
-    [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 std::string event(int i, std::mt19937& rng) {
     const int id = static_cast<int>(rng() % 5000);  // repeats: duplicates across parts
@@ -72,7 +53,7 @@ std::string report_of(const std::string& path, unsigned threads) {
     fo.bytes_read = &read;
     agg.feed_file(path, fo);
     agg.finish();
-    EXPECT_GE(read.load(), fs::file_size(path));
+    EXPECT_GE(read.load(), std::filesystem::file_size(path));
     return cr::to_json(agg.report());
 }
 

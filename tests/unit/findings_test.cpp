@@ -3,14 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "casreport/aggregator.hpp"
 #include "casreport/render.hpp"
 #include "casreport/report.hpp"
+#include "temp_file.hpp"
 
 namespace cr = casreport;
 
@@ -59,16 +58,12 @@ public:
         agg.feed(text_);
         agg.finish();
 
-        const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-        const std::string path = testing::TempDir() + "findings_" + test->test_suite_name() + "_" +
-                                 test->name() + "_" + std::to_string(++reports_) + ".ndjson";
-        std::ofstream(path, std::ios::binary) << text_;
+        const cr::test::temp_file file(text_);
         cr::aggregator threaded(o);
         cr::file_options fo;
         fo.threads = 2;
-        threaded.feed_file(path, fo);
+        threaded.feed_file(file.path(), fo);
         threaded.finish();
-        std::remove(path.c_str());
         cr::render_options json;
         EXPECT_EQ(cr::render(threaded.report(), json), cr::render(agg.report(), json));
         return agg.report();
@@ -77,7 +72,6 @@ public:
 private:
     std::string text_;
     int id_ = 0;
-    mutable int reports_ = 0;
 };
 
 std::vector<const cr::finding*> of_rule(const cr::report& r, std::string_view rule) {

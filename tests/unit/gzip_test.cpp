@@ -1,19 +1,16 @@
 // gzip sources: inflated as they arrive, split anywhere, in front of every format; corrupt and
 // truncated streams make the source unusable with a message.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <casreport/aggregator.hpp>
 #include <casreport/render.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include "decode/decoder.hpp"
 #include "decode_test_util.hpp"
+#include "temp_file.hpp"
 
 namespace cr = casreport;
 using cr::test::decode_all;
@@ -138,20 +135,14 @@ namespace {
 /// What reading `bytes` from a file with `threads` threads gives: the error, its message, the
 /// report (of whatever counted before a failure) and the counts.
 std::string read_as_file(const std::string& bytes, unsigned threads) {
-    static int n = 0;
-    const std::string path =
-        (std::filesystem::temp_directory_path() /
-         ("casreport_gzip_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++) + ".gz"))
-            .string();
-    std::ofstream(path, std::ios::binary) << bytes;
+    const cr::test::temp_file file(bytes);
     cr::aggregator agg;
     cr::file_options fo;
     fo.threads = threads;
     fo.source_name = "events.gz";
     std::error_code ec;
-    agg.feed_file(path, fo, ec);
+    agg.feed_file(file.path(), fo, ec);
     const std::string outcome = ec.message() + " | " + agg.last_error();
-    std::remove(path.c_str());
     agg.finish(ec);
     return outcome + " | " + cr::to_json(agg.report());
 }

@@ -20,7 +20,7 @@ void write_counts(json_writer& w, const service_counts& c) {
 }
 
 /// A section; `with_top` false leaves out the top-users table (the "previous" block).
-void write_section(json_writer& w, const section_report& s, bool with_top = true) {
+void write_section(json_writer& w, const section_report& s, bool with_top) {
     w.begin_object();
     w.key("total");
     w.value(s.total);
@@ -127,6 +127,26 @@ void write_period(json_writer& w, const std::optional<report_period>& p) {
     w.end_object();
 }
 
+/// The "overview", "other_services" and "sections" members of a report (each section with its
+/// top users only when `with_top`).
+void write_counts_of(json_writer& w, const report& r, bool with_top) {
+    w.key("overview");
+    w.begin_array();
+    for (const service_counts& c : r.overview) write_counts(w, c);
+    w.end_array();
+    w.key("other_services");
+    w.begin_array();
+    for (const service_counts& c : r.other_services) write_counts(w, c);
+    w.end_array();
+    w.key("sections");
+    w.begin_object();
+    for (section s : all_sections) {
+        w.key(to_string(s));
+        write_section(w, r.at(s), with_top);
+    }
+    w.end_object();
+}
+
 /// Last month's numbers, as they were: the period, the overview and each section's counts.
 void write_previous(json_writer& w, const report& p) {
     w.begin_object();
@@ -134,21 +154,7 @@ void write_previous(json_writer& w, const report& p) {
     w.value(p.generator);
     w.key("period");
     write_period(w, p.period);
-    w.key("overview");
-    w.begin_array();
-    for (const service_counts& c : p.overview) write_counts(w, c);
-    w.end_array();
-    w.key("other_services");
-    w.begin_array();
-    for (const service_counts& c : p.other_services) write_counts(w, c);
-    w.end_array();
-    w.key("sections");
-    w.begin_object();
-    for (section s : all_sections) {
-        w.key(to_string(s));
-        write_section(w, p.at(s), false);
-    }
-    w.end_object();
+    write_counts_of(w, p, false);
     w.end_object();
 }
 
@@ -274,22 +280,7 @@ std::string render_json(const render_context& ctx) {
     w.end_array();
     w.end_object();
 
-    w.key("overview");
-    w.begin_array();
-    for (const service_counts& c : r.overview) write_counts(w, c);
-    w.end_array();
-    w.key("other_services");
-    w.begin_array();
-    for (const service_counts& c : r.other_services) write_counts(w, c);
-    w.end_array();
-
-    w.key("sections");
-    w.begin_object();
-    for (section s : all_sections) {
-        w.key(to_string(s));
-        write_section(w, r.at(s));
-    }
-    w.end_object();
+    write_counts_of(w, r, true);
 
     w.key("findings");
     w.begin_array();

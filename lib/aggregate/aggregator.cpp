@@ -33,6 +33,23 @@ const report& empty_report() {
     return r;
 }
 
+/// What both merges check, in this order, before taking anything from `other`; false, with
+/// `ec` set, when they must not go on. A refused merge changes nothing: compatibility is checked
+/// before the current source is ended.
+bool may_merge(aggregator::impl& m, const aggregator::impl& other, std::error_code& ec) {
+    ec.clear();
+    const auto refuse = [&ec](error e) {
+        fail(ec, e);
+        return false;
+    };
+    if (&other == &m) return refuse(error::invalid_argument);
+    if (m.finished || !other.finished) return refuse(error::misuse);
+    m.last_error.clear();
+    if (!m.state.can_merge(other.state)) return refuse(error::incompatible);
+    if (m.end_current()) return refuse(error::input);
+    return true;
+}
+
 }  // namespace
 
 aggregator::aggregator(options opts) : impl_(std::make_unique<impl>(opts)) {}
@@ -118,24 +135,13 @@ input_counts aggregator::counts() const noexcept {
 }
 
 void aggregator::merge(const aggregator& other, std::error_code& ec) {
-    ec.clear();
-    if (&other == this) return fail(ec, error::invalid_argument);
-    if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
-    impl_->last_error.clear();
-    // Refuse before ending the current source, so that a refused merge changes nothing.
-    if (!impl_->state.can_merge(other.impl_->state)) return fail(ec, error::incompatible);
-    if (impl_->end_current()) return fail(ec, error::input);
+    if (!may_merge(*impl_, *other.impl_, ec)) return;
     impl_->state.merge(other.impl_->state, ec);
     impl_->cached.reset();
 }
 
 void aggregator::merge(aggregator&& other, std::error_code& ec) {
-    ec.clear();
-    if (&other == this) return fail(ec, error::invalid_argument);
-    if (impl_->finished || !other.impl_->finished) return fail(ec, error::misuse);
-    impl_->last_error.clear();
-    if (!impl_->state.can_merge(other.impl_->state)) return fail(ec, error::incompatible);
-    if (impl_->end_current()) return fail(ec, error::input);
+    if (!may_merge(*impl_, *other.impl_, ec)) return;
     impl_->merge_consuming(*other.impl_, 0, ec);
 }
 

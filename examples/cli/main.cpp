@@ -176,7 +176,7 @@ std::uint32_t whole_number(const std::string& v, std::string_view name, std::uin
 }
 
 /// A percentage with at most one decimal ("50", "37.5"), in tenths of a percent.
-std::uint32_t percent_tenths(const std::string& v, std::string_view name) {
+std::uint32_t parse_percent_tenths(const std::string& v, std::string_view name) {
     const std::size_t dot = v.find('.');
     const std::string whole = v.substr(0, dot);
     const std::string tenth = dot == std::string::npos ? "0" : v.substr(dot + 1);
@@ -231,7 +231,7 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--individual-min-count") {
             a.opts.findings.individual_min_count = whole_number(value(i, arg), arg, 1, 1000000);
         } else if (arg == "--individual-min-share") {
-            a.opts.findings.individual_min_share_tenths = percent_tenths(value(i, arg), arg);
+            a.opts.findings.individual_min_share_tenths = parse_percent_tenths(value(i, arg), arg);
         } else if (arg == "--file-blocking-min-count") {
             a.opts.findings.file_blocking_min_count = whole_number(value(i, arg), arg, 1, 1000000);
         } else if (arg == "--max-subjects") {

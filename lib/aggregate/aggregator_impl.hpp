@@ -38,6 +38,19 @@ struct aggregator::impl final : detail::event_sink {
         if (failed.empty()) failed = source + ": " + std::string(message);
     }
 
+    /// One chunk of a file being read (aggregator::feed_file): fed to the current decoder (a
+    /// source decoder, made on first use), the records it brought added to `fo.records_read`
+    /// (`counted` is where that count stood). False once the source has proved unusable.
+    bool feed_file_chunk(std::string_view chunk, const file_options& fo, std::uint64_t& counted) {
+        if (!dec) dec = detail::make_source_decoder(*this, opts.format, opts);
+        dec->feed(chunk);
+        if (fo.records_read != nullptr) {
+            fo.records_read->fetch_add(state.n.records - counted, std::memory_order_relaxed);
+            counted = state.n.records;
+        }
+        return failed.empty();
+    }
+
     /// Ends the current source. Returns true when that revealed a failure (now in last_error);
     /// a failure already reported by `feed` is dropped with the source.
     bool end_current() {

@@ -105,20 +105,10 @@ private:
 template <class Claim>
 void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_options& fo,
                   std::error_code& ec) {
-    std::uint64_t records = agg.state.n.records;
+    std::uint64_t counted = agg.state.n.records;
     detail::read_chunks(
         fd, std::forward<Claim>(claim), fo,
-        [&](std::string_view chunk) {
-            if (!agg.dec) agg.dec = detail::make_source_decoder(agg, agg.opts.format, agg.opts);
-            agg.dec->feed(chunk);
-            if (fo.records_read != nullptr) {
-                fo.records_read->fetch_add(agg.state.n.records - records,
-                                           std::memory_order_relaxed);
-                records = agg.state.n.records;
-            }
-            return agg.failed.empty();
-        },
-        ec);
+        [&](std::string_view chunk) { return agg.feed_file_chunk(chunk, fo, counted); }, ec);
 }
 
 /// The whole file, in one pass, to its end (whatever its size when we started).

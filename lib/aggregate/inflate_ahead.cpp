@@ -216,15 +216,10 @@ bool read_gzip_ahead(int fd, aggregator::impl& agg, const file_options& fo, std:
     inflated_source& source = *owned;
     agg.dec = std::move(owned);
 
-    std::uint64_t records = agg.state.n.records;
+    std::uint64_t counted = agg.state.n.records;
     std::string chunk;
     while (q.pop(chunk)) {
-        agg.dec->feed(chunk);
-        if (fo.records_read != nullptr) {
-            fo.records_read->fetch_add(agg.state.n.records - records, std::memory_order_relaxed);
-            records = agg.state.n.records;
-        }
-        if (!agg.failed.empty()) return true;  // the text is unusable: stop reading
+        if (!agg.feed_file_chunk(chunk, fo, counted)) return true;  // unusable: stop reading
     }
     reader_end& end = q.end();
     if (end.ec) {

@@ -1,6 +1,7 @@
 // One NDJSON event line → raw_event, validating as Boost.JSON does. See fast_scan.hpp.
 #include "fast_scan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstdint>
@@ -233,19 +234,85 @@ __attribute__((target("avx2"))) void classify_blocks_avx2(const char* first, std
                                                           std::uint64_t* out) noexcept {
     for (std::size_t b = 0; b < full; ++b) out[b] = special_bits_avx2(first + 64 * b);
 }
+
+__attribute__((target("avx2"))) std::size_t classify_to_newline_avx2(
+    const char* first, std::size_t full, std::uint64_t* out, std::uint64_t& newlines) noexcept {
+    const __m256i nl = _mm256_set1_epi8('\n');
+    for (std::size_t b = 0; b < full; ++b) {
+        const char* p = first + 64 * b;
+        out[b] = special_bits_avx2(p);
+        const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+        const std::uint64_t m =
+            static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, nl))) |
+            std::uint64_t{
+                static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, nl)))}
+                << 32;
+        if (m != 0) {
+            newlines = m;
+            return b;
+        }
+    }
+    return full;
+}
 #endif
 
 void classify_blocks(const char* first, std::size_t full, std::uint64_t* out) noexcept {
     for (std::size_t b = 0; b < full; ++b) out[b] = special_bits(first + 64 * b);
 }
 
+/// Bit i set when byte i of the 64 at `p` is '\n'.
+inline std::uint64_t newline_bits(const char* p) noexcept {
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    std::uint64_t r = 0;
+    for (int i = 0; i < 4; ++i) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+        r |= static_cast<std::uint64_t>(
+                 static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))))
+             << (16 * i);
+    }
+    return r;
+#else
+    std::uint64_t r = 0;
+    for (int i = 0; i < 64; ++i) {
+        if (p[i] == '\n') r |= std::uint64_t{1} << i;
+    }
+    return r;
+#endif
+}
+
+std::size_t classify_to_newline(const char* first, std::size_t full, std::uint64_t* out,
+                                std::uint64_t& newlines) noexcept {
+    for (std::size_t b = 0; b < full; ++b) {
+        out[b] = special_bits(first + 64 * b);
+        const std::uint64_t m = newline_bits(first + 64 * b);
+        if (m != 0) {
+            newlines = m;
+            return b;
+        }
+    }
+    return full;
+}
+
 using classify_fn = void (*)(const char*, std::size_t, std::uint64_t*) noexcept;
+/// Classifies up to `full` blocks, stopping after the first that holds a '\n': returns its
+/// index (its '\n' bits in `newlines`), or `full` when none does.
+using classify_line_fn = std::size_t (*)(const char*, std::size_t, std::uint64_t*,
+                                         std::uint64_t&) noexcept;
 
 classify_fn pick_classifier() noexcept {
 #if defined(CASREPORT_HAVE_AVX2_DISPATCH)
     if (__builtin_cpu_supports("avx2")) return classify_blocks_avx2;
 #endif
     return classify_blocks;
+}
+
+classify_line_fn pick_line_classifier() noexcept {
+#if defined(CASREPORT_HAVE_AVX2_DISPATCH)
+    if (__builtin_cpu_supports("avx2")) return classify_to_newline_avx2;
+#endif
+    return classify_to_newline;
 }
 
 /// Fills `out` with the special-byte masks of [first, last).
@@ -266,10 +333,14 @@ public:
     scanner(const char* first, const char* last, raw_event& ev, fast_scratch& scratch) noexcept
         : p_(first), end_(last), base_(first), ev_(ev), scratch_(scratch) {}
 
-    bool run() {
-        classify(base_, end_, scratch_.special);
+    /// Scans the line; `classified` when `scratch.special` already holds its masks.
+    bool run(bool classified) {
+        if (!classified) {
+            classify(base_, end_, scratch_.special);
+            scratch_.blocks = scratch_.special.size();
+        }
         special_ = scratch_.special.data();
-        blocks_ = scratch_.special.size();
+        blocks_ = scratch_.blocks;
         ev_ = raw_event{};
         if (!object(true, 0)) return false;
         skip_ws();
@@ -598,14 +669,54 @@ private:
 
 }  // namespace
 
+const char* classify_line(const char* first, const char* end, fast_scratch& scratch) {
+    static const classify_line_fn blocks = pick_line_classifier();
+    std::vector<std::uint64_t>& out = scratch.special;
+    const std::size_t full = static_cast<std::size_t>(end - first) / 64;
+    // At most 64 blocks at a time, so the masks grow with the line, not with the chunk.
+    constexpr std::size_t step = 64;
+    std::uint64_t newlines = 0;
+    std::size_t b = 0;
+    for (;;) {
+        const std::size_t n = std::min(full - b, step);
+        if (out.size() < b + n + 1) out.resize(std::max(2 * out.size(), b + n + 1));
+        const std::size_t k = blocks(first + 64 * b, n, out.data() + b, newlines);
+        b += k;
+        if (k < n || b == full) break;
+    }
+    if (newlines == 0) {  // no '\n' in the full blocks: the tail, padded with plain bytes
+        char tail[64];
+        std::memset(tail, 'x', sizeof tail);
+        std::memcpy(tail, first + 64 * full, static_cast<std::size_t>(end - first) - 64 * full);
+        out[full] = special_bits(tail);
+        newlines = newline_bits(tail);
+        if (newlines == 0) return nullptr;
+    }
+    // The bits past the '\n' stay: it is marked itself (a control character), so no string
+    // scan runs past it.
+    scratch.blocks = b + 1;
+    return first + 64 * b + static_cast<unsigned>(__builtin_ctzll(newlines));
+}
+
 fast_result scan_event_line(const char* first, const char* last, raw_event& out,
                             fast_scratch& scratch) noexcept {
     assert(*last == '\n' || *last == '\0');  // the sentinel of the contract
     try {
         scanner s(first, last, out, scratch);
-        return s.run() ? fast_result::event : fast_result::fallback;
+        return s.run(false) ? fast_result::event : fast_result::fallback;
     } catch (...) {
         return fast_result::fallback;  // an allocation failure in decode: let the slow path try
+    }
+}
+
+fast_result scan_classified_line(const char* first, const char* eol, raw_event& out,
+                                 fast_scratch& scratch) noexcept {
+    assert(*eol == '\n' && scratch.blocks == static_cast<std::size_t>(eol - first) / 64 + 1);
+    try {
+        scanner s(first, eol, out, scratch);
+        return s.run(true) ? fast_result::event : fast_result::fallback;
+    } catch (...) {
+        return fast_result::fallback;
     }
 }
 

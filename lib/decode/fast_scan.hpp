@@ -26,6 +26,8 @@ struct fast_scratch {
     /// Per 64-byte block of the line: bit i set when byte i is a quote, a backslash, a control
     /// character or not ASCII — the only bytes inside a string that need a look.
     std::vector<std::uint64_t> special;
+    /// How many entries of `special` the current line uses.
+    std::size_t blocks = 0;
 };
 
 enum class fast_result : unsigned char { event, fallback };
@@ -36,6 +38,16 @@ enum class fast_result : unsigned char { event, fallback };
 /// event's fields as views into the line or into `scratch`.
 [[nodiscard]] fast_result scan_event_line(const char* first, const char* last, raw_event& out,
                                           fast_scratch& scratch) noexcept;
+
+/// Finds the end of the line starting at `first` — the first '\n' in `[first, end)` — and
+/// classifies the line into `scratch` on the way, in one pass over its bytes. Returns the '\n',
+/// or nullptr when `[first, end)` holds none. Reads nothing at or past `end`.
+[[nodiscard]] const char* classify_line(const char* first, const char* end, fast_scratch& scratch);
+
+/// `scan_event_line` for a line that `classify_line` has just classified: `eol` is what it
+/// returned.
+[[nodiscard]] fast_result scan_classified_line(const char* first, const char* eol, raw_event& out,
+                                               fast_scratch& scratch) noexcept;
 
 }  // namespace casreport::detail
 

@@ -555,10 +555,9 @@ private:
             } else if (starts_json_value(c)) {
                 if (c == '{' && fast_) {
                     // The common case: a whole NDJSON event line in this chunk.
-                    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-                    if (nl != nullptr) {
-                        const char* const eol = static_cast<const char*>(nl);
-                        if (scan_event_line(p, eol, fast_event_, fast_scratch_) ==
+                    const char* const eol = classify_line(p, end, fast_scratch_);
+                    if (eol != nullptr) {
+                        if (scan_classified_line(p, eol, fast_event_, fast_scratch_) ==
                             fast_result::event) {
                             sink_.on_event(fast_event_, line_, utc_offset{});
                             newline(eol + 1);

@@ -153,3 +153,37 @@ TEST(FastScan, MutatedLinesAgreeWithTheGeneralPath) {
         if (HasFailure()) break;
     }
 }
+
+TEST(FastScan, FindsTheLineEndWhileClassifying) {
+    // Lines of every length around the 64-byte blocks, with the chunk ending right after the
+    // line break or further on: classify_line must find that break and nothing past it, and the
+    // scan of the classified line must equal the scan of the line on its own.
+    crd::fast_scratch fused;
+    crd::fast_scratch apart;
+    for (std::size_t len = 2; len < 300; ++len) {
+        std::string line = R"({"message":{"affected_user":")";
+        while (line.size() + 3 < len) line += line.size() % 7 == 0 ? "\xe3\x81\x82" : "a";
+        line += "\"}}";
+        for (const std::string& after :
+             {std::string(), std::string("{\"x\":\"\n\"}\n"), std::string(70, '"') + "\n"}) {
+            const std::string chunk = line + "\n" + after;
+            const char* eol = crd::classify_line(chunk.data(), chunk.data() + chunk.size(), fused);
+            ASSERT_EQ(eol, chunk.data() + line.size()) << len;
+            cr::raw_event a;
+            cr::raw_event b;
+            const auto r = crd::scan_classified_line(chunk.data(), eol, a, fused);
+            ASSERT_EQ(r, crd::scan_event_line(chunk.data(), eol, b, apart)) << len;
+            EXPECT_EQ(r, crd::fast_result::event) << len;
+            EXPECT_EQ(a.affected_user, b.affected_user) << len;
+            // Without its line break the line has no end in the chunk.
+            EXPECT_EQ(crd::classify_line(chunk.data(), chunk.data() + line.size(), fused), nullptr);
+        }
+        // A string left open at the line break does not close on the next line.
+        const std::string open = line.substr(0, line.size() - 3) + "\n\"}}\n";
+        const char* eol = crd::classify_line(open.data(), open.data() + open.size(), fused);
+        ASSERT_EQ(eol, open.data() + line.size() - 3) << len;
+        cr::raw_event a;
+        EXPECT_EQ(crd::scan_classified_line(open.data(), eol, a, fused), crd::fast_result::fallback)
+            << len;
+    }
+}

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hash.hpp"
@@ -66,10 +67,27 @@ class small_memo {
 public:
     template <class F>
     T get(std::string_view s, F&& compute) {
+        return get(s, hash_of(s), std::forward<F>(compute));
+    }
+
+    /// The hash `get` needs, computed ahead so the slot can be prefetched (`prefetch`).
+    [[nodiscard]] static std::uint64_t hash_of(std::string_view s) noexcept {
+        return kept(s) ? short_hash(s) : 0;
+    }
+
+    /// Starts loading the slot of hash `h` (a memo too large to stay in cache).
+    void prefetch(std::uint64_t h) const noexcept {
+        const char* at = reinterpret_cast<const char*>(&slots_[h & (slots - 1)]);
+        __builtin_prefetch(at);
+        __builtin_prefetch(at + sizeof(slot) - 1);
+    }
+
+    /// `get` with `h == hash_of(s)`.
+    template <class F>
+    T get(std::string_view s, std::uint64_t h, F&& compute) {
         // An empty view may have a null data(), which memcmp/memcpy must not see (UB even for
         // 0 bytes); it is cheap to compute anyway.
-        if (s.empty() || s.size() > max_len) return compute(s);
-        const std::uint64_t h = short_hash(s);
+        if (!kept(s)) return compute(s);
         slot& sl = slots_[h & (slots - 1)];
         if (sl.used && sl.hash == h && sl.len == s.size() &&
             same_bytes(sl.text, s.data(), s.size())) {
@@ -92,6 +110,8 @@ public:
     void release() { std::vector<slot>().swap(slots_); }
 
 private:
+    static bool kept(std::string_view s) noexcept { return !s.empty() && s.size() <= max_len; }
+
     static constexpr std::size_t slots = Slots;
     static_assert((Slots & (Slots - 1)) == 0, "a power of two");
     static constexpr std::size_t max_len = MaxLen;

@@ -121,13 +121,14 @@ std::uint32_t partial_state::service_code(std::string_view raw_service) {
     });
 }
 
-std::uint32_t partial_state::detail_id(const raw_event& raw, const keyed_text& file) {
+std::uint32_t partial_state::detail_id(const raw_event& raw, const keyed_text& file,
+                                       detail_hashes h) {
     mail_detail d;
-    d.sender = sender_memo_.get(raw.mail_message_sender, [&](std::string_view s) {
+    d.sender = sender_memo_.get(raw.mail_message_sender, h.sender, [&](std::string_view s) {
         normalize_address(s, text_buf_);
         return strings.intern(text_buf_);
     });
-    d.threat = threat_memo_.get(raw.security_risk_name,
+    d.threat = threat_memo_.get(raw.security_risk_name, h.threat,
                                 [&](std::string_view s) { return strings.intern(trim(s)); });
     // Attachment hashes rarely repeat: no memo, straight to the (prefetched) pool slot.
     d.file = strings.intern(file.text, file.key);
@@ -182,9 +183,15 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     const std::uint8_t category = category_of(static_cast<event_kind>(kind), filter);
     const bool mail_detail = category != category_overview_only && is_mail_code(code);
     keyed_text file_text{};
+    detail_hashes memo_hashes;
     if (mail_detail) {
         file_text = lower_key(raw.file_sha1, file_buf_);
         strings.prefetch(file_text.key);
+        // Senders and threat names outnumber what the cache holds of their memos.
+        memo_hashes = {sender_memo_.hash_of(raw.mail_message_sender),
+                       threat_memo_.hash_of(raw.security_risk_name)};
+        sender_memo_.prefetch(memo_hashes.sender);
+        threat_memo_.prefetch(memo_hashes.threat);
     }
     const std::int64_t time = when->time_since_epoch().count();
     const bool failed = raw.action_result != "success" && is_failed_result(raw.action_result);
@@ -200,7 +207,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     c.user = user;
     c.meta = contribution::make_meta(code, category, result,
                                      risk_memo_.get(raw.risk_level, parse_risk_level), outside);
-    c.detail = mail_detail ? detail_id(raw, file_text) : 0;
+    c.detail = mail_detail ? detail_id(raw, file_text, memo_hashes) : 0;
     if (!opts_.dedupe) {
         ++(outside ? n.out_of_period : n.accepted);
         add_group({c.user, c.detail, c.meta}, {1, time, time});

@@ -200,7 +200,13 @@ private:
     static keyed_text lower_key(std::string_view raw, std::string& buf);
 
     std::uint32_t service_code(std::string_view raw_service);
-    std::uint32_t detail_id(const raw_event& raw, const keyed_text& file);
+    /// The memo hashes of a mail detection's sender and threat, computed (and their slots
+    /// prefetched) with the attachment's pool key.
+    struct detail_hashes {
+        std::uint64_t sender = 0;
+        std::uint64_t threat = 0;
+    };
+    std::uint32_t detail_id(const raw_event& raw, const keyed_text& file, detail_hashes h);
     key128 tuple_key(const raw_event& raw, std::uint32_t service_code, std::uint8_t kind,
                      std::int64_t time, std::uint32_t user);
 

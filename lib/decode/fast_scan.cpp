@@ -168,6 +168,13 @@ int read_hex4(const char* p) noexcept {
     return static_cast<int>((a << 12) | (b << 8) | (c << 4) | e);
 }
 
+/// Whether `a b c` is a valid three-byte sequence led by E1..EC or EE..EF: most of the BMP,
+/// all of Japanese text. One mask test instead of utf8_length's chain of range checks.
+inline bool is_common_3byte(unsigned a, unsigned b, unsigned c) noexcept {
+    const unsigned w = a | b << 8 | c << 16;
+    return (w & 0xc0c0f0U) == 0x8080e0U && a != 0xe0 && a != 0xed;
+}
+
 /// Length of the strictly valid UTF-8 sequence (2..4 bytes) at `p`, or 0.
 std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
     const unsigned b0 = p[0];
@@ -440,8 +447,13 @@ private:
                 // Non-ASCII text comes in runs (a Japanese word): check the whole run here. The
                 // byte at end_ is ASCII, so the run stops there at the latest.
                 do {
-                    const std::size_t n = utf8_length(reinterpret_cast<const unsigned char*>(p_),
-                                                      reinterpret_cast<const unsigned char*>(end_));
+                    const auto* u = reinterpret_cast<const unsigned char*>(p_);
+                    if (end_ - p_ >= 3 && is_common_3byte(u[0], u[1], u[2])) {
+                        p_ += 3;
+                        continue;
+                    }
+                    const std::size_t n =
+                        utf8_length(u, reinterpret_cast<const unsigned char*>(end_));
                     if (n == 0) return false;
                     p_ += n;
                 } while (static_cast<unsigned char>(*p_) >= 0x80);

@@ -110,6 +110,14 @@ TEST(FastScan, EdgeCasesAgreeWithTheGeneralPath) {
              std::string(R"({"message":{"affected_user":"a\u0040b","log_item_id":"in"}})"),
              std::string(R"({"message":{"affected_user":"\"q\" \\ \/ \b\f\n\r\t"}})"),
              std::string("{\"message\":{\"affected_user\":\"\xf0\x9f\x98\x80\xe3\x81\x82\"}}"),
+             // Three-byte sequences at the edges of the ranges, valid and not.
+             std::string(
+                 "{\"message\":{\"affected_user\":\"\xe1\x80\x80\xef\xbf\xbf\xec\xbf\xbf\"}}"),
+             std::string("{\"message\":{\"affected_user\":\"a\xe0\x80\x80\"}}"),
+             std::string("{\"message\":{\"affected_user\":\"\xe3\x81\x82\xed\xa0\x80\"}}"),
+             std::string("{\"message\":{\"affected_user\":\"\xe0\xa0\x80\xed\x9f\xbf\"}}"),
+             std::string("{\"message\":{\"affected_user\":\"\xe3\x81\xc0\"}}"),
+             std::string("{\"message\":{\"affected_user\":\"\xe3\x81"),
              std::string(" \t{\"event\":\"dlp\"} \r"),
              std::string(R"({"x":{"message":{"affected_user":"nested"}}})"),
              // Escapes: hex digits of both cases, a pair, and the invalid ones.

@@ -327,12 +327,13 @@ void classify(const char* first, const char* last, std::vector<std::uint64_t>& o
     static const classify_fn blocks = pick_classifier();
     const auto n = static_cast<std::size_t>(last - first);
     const std::size_t full = n / 64;
-    out.resize(full + 1);
+    out.resize(full + 2);
     blocks(first, full, out.data());
     char tail[64];
     std::memset(tail, 'x', sizeof tail);  // plain bytes past the end: no bits
     std::memcpy(tail, first + 64 * full, n - 64 * full);
     out[full] = special_bits(tail);
+    out[full + 1] = 0;  // the spare word
 }
 
 class scanner {
@@ -344,7 +345,7 @@ public:
     bool run(bool classified) {
         if (!classified) {
             classify(base_, end_, scratch_.special);
-            scratch_.blocks = scratch_.special.size();
+            scratch_.blocks = scratch_.special.size() - 1;
         }
         special_ = scratch_.special.data();
         blocks_ = scratch_.blocks;
@@ -396,6 +397,20 @@ private:
 
     /// The first special byte (see fast_scratch::special) at or after `p`, or `end_`.
     __attribute__((always_inline)) const char* next_special(const char* p) const noexcept {
+        // The masks read as one little-endian bit string: the 8 bytes holding bit `off` give
+        // the next 57 to 64 bits whatever the block boundaries (the masks end in a spare
+        // word). A string's end is nearly always among them, and no branch depends on where
+        // the blocks end.
+        const auto off = static_cast<std::size_t>(p - base_);
+        std::uint64_t window = 0;
+        std::memcpy(&window, reinterpret_cast<const char*>(special_) + (off >> 3), 8);
+        window >>= off & 7;
+        if (window != 0) return p + __builtin_ctzll(window);
+        return next_special_far(p);
+    }
+
+    /// next_special past a window without special bytes.
+    __attribute__((noinline)) const char* next_special_far(const char* p) const noexcept {
         const auto off = static_cast<std::size_t>(p - base_);
         std::size_t b = off >> 6;
         std::uint64_t m = special_[b] >> (off & 63);
@@ -691,7 +706,9 @@ const char* classify_line(const char* first, const char* end, fast_scratch& scra
     std::size_t b = 0;
     for (;;) {
         const std::size_t n = std::min(full - b, step);
-        if (out.size() < b + n + 1) out.resize(std::max(2 * out.size(), b + n + 1));
+        // Room for the blocks, the tail and the spare word (whose bits, past the '\n', are
+        // never looked at).
+        if (out.size() < b + n + 2) out.resize(std::max(2 * out.size(), b + n + 2));
         const std::size_t k = blocks(first + 64 * b, n, out.data() + b, newlines);
         b += k;
         if (k < n || b == full) break;

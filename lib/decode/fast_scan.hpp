@@ -24,9 +24,10 @@ struct fast_scratch {
     /// Decoded copies of the fields whose JSON text held escapes.
     std::array<std::string, 17> decoded;
     /// Per 64-byte block of the line: bit i set when byte i is a quote, a backslash, a control
-    /// character or not ASCII — the only bytes inside a string that need a look.
+    /// character or not ASCII — the only bytes inside a string that need a look. One word
+    /// more than the line's blocks: a spare for reads that straddle the last one.
     std::vector<std::uint64_t> special;
-    /// How many entries of `special` the current line uses.
+    /// How many entries of `special` the current line's blocks use.
     std::size_t blocks = 0;
 };
 

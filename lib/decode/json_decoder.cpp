@@ -604,14 +604,14 @@ private:
         const std::size_t n =
             parser_.write_some(true, p, static_cast<std::size_t>(seg_end - p), ec);
         const char* const q = p + n;
-        if (ec) return document_failed(q, ec.message());
+        if (ec) return document_failed(q, seg_end, ec.message());
         if (parser_.done()) {
             const bool eol = nl != nullptr && q == seg_end;
             if (eol) newline(seg_end);
             document_done(eol);
             return q;
         }
-        if (q != seg_end) return document_failed(q, "JSON syntax error");
+        if (q != seg_end) return document_failed(q, seg_end, "JSON syntax error");
         if (nl != nullptr) {
             newline(seg_end);
             if (layout_ == json_layout::line_strict) {
@@ -711,10 +711,15 @@ private:
         parser_.reset();
     }
 
-    const char* document_failed(const char* at, const std::string& why) {
+    const char* document_failed(const char* at, const char* end, const std::string& why) {
         reject_rest("invalid JSON: " + why);
         const line_prefix pre = prefix_at(at);
-        if (line_ > doc_line_ && !pre.content && pre.ws <= doc_indent_) {
+        // Boost.JSON reports a bad literal (`t x`, `nul]`) at its first letter when the literal
+        // is whole in the bytes it was given, but at the bad letter when the literal began in
+        // an earlier chunk. So a failure on a literal's first letter is not taken as "the
+        // first token": the line is then skipped however the input was split.
+        const bool literal = at < end && (*at == 't' || *at == 'f' || *at == 'n');
+        if (line_ > doc_line_ && !pre.content && pre.ws <= doc_indent_ && !literal) {
             // The failure is at the first token of a later line, no deeper than the document
             // began: that line starts afresh (a truncated NDJSON line followed by a good one).
             state_ = state::between;

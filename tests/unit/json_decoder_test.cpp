@@ -228,6 +228,19 @@ TEST(JsonDecoder, AfterABrokenLineEveryLineCountsOnItsOwn) {
                      "R6:not_an_object"}));
 }
 
+TEST(JsonDecoder, ALineStartingWithALiteralAfterABrokenDocumentReadsAlikeHoweverSplit) {
+    // Boost.JSON reports a bad literal at its first letter when the literal is whole in one
+    // chunk, and at the bad letter when it began in an earlier one; either way the line is
+    // taken as the broken document's (found by fuzzing: chunks of 1 gave one record fewer).
+    EXPECT_EQ(decode_all("[\nt in\n" + event("a") + "\n"), (log_t{"R1:invalid_json", "E3:a"}));
+    EXPECT_EQ(decode_all("[\nnul]\n" + event("b") + "\n"), (log_t{"R1:invalid_json", "E3:b"}));
+    EXPECT_EQ(decode_all("{\"a\":\"b\",\ntrue\n" + event("c") + "\n"),
+              (log_t{"R1:invalid_json", "E3:c"}));
+    // Any other first token that fails at once still starts its line afresh.
+    EXPECT_EQ(decode_all("[\n:x\n" + event("d") + "\n"),
+              (log_t{"R1:invalid_json", "R2:invalid_json", "E3:d"}));
+}
+
 TEST(JsonDecoder, OnePerLinePagesThenPrettyPrintedDocuments) {
     const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") + ",\n" +
                            event("c") + "\n]\n{\n  \"security_events\": [\n    " + event("d") +

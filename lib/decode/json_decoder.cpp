@@ -304,7 +304,11 @@ struct json_handler {
         if (depth == 0) {
             doc = doc_type::scalar;
         } else if (records_depth != 0 && depth == records_depth) {
-            begin_element();
+            // Not yet an open element: Boost.JSON reports a string's first part only when the
+            // input was split inside it, so a string element that breaks must count as the
+            // document's however the input was split. It is one when it completes (a string
+            // cannot span lines, so this is its line then too).
+            element_line = *line;
             string_is_element = true;
             element_text.clear();
         } else if (f == f_security_events) {

@@ -241,6 +241,17 @@ TEST(JsonDecoder, ALineStartingWithALiteralAfterABrokenDocumentReadsAlikeHowever
               (log_t{"R1:invalid_json", "R2:invalid_json", "E3:d"}));
 }
 
+TEST(JsonDecoder, ABrokenStringElementCountsAsItsDocumentHoweverSplit) {
+    // Boost.JSON reports a string's first part only when the input is split inside it: a
+    // string element that breaks is the broken document's record, at the document's line,
+    // in every split (found by fuzzing: chunks of 1 put it at the string's line).
+    EXPECT_EQ(decode_all(std::string("[\n\"_\x01\"]\n") + event("a") + "\n"),
+              (log_t{"R1:invalid_json", "E3:a"}));
+    EXPECT_EQ(
+        decode_all("{\"security_events\":[\n" + event("a") + ",\n\"x\\q\"]}\n" + event("b") + "\n"),
+        (log_t{"E2:a", "R1:invalid_json", "E4:b"}));
+}
+
 TEST(JsonDecoder, OnePerLinePagesThenPrettyPrintedDocuments) {
     const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") + ",\n" +
                            event("c") + "\n]\n{\n  \"security_events\": [\n    " + event("d") +

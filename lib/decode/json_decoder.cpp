@@ -105,6 +105,25 @@ field message_field(std::string_view k) noexcept {
     return f_none;
 }
 
+/// The length a UTF-8 sequence announces by its first byte (4 for bytes that cannot lead one:
+/// the parser rejects those anyway).
+constexpr std::size_t utf8_sequence_length(unsigned char lead) noexcept {
+    return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 4;
+}
+
+/// How many bytes at the end of [b, e) are a UTF-8 sequence shorter than its first byte
+/// announces (0 when the bytes end on a whole sequence or on ASCII).
+inline std::size_t incomplete_utf8_tail(const char* b, const char* e) noexcept {
+    const auto n = static_cast<std::size_t>(e - b);
+    for (std::size_t k = 1; k <= 3 && k <= n; ++k) {
+        const auto c = static_cast<unsigned char>(e[-static_cast<std::ptrdiff_t>(k)]);
+        if (c < 0x80) return 0;
+        if (c < 0xc0) continue;  // a continuation byte: its lead is further back
+        return utf8_sequence_length(c) > k ? k : 0;
+    }
+    return 0;
+}
+
 /// SAX handler: tracks where in the document we are and captures the fields of each event.
 struct json_handler {
     static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
@@ -501,7 +520,9 @@ private:
         if (state_ == state::in_doc) {
             const char none = 0;
             bj::error_code ec;
-            parser_.write_some(false, &none, 0, ec);
+            if (held_n_ != 0) parser_.write_some(true, held_.data(), held_n_, ec);
+            held_n_ = 0;
+            if (!ec) parser_.write_some(false, &none, 0, ec);
             if (ec || !parser_.done()) {
                 reject_rest("the input ends inside this JSON document");
             } else {
@@ -577,13 +598,18 @@ private:
                 start_document(p);
                 return p;
             } else {
-                sink_.on_reject(line_, reject_reason::invalid_json,
-                                "not JSON: a line must start a JSON document");
-                resume_ = state::between;
-                state_ = state::skip_line;
-                return p;
+                return not_json_line(p);
             }
         }
+        return p;
+    }
+
+    /// Rejects the line at `p`, which cannot start a document, and skips it.
+    const char* not_json_line(const char* p) {
+        sink_.on_reject(line_, reject_reason::invalid_json,
+                        "not JSON: a line must start a JSON document");
+        resume_ = state::between;
+        state_ = state::skip_line;
         return p;
     }
 
@@ -597,17 +623,38 @@ private:
     }
 
     const char* document_step(const char* p, const char* end) {
+        if (held_n_ != 0) return complete_held(p, end);
         if (line_fresh_) {
             p = first_token_of_line(p, end);
             if (p == end || state_ != state::in_doc) return p;
         }
         const void* found = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
         const char* const nl = static_cast<const char*>(found);
-        const char* const seg_end = nl != nullptr ? nl + 1 : end;
+        const char* seg_end = nl != nullptr ? nl + 1 : end;
+        // Boost.JSON waits for the rest of a UTF-8 sequence that its input ends inside, and
+        // judges it only once it has as many bytes as the sequence announces: a bad one is then
+        // reported after those bytes, wherever the input happened to be split, even on a later
+        // line. So the parser never gets such a tail: one cut off by the end of the chunk is
+        // held back until its continuation comes, and one cut off by the line break is bad
+        // and goes to the parser padded, so that it fails there and then, at its first byte.
+        const std::size_t tail = incomplete_utf8_tail(p, nl != nullptr ? nl : end);
+        const char* const cut = (nl != nullptr ? nl : end) - tail;
+        if (tail != 0) {
+            held_prefix_ = prefix_at(cut);
+            std::memcpy(held_.data(), cut, tail);
+            held_n_ = tail;
+            if (cut == p) return nl != nullptr ? complete_held(nl, end) : end;
+        }
         bj::error_code ec;
-        const std::size_t n =
-            parser_.write_some(true, p, static_cast<std::size_t>(seg_end - p), ec);
+        const std::size_t n = parser_.write_some(
+            true, p, static_cast<std::size_t>((tail != 0 ? cut : seg_end) - p), ec);
         const char* const q = p + n;
+        if (tail != 0) {
+            if (!ec && !parser_.done() && q == cut) {  // all taken but the cut sequence
+                return nl != nullptr ? complete_held(nl, end) : end;
+            }
+            held_n_ = 0;  // the document failed or ended before it: it is what follows
+        }
         if (ec) return document_failed(q, seg_end, ec.message());
         if (parser_.done()) {
             const bool eol = nl != nullptr && q == seg_end;
@@ -715,17 +762,54 @@ private:
         parser_.reset();
     }
 
-    const char* document_failed(const char* at, const char* end, const std::string& why) {
+    /// Gives the parser the held-back UTF-8 sequence with the continuation bytes at `p` it
+    /// still needs, as one piece. A byte that cannot continue it (a line break, say) is not
+    /// taken: the piece is padded to its announced length so that the parser judges it at
+    /// once, and at its first byte, as it does when the whole input comes in one chunk.
+    const char* complete_held(const char* p, const char* end) {
+        const std::size_t need = utf8_sequence_length(static_cast<unsigned char>(held_[0]));
+        char piece[4];
+        std::memcpy(piece, held_.data(), held_n_);
+        std::size_t size = held_n_;
+        const char* q = p;
+        while (size < need && q < end && (static_cast<unsigned char>(*q) & 0xc0) == 0x80) {
+            piece[size++] = *q++;
+        }
+        if (size < need && q == end) {  // still cut off: keep holding
+            std::memcpy(held_.data(), piece, size);
+            held_n_ = size;
+            return end;
+        }
+        const std::size_t real = size;
+        while (size < need) piece[size++] = ' ';
+        const std::size_t held = held_n_;
+        held_n_ = 0;
+        bj::error_code ec;
+        const std::size_t n = parser_.write_some(true, piece, size, ec);
+        if (!ec) return q;  // a valid sequence: the string goes on
+        if (n >= held) return document_failed(n < real ? p + (n - held) : q, end, ec.message());
+        // The sequence itself is bad: the failure is where it began, in an earlier chunk.
+        return document_failed(q, end, ec.message(), &held_prefix_);
+    }
+
+    const char* document_failed(const char* at, const char* end, const std::string& why,
+                                const line_prefix* held_prefix = nullptr) {
         reject_rest("invalid JSON: " + why);
-        const line_prefix pre = prefix_at(at);
+        const line_prefix pre = held_prefix != nullptr ? *held_prefix : prefix_at(at);
         // Boost.JSON reports a bad literal (`t x`, `nul]`) at its first letter when the literal
         // is whole in the bytes it was given, but at the bad letter when the literal began in
         // an earlier chunk. So a failure on a literal's first letter is not taken as "the
         // first token": the line is then skipped however the input was split.
-        const bool literal = at < end && (*at == 't' || *at == 'f' || *at == 'n');
+        const bool literal =
+            held_prefix == nullptr && at < end && (*at == 't' || *at == 'f' || *at == 'n');
         if (line_ > doc_line_ && !pre.content && pre.ws <= doc_indent_ && !literal) {
             // The failure is at the first token of a later line, no deeper than the document
             // began: that line starts afresh (a truncated NDJSON line followed by a good one).
+            if (held_prefix != nullptr) {
+                // That token is the held-back sequence, gone with the previous chunk; read
+                // afresh, a non-ASCII byte cannot start a document.
+                return not_json_line(at);
+            }
             state_ = state::between;
             return at;
         }
@@ -788,6 +872,11 @@ private:
     const char* stash_point_ = nullptr;
     std::string carry_;        // an event line cut off by the end of the previous chunk
     bool line_fresh_ = false;  // in a document, at a new line whose first token is still to come
+    // A UTF-8 sequence cut off by the end of a chunk, held back from the parser (see
+    // document_step), and the prefix of its line before it.
+    std::array<char, 4> held_{};
+    std::size_t held_n_ = 0;
+    line_prefix held_prefix_;
 };
 
 }  // namespace

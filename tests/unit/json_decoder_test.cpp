@@ -252,6 +252,27 @@ TEST(JsonDecoder, ABrokenStringElementCountsAsItsDocumentHoweverSplit) {
         (log_t{"E2:a", "R1:invalid_json", "E4:b"}));
 }
 
+TEST(JsonDecoder, ABadUtf8SequenceFailsAtItsFirstByteHoweverSplit) {
+    // Boost.JSON judges a UTF-8 sequence its input ends inside only once it has as many bytes
+    // as the sequence announces, and then reports a bad one after them, even on a later line
+    // (found by fuzzing: split inputs lost the next line with the broken document).
+    EXPECT_EQ(decode_all(event("a") + "\n\"\xf4\n\\\\"),
+              (log_t{"E1:a", "R2:invalid_json", "R3:invalid_json"}));
+    EXPECT_EQ(decode_all("\"\xf4\n\\\\\n" + event("a") + "\n"),
+              (log_t{"R1:invalid_json", "R2:invalid_json", "E3:a"}));
+    EXPECT_EQ(decode_all("[\n\"\xe3\x81\nab\n" + event("b") + "\n"),
+              (log_t{"R1:invalid_json", "E4:b"}));
+    EXPECT_EQ(decode_all("{\"a\":\"\xe3\x81"
+                         "A\"}\n" +
+                         event("c") + "\n"),
+              (log_t{"R1:invalid_json", "E2:c"}));
+    // Valid sequences split anywhere still read as text.
+    EXPECT_EQ(decode_all("[\n" + event("\xe3\x81\x82\xf0\x9f\x98\x80") + "\n]\n"),
+              (log_t{"E2:\xe3\x81\x82\xf0\x9f\x98\x80"}));
+    // A sequence still cut off when the input ends: the document ends inside it.
+    EXPECT_EQ(decode_all("{\"a\":\"\xe3\x81"), (log_t{"R1:invalid_json"}));
+}
+
 TEST(JsonDecoder, OnePerLinePagesThenPrettyPrintedDocuments) {
     const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") + ",\n" +
                            event("c") + "\n]\n{\n  \"security_events\": [\n    " + event("d") +

@@ -742,13 +742,18 @@ private:
                 return p + 1;
             }
             if (c == ' ' || c == '\t' || c == '\r') continue;
-            sink_.on_reject(doc_line_, reject_reason::invalid_json,
-                            "unexpected text after the JSON value on the same line");
-            parser_.handler().doc = json_handler::doc_type::none;
-            resume_ = state::between;
-            state_ = state::skip_line;
-            return p;
+            return text_after_record(p);
         }
+        return p;
+    }
+
+    /// Rejects the line of a single-record document that text follows at `p`, and skips it.
+    const char* text_after_record(const char* p) {
+        sink_.on_reject(doc_line_, reject_reason::invalid_json,
+                        "unexpected text after the JSON value on the same line");
+        parser_.handler().doc = json_handler::doc_type::none;
+        resume_ = state::between;
+        state_ = state::skip_line;
         return p;
     }
 
@@ -786,6 +791,12 @@ private:
         held_n_ = 0;
         bj::error_code ec;
         const std::size_t n = parser_.write_some(true, piece, size, ec);
+        if (!ec && parser_.done()) {
+            // The sequence ended a number (`12\xff`): the document ends where it begins, and
+            // it is text after the document, as it would be read in one chunk.
+            document_done(false);
+            return state_ == state::after_record ? text_after_record(q) : not_json_line(q);
+        }
         if (!ec) return q;  // a valid sequence: the string goes on
         if (n >= held) return document_failed(n < real ? p + (n - held) : q, end, ec.message());
         // The sequence itself is bad: the failure is where it began, in an earlier chunk.

@@ -269,6 +269,12 @@ TEST(JsonDecoder, ABadUtf8SequenceFailsAtItsFirstByteHoweverSplit) {
     // Valid sequences split anywhere still read as text.
     EXPECT_EQ(decode_all("[\n" + event("\xe3\x81\x82\xf0\x9f\x98\x80") + "\n]\n"),
               (log_t{"E2:\xe3\x81\x82\xf0\x9f\x98\x80"}));
+    // A sequence that ends a number: text after the value, in every split.
+    EXPECT_EQ(decode_all(event("a") +
+                         "\n5501\xff"
+                         "55\n" +
+                         event("b") + "\n"),
+              (log_t{"E1:a", "R2:invalid_json", "E3:b"}));
     // A sequence still cut off when the input ends: the document ends inside it.
     EXPECT_EQ(decode_all("{\"a\":\"\xe3\x81"), (log_t{"R1:invalid_json"}));
 }

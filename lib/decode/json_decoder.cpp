@@ -111,15 +111,14 @@ constexpr std::size_t utf8_sequence_length(unsigned char lead) noexcept {
     return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 4;
 }
 
-/// How many bytes at the end of [b, e) are a UTF-8 sequence shorter than its first byte
-/// announces (0 when the bytes end on a whole sequence or on ASCII).
+/// How many bytes at the end of [b, e) belong to a UTF-8 sequence that starts among them and
+/// announces more bytes than there are (0 when none does). Whatever those bytes are, the
+/// parser waits for as many as the sequence announces before it judges it.
 inline std::size_t incomplete_utf8_tail(const char* b, const char* e) noexcept {
     const auto n = static_cast<std::size_t>(e - b);
-    for (std::size_t k = 1; k <= 3 && k <= n; ++k) {
+    for (std::size_t k = n < 3 ? n : 3; k >= 1; --k) {
         const auto c = static_cast<unsigned char>(e[-static_cast<std::ptrdiff_t>(k)]);
-        if (c < 0x80) return 0;
-        if (c < 0xc0) continue;  // a continuation byte: its lead is further back
-        return utf8_sequence_length(c) > k ? k : 0;
+        if (c >= 0xc0 && utf8_sequence_length(c) > k) return k;
     }
     return 0;
 }

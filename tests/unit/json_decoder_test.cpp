@@ -269,6 +269,9 @@ TEST(JsonDecoder, ABadUtf8SequenceFailsAtItsFirstByteHoweverSplit) {
     // Valid sequences split anywhere still read as text.
     EXPECT_EQ(decode_all("[\n" + event("\xe3\x81\x82\xf0\x9f\x98\x80") + "\n]\n"),
               (log_t{"E2:\xe3\x81\x82\xf0\x9f\x98\x80"}));
+    // ASCII after the first byte does not end the wait: the line after is still its own.
+    EXPECT_EQ(decode_all(event("a") + "\n\"}\xf0}\n\t{\"event\":\"dl"),
+              (log_t{"E1:a", "R2:invalid_json", "R3:invalid_json"}));
     // A sequence that ends a number: text after the value, in every split.
     EXPECT_EQ(decode_all(event("a") +
                          "\n5501\xff"

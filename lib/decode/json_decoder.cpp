@@ -516,12 +516,23 @@ private:
     }
 
     void finish_document() {
+        if (state_ == state::in_doc && held_n_ != 0) {
+            // The input ends inside a held-back sequence: the parser gets it as it would have.
+            static constexpr char nothing = 0;
+            const std::size_t held = held_n_;
+            held_n_ = 0;
+            bj::error_code ec;
+            parser_.write_some(true, held_.data(), held, ec);
+            if (ec) {
+                document_failed(&nothing, &nothing, ec.message(), &held_prefix_);
+            } else if (parser_.done()) {
+                held_ended_document(&nothing);
+            }
+        }
         if (state_ == state::in_doc) {
             const char none = 0;
             bj::error_code ec;
-            if (held_n_ != 0) parser_.write_some(true, held_.data(), held_n_, ec);
-            held_n_ = 0;
-            if (!ec) parser_.write_some(false, &none, 0, ec);
+            parser_.write_some(false, &none, 0, ec);
             if (ec || !parser_.done()) {
                 reject_rest("the input ends inside this JSON document");
             } else {
@@ -790,16 +801,19 @@ private:
         held_n_ = 0;
         bj::error_code ec;
         const std::size_t n = parser_.write_some(true, piece, size, ec);
-        if (!ec && parser_.done()) {
-            // The sequence ended a number (`12\xff`): the document ends where it begins, and
-            // it is text after the document, as it would be read in one chunk.
-            document_done(false);
-            return state_ == state::after_record ? text_after_record(q) : not_json_line(q);
-        }
+        if (!ec && parser_.done()) return held_ended_document(q);
         if (!ec) return q;  // a valid sequence: the string goes on
         if (n >= held) return document_failed(n < real ? p + (n - held) : q, end, ec.message());
         // The sequence itself is bad: the failure is where it began, in an earlier chunk.
         return document_failed(q, end, ec.message(), &held_prefix_);
+    }
+
+    /// The held-back sequence ended a number (`12\xff`): the document ends where the sequence
+    /// begins, and the sequence is text after it, as it would be read in one chunk. `p` is
+    /// where reading goes on.
+    const char* held_ended_document(const char* p) {
+        document_done(false);
+        return state_ == state::after_record ? text_after_record(p) : not_json_line(p);
     }
 
     const char* document_failed(const char* at, const char* end, const std::string& why,

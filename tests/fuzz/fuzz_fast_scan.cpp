@@ -1,7 +1,8 @@
 // Fuzz target: the NDJSON fast path (lib/decode/fast_scan.cpp) against Boost.JSON. Any bytes,
 // read as JSON lines by the decoder with and without its fast path, in one piece and split at
-// points the first byte chooses: every event (with every field) and every rejection must be
-// the same, at the same line. Built like fuzz_feed (replay driver for ctest, or libFuzzer).
+// points the first byte chooses: every event (with every field) and every rejection (with its
+// reason and detail) must be the same, at the same line. Built like fuzz_feed (replay driver for
+// ctest, or libFuzzer).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -32,8 +33,11 @@ public:
         }
         log += '\n';
     }
-    void on_reject(std::uint64_t line, casreport::reject_reason why, std::string_view) override {
-        log += "R" + std::to_string(line) + ":" + std::string(casreport::to_string(why)) + "\n";
+    void on_reject(std::uint64_t line, casreport::reject_reason why,
+                   std::string_view detail) override {
+        log += "R" + std::to_string(line) + ":" + std::string(casreport::to_string(why)) + ":";
+        log += detail;  // the report lists it
+        log += '\n';
     }
     void on_unusable(std::string_view message) override {
         log += "U:" + std::string(message) + "\n";
@@ -53,8 +57,8 @@ std::string decode(std::string_view input, crd::json_layout layout, bool fast, s
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
-    const auto layout = (data[0] & 1) != 0 ? crd::json_layout::line_strict
-                                           : crd::json_layout::multi_line;
+    const auto layout =
+        (data[0] & 1) != 0 ? crd::json_layout::line_strict : crd::json_layout::multi_line;
     const std::size_t step = 1 + (data[0] >> 1);  // 1..128 bytes a feed
     const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
     const std::string expected = decode(input, layout, false, input.size() + 1);

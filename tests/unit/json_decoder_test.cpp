@@ -282,6 +282,33 @@ TEST(JsonDecoder, ABadUtf8SequenceFailsAtItsFirstByteHoweverSplit) {
     EXPECT_EQ(decode_all("{\"a\":\"\xe3\x81"), (log_t{"R1:invalid_json"}));
 }
 
+TEST(JsonDecoder, BytesThatCannotStartASequenceAtTheEndAreASyntaxErrorHoweverSplit) {
+    // Held back as a cut-off sequence, they reach the parser only when the input ends; the
+    // rejection must still say what a read in one piece says.
+    struct details final : crd::event_sink {
+        void on_event(const cr::raw_event&, std::uint64_t, cr::utc_offset) override {}
+        void on_reject(std::uint64_t line, cr::reject_reason, std::string_view why) override {
+            log.push_back(std::to_string(line) + ": " + std::string(why));
+        }
+        void on_unusable(std::string_view) override {}
+        std::vector<std::string> log;
+    };
+    for (const std::string input : {"[\xff\xff", "[\n\xff", "{\"a\":\"\xe3\x81"}) {
+        std::vector<std::vector<std::string>> logs;
+        for (std::size_t chunk : {input.size(), std::size_t{1}, std::size_t{2}}) {
+            details r;
+            const auto d = crd::make_json_decoder(r, crd::json_layout::multi_line);
+            for (std::size_t i = 0; i < input.size(); i += chunk) {
+                d->feed(std::string_view(input).substr(i, chunk));
+            }
+            d->finish();
+            logs.push_back(r.log);
+        }
+        EXPECT_EQ(logs[1], logs[0]) << input;
+        EXPECT_EQ(logs[2], logs[0]) << input;
+    }
+}
+
 TEST(JsonDecoder, OnePerLinePagesThenPrettyPrintedDocuments) {
     const std::string in = "{\"security_events\":[" + event("a") + "]}\n[\n" + event("b") + ",\n" +
                            event("c") + "\n]\n{\n  \"security_events\": [\n    " + event("d") +

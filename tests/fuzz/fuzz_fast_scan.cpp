@@ -1,7 +1,7 @@
 // Fuzz target: the NDJSON fast path (lib/decode/fast_scan.cpp) against Boost.JSON. Any bytes,
 // read as JSON lines by the decoder with and without its fast path, in one piece and split at
 // points the first byte chooses: every event (with every field) and every rejection (with its
-// reason and detail) must be the same, at the same line. Built like fuzz_feed (replay driver for
+// reason) must be the same, at the same line. Built like fuzz_feed (replay driver for
 // ctest, or libFuzzer).
 #include <cstddef>
 #include <cstdint>
@@ -33,11 +33,10 @@ public:
         }
         log += '\n';
     }
-    void on_reject(std::uint64_t line, casreport::reject_reason why,
-                   std::string_view detail) override {
-        log += "R" + std::to_string(line) + ":" + std::string(casreport::to_string(why)) + ":";
-        log += detail;  // the report lists it
-        log += '\n';
+    // The detail is left out: Boost.JSON's own messages can depend on the split ("illegal
+    // leading surrogate" whole, "illegal trailing surrogate" in pieces).
+    void on_reject(std::uint64_t line, casreport::reject_reason why, std::string_view) override {
+        log += "R" + std::to_string(line) + ":" + std::string(casreport::to_string(why)) + "\n";
     }
     void on_unusable(std::string_view message) override {
         log += "U:" + std::string(message) + "\n";

@@ -237,24 +237,24 @@ __attribute__((target("avx2"))) std::uint64_t special_bits_avx2(const char* p) n
     return r;
 }
 
-__attribute__((target("avx2"))) void classify_blocks_avx2(const char* first, std::size_t full,
-                                                          std::uint64_t* out) noexcept {
-    for (std::size_t b = 0; b < full; ++b) out[b] = special_bits_avx2(first + 64 * b);
+/// newline_bits with 32-byte vectors.
+__attribute__((target("avx2"))) std::uint64_t newline_bits_avx2(const char* p) noexcept {
+    const __m256i nl = _mm256_set1_epi8('\n');
+    std::uint64_t r = 0;
+    for (int i = 0; i < 2; ++i) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
+        r |= static_cast<std::uint64_t>(
+                 static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl))))
+             << (32 * i);
+    }
+    return r;
 }
 
 __attribute__((target("avx2"))) std::size_t classify_to_newline_avx2(
     const char* first, std::size_t full, std::uint64_t* out, std::uint64_t& newlines) noexcept {
-    const __m256i nl = _mm256_set1_epi8('\n');
     for (std::size_t b = 0; b < full; ++b) {
-        const char* p = first + 64 * b;
-        out[b] = special_bits_avx2(p);
-        const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-        const std::uint64_t m =
-            static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, nl))) |
-            std::uint64_t{
-                static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, nl)))}
-                << 32;
+        out[b] = special_bits_avx2(first + 64 * b);
+        const std::uint64_t m = newline_bits_avx2(first + 64 * b);
         if (m != 0) {
             newlines = m;
             return b;
@@ -263,10 +263,6 @@ __attribute__((target("avx2"))) std::size_t classify_to_newline_avx2(
     return full;
 }
 #endif
-
-void classify_blocks(const char* first, std::size_t full, std::uint64_t* out) noexcept {
-    for (std::size_t b = 0; b < full; ++b) out[b] = special_bits(first + 64 * b);
-}
 
 /// Bit i set when byte i of the 64 at `p` is '\n'.
 inline std::uint64_t newline_bits(const char* p) noexcept {
@@ -302,18 +298,10 @@ std::size_t classify_to_newline(const char* first, std::size_t full, std::uint64
     return full;
 }
 
-using classify_fn = void (*)(const char*, std::size_t, std::uint64_t*) noexcept;
 /// Classifies up to `full` blocks, stopping after the first that holds a '\n': returns its
 /// index (its '\n' bits in `newlines`), or `full` when none does.
 using classify_line_fn = std::size_t (*)(const char*, std::size_t, std::uint64_t*,
                                          std::uint64_t&) noexcept;
-
-classify_fn pick_classifier() noexcept {
-#if defined(CASREPORT_HAVE_AVX2_DISPATCH)
-    if (__builtin_cpu_supports("avx2")) return classify_blocks_avx2;
-#endif
-    return classify_blocks;
-}
 
 classify_line_fn pick_line_classifier() noexcept {
 #if defined(CASREPORT_HAVE_AVX2_DISPATCH)
@@ -322,31 +310,13 @@ classify_line_fn pick_line_classifier() noexcept {
     return classify_to_newline;
 }
 
-/// Fills `out` with the special-byte masks of [first, last).
-void classify(const char* first, const char* last, std::vector<std::uint64_t>& out) {
-    static const classify_fn blocks = pick_classifier();
-    const auto n = static_cast<std::size_t>(last - first);
-    const std::size_t full = n / 64;
-    out.resize(full + 2);
-    blocks(first, full, out.data());
-    char tail[64];
-    std::memset(tail, 'x', sizeof tail);  // plain bytes past the end: no bits
-    std::memcpy(tail, first + 64 * full, n - 64 * full);
-    out[full] = special_bits(tail);
-    out[full + 1] = 0;  // the spare word
-}
-
 class scanner {
 public:
     scanner(const char* first, const char* last, raw_event& ev, fast_scratch& scratch) noexcept
         : p_(first), end_(last), base_(first), ev_(ev), scratch_(scratch) {}
 
-    /// Scans the line; `classified` when `scratch.special` already holds its masks.
-    bool run(bool classified) {
-        if (!classified) {
-            classify(base_, end_, scratch_.special);
-            scratch_.blocks = scratch_.special.size() - 1;
-        }
+    /// Scans the line, whose masks `classify_line` has put in `scratch`.
+    bool run() {
         special_ = scratch_.special.data();
         blocks_ = scratch_.blocks;
         ev_ = raw_event{};
@@ -719,7 +689,11 @@ const char* classify_line(const char* first, const char* end, fast_scratch& scra
         std::memcpy(tail, first + 64 * full, static_cast<std::size_t>(end - first) - 64 * full);
         out[full] = special_bits(tail);
         newlines = newline_bits(tail);
-        if (newlines == 0) return nullptr;
+        if (newlines == 0) {    // the masks of the whole range, for scan_event_line
+            out[full + 1] = 0;  // no bits past the end in the spare word either
+            scratch.blocks = full + 1;
+            return nullptr;
+        }
     }
     // The bits past the '\n' stay: it is marked itself (a control character), so no string
     // scan runs past it.
@@ -731,8 +705,10 @@ fast_result scan_event_line(const char* first, const char* last, raw_event& out,
                             fast_scratch& scratch) noexcept {
     assert(*last == '\n' || *last == '\0');  // the sentinel of the contract
     try {
+        // A '\n' inside the line is outside the contract: leave it to the general decoder.
+        if (classify_line(first, last, scratch) != nullptr) return fast_result::fallback;
         scanner s(first, last, out, scratch);
-        return s.run(false) ? fast_result::event : fast_result::fallback;
+        return s.run() ? fast_result::event : fast_result::fallback;
     } catch (...) {
         return fast_result::fallback;  // an allocation failure in decode: let the slow path try
     }
@@ -743,7 +719,7 @@ fast_result scan_classified_line(const char* first, const char* eol, raw_event& 
     assert(*eol == '\n' && scratch.blocks == static_cast<std::size_t>(eol - first) / 64 + 1);
     try {
         scanner s(first, eol, out, scratch);
-        return s.run(true) ? fast_result::event : fast_result::fallback;
+        return s.run() ? fast_result::event : fast_result::fallback;
     } catch (...) {
         return fast_result::fallback;
     }

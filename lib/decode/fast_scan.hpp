@@ -42,7 +42,8 @@ enum class fast_result : unsigned char { event, fallback };
 
 /// Finds the end of the line starting at `first` — the first '\n' in `[first, end)` — and
 /// classifies the line into `scratch` on the way, in one pass over its bytes. Returns the '\n',
-/// or nullptr when `[first, end)` holds none. Reads nothing at or past `end`.
+/// or nullptr when `[first, end)` holds none (`scratch` then holds the masks of all of it).
+/// Reads nothing at or past `end`.
 [[nodiscard]] const char* classify_line(const char* first, const char* end, fast_scratch& scratch);
 
 /// `scan_event_line` for a line that `classify_line` has just classified: `eol` is what it

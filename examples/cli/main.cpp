@@ -501,9 +501,10 @@ int run(int argc, char** argv) {
             casreport::aggregator part = casreport::aggregator::load(read_whole(path), ec);
             if (ec) throw io_error(path + " is not a casreport state file");
             merged.merge(part, ec);
-            if (ec) {
+            if (ec == casreport::error::incompatible) {
                 throw usage_error(path + " was saved with another --month, --tz or --no-dedupe");
             }
+            if (ec) throw io_error(path + ": " + merged.last_error());
         }
         std::error_code ec;
         merged.merge(agg, ec);

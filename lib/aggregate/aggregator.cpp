@@ -47,6 +47,11 @@ bool may_merge(aggregator::impl& m, const aggregator::impl& other, std::error_co
     m.last_error.clear();
     if (!m.state.can_merge(other.state)) return refuse(error::incompatible);
     if (m.end_current()) return refuse(error::input);
+    if (!m.state.can_hold(other.state)) {
+        m.last_error = "the merged state would count more than " + std::to_string(max_count) +
+                       " records";
+        return refuse(error::input);
+    }
     return true;
 }
 

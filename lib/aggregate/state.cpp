@@ -266,6 +266,11 @@ bool partial_state::can_merge(const partial_state& later) const noexcept {
     return opts_.dedupe == later.opts_.dedupe && opts_.period == later.opts_.period;
 }
 
+bool partial_state::can_hold(const partial_state& later) const noexcept {
+    // Every other count is part of `records`, so no count of the merge can pass it either.
+    return n.records <= max_count && later.n.records <= max_count - n.records;
+}
+
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
     merge_from(later, 0, ec, false);
 }
@@ -349,6 +354,10 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
         ec = make_error_code(error::incompatible);
         return;
     }
+    if (!can_hold(later)) {
+        ec = make_error_code(error::input);
+        return;
+    }
     flush_pending();
     translation t;
     translate_users(later, t);
@@ -401,11 +410,17 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
 void partial_state::merge_parts(const std::vector<partial_state*>& parts,
                                 const std::vector<std::uint64_t>& line_offsets, std::error_code& ec,
                                 unsigned threads) {
+    std::uint64_t records = n.records;
     for (const partial_state* p : parts) {
         if (!can_merge(*p)) {
             ec = make_error_code(error::incompatible);
             return;
         }
+        if (records > max_count || p->n.records > max_count - records) {
+            ec = make_error_code(error::input);
+            return;
+        }
+        records += p->n.records;
     }
     if (!opts_.dedupe || parts.empty()) {  // nothing to check: merge them one by one
         for (std::size_t k = 0; k < parts.size(); ++k) {

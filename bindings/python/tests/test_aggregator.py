@@ -15,7 +15,7 @@ import casreport
 from casreport import (Aggregator, CasreportError, IncompatibleError, InputError,
                        InvalidArgumentError, MisuseError, Status)
 
-from _support import SAMPLE, SEED, feed_randomly, rng, without_rejection_lines
+from _support import ROOT, SAMPLE, SEED, feed_randomly, rng, without_rejection_lines
 
 SAMPLE_BYTES = SAMPLE.read_bytes()
 
@@ -317,6 +317,17 @@ class Errors(unittest.TestCase):
                 with self.assertRaises(InputError) as cm:
                     Aggregator.load_state(bad)
                 self.assertStatus(cm, InputError, -3, "input", "casreport_aggregator_load")
+
+    def test_crafted_states_are_refused(self) -> None:
+        # Issue #13, 1: states with a correct checksum whose counts wrap, whose times are out
+        # of range, whose period disagrees with their records or whose users are not UTF-8
+        # (tests/data/hostile/states, written by the unit tests).
+        states = sorted((ROOT / "tests" / "data" / "hostile" / "states").glob("*.state"))
+        self.assertGreaterEqual(len(states), 6)
+        for path in states:
+            with self.subTest(state=path.name):
+                with self.assertRaises(InputError):
+                    Aggregator.load_state(path.read_bytes())
 
     def test_incompatible_merge(self) -> None:
         with Aggregator(month="2025-05") as may:

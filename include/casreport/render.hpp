@@ -81,8 +81,9 @@ struct render_options {
 
 /// Reads a JSON report written by `to_json` (schema_version 1; the language does not matter),
 /// typically last month's, to pass as `render_options::previous`. Unknown keys are ignored and
-/// missing numbers read as zero. Fails with `error::input` when the text is not such a report,
-/// and with `error::incompatible` for another schema version.
+/// missing numbers read as zero. Fails with `error::input` when the text is not such a report
+/// (a count that is not a whole number from 0 to `max_count` included, or overview totals past
+/// it), and with `error::incompatible` for another schema version.
 [[nodiscard]] report parse_report_json(std::string_view json, std::error_code& ec);
 [[nodiscard]] report parse_report_json(std::string_view json);
 

@@ -156,9 +156,7 @@ bool trimmed_text(std::string_view s) noexcept {
 }
 
 /// `trimmed_text` without ASCII capitals: how the aggregator keeps users, senders and hashes.
-bool normalized_text(std::string_view s) noexcept {
-    return trimmed_text(s) && !has_ascii_upper(s);
-}
+bool normalized_text(std::string_view s) noexcept { return trimmed_text(s) && !has_ascii_upper(s); }
 
 /// Whether the instant `t` (µs) is one casreport can hold, and on the side of the period its
 /// out-of-period flag says.
@@ -319,8 +317,8 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
         d.threat = r.u32();
         d.file = r.u32();
         if (d.sender >= strings || d.threat >= strings || d.file >= strings ||
-            !normalized_text(st->strings.at(d.sender)) ||
-            !trimmed_text(st->strings.at(d.threat)) || !normalized_text(st->strings.at(d.file))) {
+            !normalized_text(st->strings.at(d.sender)) || !trimmed_text(st->strings.at(d.threat)) ||
+            !normalized_text(st->strings.at(d.file))) {
             r.fail();
             break;
         }

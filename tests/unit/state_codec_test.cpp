@@ -80,7 +80,8 @@ d::partial_state state_of(const cr::options& o, int n = 4) {
 /// The bytes with their checksum computed again, as anyone who edits a state can.
 std::string reseal(std::string bytes) {
     const std::uint64_t h = d::hash64(std::string_view(bytes).substr(0, bytes.size() - 8));
-    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        bytes[bytes.size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xff);
     return bytes;
 }
 
@@ -236,9 +237,9 @@ TEST(HostileState, TimesOutOfRangeAreRefused) {
          {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
           cr::min_timestamp.time_since_epoch().count() - 1,
           cr::max_timestamp.time_since_epoch().count() + 1}) {
-        EXPECT_FALSE(loads(rebuilt(st, any_time, no_edit{},
-                                   [t](d::contribution& c) { c.set_time(t); })))
-            << t;
+        EXPECT_FALSE(loads(rebuilt(st, any_time, no_edit{}, [t](d::contribution& c) {
+            c.set_time(t);
+        }))) << t;
     }
     EXPECT_TRUE(loads(rebuilt(st, any_time, no_edit{}, [](d::contribution& c) {
         c.set_time(cr::max_timestamp.time_since_epoch().count());
@@ -291,9 +292,9 @@ TEST(HostileState, StringsMustBeUtf8AndAsTheAggregatorKeepsThem) {
     EXPECT_TRUE(with_user("\xe5\xb1\xb1\xe7\x94\xb0@x.jp"));  // UTF-8 is fine
     EXPECT_FALSE(with_user("a@x.jp\xff"));
     EXPECT_FALSE(with_user("\xed\xa0\x80@x.jp"));  // a surrogate
-    EXPECT_FALSE(with_user("\xc0\xaf@x.jp"));       // an overlong form
-    EXPECT_FALSE(with_user("A@X.JP"));              // users are lower-cased
-    EXPECT_FALSE(with_user(" a@x.jp"));             // and trimmed
+    EXPECT_FALSE(with_user("\xc0\xaf@x.jp"));      // an overlong form
+    EXPECT_FALSE(with_user("A@X.JP"));             // users are lower-cased
+    EXPECT_FALSE(with_user(" a@x.jp"));            // and trimmed
     const auto with_sender = [&](const std::string& sender) {
         d::partial_state edited = rebuilt(st, june(false));
         edited.details[0].sender = edited.strings.intern(sender);
@@ -331,8 +332,8 @@ TEST(HostileState, IndicesMustBeInRange) {
     EXPECT_FALSE(edited([](d::group_key& g) {
         g.meta = (g.meta & 0xffffU) | (11U << 16);  // an unknown service that is not there
     }));
-    EXPECT_FALSE(edited([](d::group_key& g) { g.meta |= 7U << 2; }));  // risk level 7
-    EXPECT_FALSE(edited([](d::group_key& g) { g.meta |= 0x40U; }));    // a reserved bit
+    EXPECT_FALSE(edited([](d::group_key& g) { g.meta |= 7U << 2; }));     // risk level 7
+    EXPECT_FALSE(edited([](d::group_key& g) { g.meta |= 0x40U; }));       // a reserved bit
     EXPECT_FALSE(edited([](d::group_key& g) { g.meta |= 0x7fU << 8; }));  // category 127
     const auto with = [&](auto&& change) {
         d::partial_state copy = rebuilt(st, june(false));
@@ -348,9 +349,8 @@ TEST(HostileState, IndicesMustBeInRange) {
     EXPECT_FALSE(with([](d::partial_state& s) {
         s.other_services = {s.strings.intern("Slack Chat")};  // not a key as keys are written
     }));
-    EXPECT_TRUE(with([](d::partial_state& s) {
-        s.other_services = {s.strings.intern("slack_chat")};
-    }));
+    EXPECT_TRUE(
+        with([](d::partial_state& s) { s.other_services = {s.strings.intern("slack_chat")}; }));
     EXPECT_FALSE(with([](d::partial_state& s) { s.other_services = {7}; }));
     d::partial_state bad_detail = rebuilt(st, june(false));
     bad_detail.details.push_back({0, 99, 0});  // a detail naming a string that is not there
@@ -452,7 +452,7 @@ TEST(TimeRange, ParsedInstantsHaveFourDigitYearsInUtc) {
     EXPECT_TRUE(cr::parse_timestamp("0001-01-01T00:00:00Z"));
     EXPECT_TRUE(cr::parse_timestamp("9999-12-31T23:59:59.999999Z"));
     EXPECT_FALSE(cr::parse_timestamp("0001-01-01T00:00:00+09:00"));  // 0000-12-31 in UTC
-    EXPECT_FALSE(cr::parse_timestamp("9999-12-31T23:00:00-05:00"));   // 10000-01-01 in UTC
+    EXPECT_FALSE(cr::parse_timestamp("9999-12-31T23:00:00-05:00"));  // 10000-01-01 in UTC
     EXPECT_EQ(cr::format_utc(cr::min_timestamp), "0001-01-01T00:00:00.000Z");
     EXPECT_EQ(cr::format_utc(cr::max_timestamp), "9999-12-31T23:59:59.999999Z");
 }

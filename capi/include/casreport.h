@@ -165,7 +165,7 @@ CASREPORT_API uint32_t casreport_abi_version(void);
 #define CASREPORT_EVENT_DLP 4
 
 /* The current version of casreport_options. */
-#define CASREPORT_OPTIONS_VERSION 1
+#define CASREPORT_OPTIONS_VERSION 2
 
 /* Options of an aggregation. Always start from CASREPORT_OPTIONS_INIT or
  * casreport_options_init(), then change the fields you need: a zeroed struct is not the
@@ -198,6 +198,11 @@ CASREPORT_API uint32_t casreport_abi_version(void);
  *                            "" to ignore a column; docs/input-formats.md), winning over the
  *                            built-in English and Japanese names. NULL (default): none. Copied.
  *
+ * Version 2 adds:
+ *   max_field_bytes          the longest field of an event that is read (a user, a sender, a
+ *                            threat name, ...), in bytes (default 4096; at least 1): a record
+ *                            with a longer one is rejected as field_too_long, nothing of it kept.
+ *
  * Gzip-compressed input is recognized and read in every format.
  */
 typedef struct casreport_options {
@@ -215,13 +220,15 @@ typedef struct casreport_options {
     uint32_t max_subjects;
     uint32_t csv_event_kind;
     const char* csv_columns_json;
+    /* version 2 */
+    uint32_t max_field_bytes;
 } casreport_options;
 
 /* The defaults, for a declaration: casreport_options opts = CASREPORT_OPTIONS_INIT; */
 #define CASREPORT_OPTIONS_INIT                                                                    \
     {                                                                                             \
         CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, 10, \
-            CASREPORT_EVENT_FROM_COLUMNS, NULL                                                    \
+            CASREPORT_EVENT_FROM_COLUMNS, NULL, 4096                                              \
     }
 
 /* Fills *opts with the defaults of options version `version` (pass CASREPORT_OPTIONS_VERSION).

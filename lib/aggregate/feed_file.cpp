@@ -163,7 +163,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         return;
     }
     m.last_error.clear();
-    if (std::string why = detail::check_csv_columns(m.opts); !why.empty()) {
+    if (std::string why = detail::check_options(m.opts); !why.empty()) {
         m.last_error = std::move(why);
         ec = make_error_code(error::invalid_argument);
         return;

@@ -36,6 +36,17 @@ bool is_mail_code(std::uint32_t code) noexcept {
            channel_of(static_cast<service>(code)) == channel::mail;
 }
 
+/// Whether no field of `r` is longer than `max`. The sizes OR-ed together bound the longest
+/// from above, so one compare settles the usual case of short fields.
+bool fields_fit(const raw_event& r, std::size_t max) noexcept {
+    std::size_t any = 0;
+    for_each_field(r, [&](std::string_view, std::string_view v) { any |= v.size(); });
+    if (any <= max) return true;
+    bool fit = true;
+    for_each_field(r, [&](std::string_view, std::string_view v) { fit = fit && v.size() <= max; });
+    return fit;
+}
+
 }  // namespace
 
 partial_state::partial_state(const options& opts) : opts_(opts) {}
@@ -160,7 +171,9 @@ key128 partial_state::tuple_key(const raw_event& raw, std::uint32_t code, std::u
 }
 
 std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset naive_zone) {
-    // The checks of DESIGN section 2, in order: a valid time, then a known kind.
+    // A field too long to keep is a record that cannot be read; then the checks of DESIGN
+    // section 2, in order: a valid time, then a known kind.
+    if (!fields_fit(raw, opts_.max_field_bytes)) return reject_reason::field_too_long;
     const auto when = parse_timestamp(raw.detection_time, naive_zone);
     if (!when) return reject_reason::invalid_detection_time;
     const std::uint8_t kind = kind_memo_.get(raw.event, kind_code);

@@ -276,7 +276,7 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
         j.line = r.u64();
         const std::uint8_t reason = r.u8();
         j.detail = std::string(r.str());
-        if (reason < 1 || reason > static_cast<std::uint8_t>(reject_reason::invalid_utf8) ||
+        if (reason < 1 || reason > static_cast<std::uint8_t>(last_reject_reason) ||
             j.line == 0 || !is_valid_utf8(j.source) || !is_valid_utf8(j.detail)) {
             r.fail();
         }

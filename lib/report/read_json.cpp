@@ -110,7 +110,7 @@ std::optional<report_period> read_period(const json::object* p) {
 }
 
 reject_reason read_reason(std::string_view s) {
-    for (std::uint8_t i = 1; i <= 7; ++i) {
+    for (std::uint8_t i = 1; i <= static_cast<std::uint8_t>(last_reject_reason); ++i) {
         const auto r = static_cast<reject_reason>(i);
         if (to_string(r) == s) return r;
     }

@@ -313,7 +313,10 @@ TEST(HostileState, StringsMustBeUtf8AndAsTheAggregatorKeepsThem) {
     EXPECT_FALSE(loads(listed));
     listed.rejections.back() = {"in", 0, cr::reject_reason::invalid_json, "x"};  // 1-based lines
     EXPECT_FALSE(loads(listed));
-    listed.rejections.back() = {"in", 1, static_cast<cr::reject_reason>(8), "x"};
+    listed.rejections.back() = {"in", 1, static_cast<cr::reject_reason>(0), "x"};
+    EXPECT_FALSE(loads(listed));
+    listed.rejections.back() = {
+        "in", 1, static_cast<cr::reject_reason>(static_cast<int>(cr::last_reject_reason) + 1), "x"};
     EXPECT_FALSE(loads(listed));
     listed.rejections.back() = {"in", 1, cr::reject_reason::invalid_json, "x"};
     EXPECT_TRUE(loads(listed));

@@ -127,7 +127,8 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
              file_blocking_min_count: Optional[int] = None,
              max_subjects: Optional[int] = None,
              csv_event_kind: Optional[str] = None,
-             csv_columns: Union[Dict[str, str], str, None] = None) -> _native.Options:
+             csv_columns: Union[Dict[str, str], str, None] = None,
+             max_field_bytes: Optional[int] = None) -> _native.Options:
     opts = _native.default_options()
     counts = {
         "top_n": top_n,
@@ -137,6 +138,7 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
         "individual_min_share_tenths": individual_min_share_tenths,
         "file_blocking_min_count": file_blocking_min_count,
         "max_subjects": max_subjects,
+        "max_field_bytes": max_field_bytes,
     }
     for field, value in counts.items():
         if value is None:
@@ -207,7 +209,8 @@ class Aggregator:
     ``file_blocking_min_count`` (5) and ``max_subjects`` (10); for CSV exports,
     ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
     ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
-    rows that do not say it). Gzip-compressed input is read in every format.
+    rows that do not say it); ``max_field_bytes`` (4096: a record with a longer field is
+    rejected as field_too_long). Gzip-compressed input is read in every format.
 
     A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
     raises InputError, naming it, from the call that finds it (feed, or the call that ends the

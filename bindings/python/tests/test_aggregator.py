@@ -247,6 +247,19 @@ class Options(unittest.TestCase):
         june(company_min_users=2, individual_min_count=1, individual_min_share_tenths=1,
              file_blocking_min_count=1, max_subjects=3).close()
 
+    def test_max_field_bytes(self) -> None:
+        # Issue #13, 4: a record with a field past the limit (4096 bytes by default) is
+        # rejected as field_too_long, nothing of it kept.
+        line = (b'{"log_item_id":"1","service":"Exchange Online","event":"security_risk_scan",'
+                b'"message":{"affected_user":"' + b"u" * 5000 + b'@x.jp",'
+                b'"detection_time":"2025-06-02T00:00:00Z"}}\n')
+        rejected = json.loads(report_of(line))["input"]
+        self.assertEqual(rejected["rejected"], 1)
+        self.assertEqual(rejected["rejections"][0]["reason"], "field_too_long")
+        self.assertEqual(json.loads(report_of(line, max_field_bytes=8192))["input"]["accepted"], 1)
+        with self.assertRaises(InvalidArgumentError):
+            Aggregator(max_field_bytes=0)
+
     def test_bad_options_raise_invalid_argument(self) -> None:
         bad = [
             {"month": "2025-13"}, {"month": "June"}, {"month": ""}, {"month": 202506},

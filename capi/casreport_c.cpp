@@ -4,9 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstddef>
-#include <cstdio>
 #include <cstring>
 
 #include "capi_internal.hpp"
@@ -295,13 +293,6 @@ casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg, const
     return guarded(__func__, agg, [&](const call& c) -> casreport_status {
         if (path == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "path is NULL");
         if (agg->core.finished()) return c.check(make_error_code(cr::error::misuse), finished_hint);
-        if (std::FILE* f = std::fopen(path, "rb")) {
-            std::fclose(f);
-        } else {
-            const int e = errno;
-            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
-                          std::string("cannot open ") + path + ": " + std::strerror(e));
-        }
         cr::file_options fo;
         fo.threads = threads;
         if (source != nullptr) fo.source_name = source;

@@ -20,9 +20,11 @@ finished. docs/python.md has more.
 from __future__ import annotations
 
 import ctypes
+import errno
 import json
 import os
 import re
+import stat
 import threading
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Union
@@ -300,14 +302,17 @@ class Aggregator:
         By default the library reads the file itself, the fast way (64 KiB reads, and with
         ``threads`` > 1, or 0 for one per core, a large JSON file split across threads: the
         report is the same for any ``threads``). With ``chunk_size``, Python reads it in
-        chunks of that many bytes and feeds them one by one instead. OSError if the file
-        cannot be opened; InputError if it cannot be used as a whole (the source is ended all
-        the same, so the next file can follow)."""
+        chunks of that many bytes and feeds them one by one instead. Pipes and FIFOs are read
+        to their end. OSError if the file does not exist or is a directory; IoError if it
+        cannot be read (what was read counts); InputError if it cannot be used as a whole (the
+        source is ended all the same, so the next file can follow)."""
         if chunk_size is None:
             if threads < 0:
                 raise ValueError("threads must be 0 (one per core) or more")
-            with open(path, "rb"):
-                pass  # a missing or unreadable file is Python's OSError, with its path
+            # A missing file or a directory is Python's OSError, with its path. The file is not
+            # opened here: opening a FIFO and closing it would lose what its writer sends.
+            if stat.S_ISDIR(os.stat(path).st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
             name = source.encode("utf-8") if source is not None else None
             with self._lock:
                 _native.lib.casreport_aggregator_feed_file(

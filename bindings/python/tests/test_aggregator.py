@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import json
+import os
 import pickle
 import tempfile
 import threading
@@ -115,6 +116,29 @@ class LifeCycle(unittest.TestCase):
         with june() as agg:
             with self.assertRaises(ValueError):
                 agg.feed_file(SAMPLE, threads=-1)
+
+    def test_feed_file_reads_a_fifo_and_refuses_a_directory(self) -> None:
+        # Issue #13, 8: pipes and FIFOs work wherever a path does.
+        with june() as agg:
+            agg.feed_file(SAMPLE)
+            agg.finish()
+            expected = agg.report()
+        with tempfile.TemporaryDirectory() as tmp:
+            fifo = Path(tmp) / "events"
+            os.mkfifo(fifo)
+            for threads in (1, 0):
+                writer = threading.Thread(target=lambda: fifo.write_bytes(SAMPLE_BYTES))
+                writer.start()
+                with june() as agg:
+                    agg.feed_file(fifo, source=str(SAMPLE), threads=threads)
+                    writer.join()
+                    agg.finish()
+                    self.assertEqual(agg.report(), expected)
+            with june() as agg:
+                with self.assertRaises(IsADirectoryError):
+                    agg.feed_file(tmp)
+                agg.feed(SAMPLE_BYTES)  # the aggregator goes on
+                agg.finish()
 
     def test_report_files(self) -> None:
         report = casreport.report_files([SAMPLE], month="2025-06", lang="en", threads=2)

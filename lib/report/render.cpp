@@ -144,9 +144,13 @@ std::string to_text(const report& r, language lang) {
 }
 
 std::string render(const report& r, const render_options& opts) {
-    std::optional<report> masked;
-    if (opts.redact) masked = redact(r);
-    const detail::render_context ctx{masked ? *masked : r, opts.lang, opts.previous, opts.redact};
+    // Redacting masks last month's report too (its other services' keys are printed), with
+    // the same tokens.
+    std::optional<redacted_reports> masked;
+    if (opts.redact) masked = redact(r, opts.previous != nullptr ? *opts.previous : report{});
+    const report* previous = masked && opts.previous != nullptr ? &masked->previous : opts.previous;
+    const detail::render_context ctx{masked ? masked->current : r, opts.lang, previous,
+                                     opts.redact};
     switch (opts.format) {
         case output_format::json: return detail::render_json(ctx);
         case output_format::text: return detail::render_text(ctx);

@@ -62,7 +62,7 @@ void partial_state::clear() {
     details.clear();
     detail_index_.clear();
     details_indexed_ = 0;
-    recent_details_.assign(recent_details, recent_detail{});
+    recent_details_.clear();
     store.clear();
     groups.clear();
     service_codes_.clear();
@@ -277,6 +277,7 @@ void partial_state::insert(key128 key, const contribution& c, const mail_detail&
     }
     *dst = c;
     if (c.detail == detail_pending) {
+        if (recent_details_.empty()) recent_details_.resize(recent_details);  // on first use
         recent_detail& r = recent_details_[triple_hash{}(d) & (recent_details - 1)];
         if (r.id == 0 || !(r.d == d)) {
             details.push_back(d);

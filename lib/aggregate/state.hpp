@@ -297,7 +297,7 @@ private:
         std::uint32_t id = 0;  // 0: none
     };
     static constexpr std::size_t recent_details = 1024;
-    std::vector<recent_detail> recent_details_ = std::vector<recent_detail>(recent_details);
+    std::vector<recent_detail> recent_details_;  // made on first use
     // Hot-path memos, keyed by the raw bytes of the input.
     small_memo<std::uint32_t, 4096> sender_memo_;       // raw sender → strings id
     small_memo<std::uint32_t, 1024, 120> threat_memo_;  // raw threat name (URLs too) → id

@@ -129,6 +129,9 @@ typedef int32_t casreport_status;
 #define CASREPORT_E_BUFFER_TOO_SMALL (-7)
 /* A bug in casreport. Please report it with the text of casreport_last_error(). */
 #define CASREPORT_E_INTERNAL (-8)
+/* A program the call needs is not installed: PDF output needs a headless Chromium (Debian's
+ * package `chromium`); casreport_last_error() says which and how to name another. */
+#define CASREPORT_E_UNAVAILABLE (-9)
 
 /* The message of the last failure on the calling thread: UTF-8, never NULL ("" before any
  * failure), owned by the library, valid until the next failing call on this thread. Successful
@@ -320,6 +323,90 @@ CASREPORT_API casreport_status casreport_aggregator_report_json(casreport_aggreg
 CASREPORT_API casreport_status casreport_aggregator_render(casreport_aggregator* agg,
                                                            const char* format, const char* language,
                                                            const char** out, size_t* out_len);
+
+/* ---- Rendering with every report option ------------------------------------------------ */
+
+/* The current version of casreport_render_options. */
+#define CASREPORT_RENDER_OPTIONS_VERSION 1
+
+/* A report-time setting left as the aggregator's own options (top_n and the thresholds). */
+#define CASREPORT_FROM_AGGREGATOR 0xFFFFFFFFu
+
+/* How casreport_aggregator_render_with renders a report: every option of a report, as the
+ * command-line tool has them. Start from CASREPORT_RENDER_OPTIONS_INIT or
+ * casreport_render_options_init(); fields are only ever appended; passed by pointer, borrowed for
+ * the call only.
+ *
+ * Version 1 fields:
+ *   format, language         names as for casreport_aggregator_render: "json" (default), "text",
+ *                            "md", "csv", "html", "pdf"; "ja" (default) or "en".
+ *   redact                   1: mask user and sender addresses everywhere (default 0).
+ *   top_n, company_min_users, individual_min_count, individual_min_share_tenths,
+ *   file_blocking_min_count, max_subjects
+ *                            as in casreport_options; CASREPORT_FROM_AGGREGATOR (default) keeps
+ *                            the aggregator's. The report is then built again from the state.
+ *   previous_json, previous_json_size
+ *                            last month's JSON report (month over month); NULL (default): none.
+ *                            Bytes that are not such a report are CASREPORT_E_INPUT.
+ *   customer, provider       who the report is for and who issues it (UTF-8; NULL: none).
+ *   issued                   the issue date, "YYYY-MM-DD" (NULL: today in the report's zone, shown
+ *                            only with a customer, provider or logo).
+ *   logo, logo_size          PNG or SVG bytes for the cover of HTML and PDF (NULL: none).
+ *   chromium                 PDF: the Chromium to print with (NULL: $CASREPORT_CHROMIUM, then
+ *                            chromium on PATH). No Chromium is CASREPORT_E_UNAVAILABLE.
+ *   tz_offset_minutes        the zone of dates shown when the report has no month (default 540;
+ *                            with a month, the month's zone).
+ */
+typedef struct casreport_render_options {
+    uint32_t version;
+    const char* format;
+    const char* language;
+    uint32_t redact;
+    uint32_t top_n;
+    uint32_t company_min_users;
+    uint32_t individual_min_count;
+    uint32_t individual_min_share_tenths;
+    uint32_t file_blocking_min_count;
+    uint32_t max_subjects;
+    const void* previous_json;
+    size_t previous_json_size;
+    const char* customer;
+    const char* provider;
+    const char* issued;
+    const void* logo;
+    size_t logo_size;
+    const char* chromium;
+    int32_t tz_offset_minutes;
+} casreport_render_options;
+
+/* The defaults, for a declaration: casreport_render_options ro = CASREPORT_RENDER_OPTIONS_INIT; */
+#define CASREPORT_RENDER_OPTIONS_INIT                                                           \
+    {                                                                                           \
+        CASREPORT_RENDER_OPTIONS_VERSION, "json", "ja", 0, CASREPORT_FROM_AGGREGATOR,           \
+            CASREPORT_FROM_AGGREGATOR, CASREPORT_FROM_AGGREGATOR, CASREPORT_FROM_AGGREGATOR,    \
+            CASREPORT_FROM_AGGREGATOR, CASREPORT_FROM_AGGREGATOR, NULL, 0, NULL, NULL, NULL, NULL, \
+            0, NULL, 540                                                                        \
+    }
+
+/* Fills *opts with the defaults of render options version `version` (pass
+ * CASREPORT_RENDER_OPTIONS_VERSION). CASREPORT_E_INVALID_ARGUMENT if opts is NULL or the version
+ * is 0 or newer than this library's. */
+CASREPORT_API casreport_status casreport_render_options_init(casreport_render_options* opts,
+                                                             uint32_t version);
+
+/* sizeof(casreport_render_options) of this library's current version, for bindings. */
+CASREPORT_API size_t casreport_render_options_struct_size(void);
+
+/* The report of a FINISHED handle rendered with `opts` (NULL: the defaults, the JSON report), as
+ * a view of *out_len bytes owned by the handle: UTF-8 text, NUL-terminated, or PDF bytes. The
+ * view stays valid until the next _render_with on the same handle, or its _reset or _free.
+ * CASREPORT_E_INVALID_ARGUMENT for an unknown format or language, a malformed date, a logo that
+ * is neither PNG nor SVG or is larger than 1 MiB; CASREPORT_E_INPUT for previous_json that is not
+ * a JSON report; for PDF, CASREPORT_E_UNAVAILABLE without a Chromium and CASREPORT_E_IO when it
+ * fails. None of these changes the handle. */
+CASREPORT_API casreport_status casreport_aggregator_render_with(casreport_aggregator* agg,
+                                                                const casreport_render_options* opts,
+                                                                const void** out, size_t* out_len);
 
 /* Adds the records of `other`, a FINISHED (or loaded) handle whose input comes after everything
  * fed to `agg`, which must not have finished. A record of `other` already seen by `agg` counts

@@ -129,6 +129,20 @@ const report& aggregator::report(std::error_code& ec) {
     return *m.cached;
 }
 
+report aggregator::report_with(std::size_t top_n, const finding_policy& findings,
+                              std::error_code& ec) const {
+    ec.clear();
+    const impl& m = *impl_;
+    if (!m.finished) {
+        fail(ec, error::misuse);
+        return {};
+    }
+    options o = m.opts;
+    o.top_n = top_n;
+    o.findings = findings;
+    return detail::build_report(m.state, o, m.threads);
+}
+
 input_counts aggregator::counts() const noexcept {
     const detail::counters n = impl_->state.current();
     return {n.records, n.accepted, n.rejected, n.duplicates, n.out_of_period};

@@ -35,21 +35,25 @@ public:
         s.total += count;
         s.outcomes[static_cast<std::size_t>(c.result())] += count;
         s.by_user[c.user] += count;
-        if (c.result() == outcome::left_in_place || c.result() == outcome::failed) {
+        const auto where = static_cast<section>(category);
+        const bool threat = is_threat(where, c.risk());
+        if (threat && (c.result() == outcome::left_in_place || c.result() == outcome::failed)) {
+            s.unremediated += count;
             s.unremediated_by_user[c.user] += count;
         }
         const std::uint32_t code = c.service_code();
         const bool mail = code < first_other_service_code &&
                           channel_of(static_cast<service>(code)) == channel::mail;
-        if (category == static_cast<std::uint8_t>(section::virtual_analyzer)) {
+        if (where == section::virtual_analyzer) {
             s.risk[static_cast<std::size_t>(c.risk())] += count;
             if (c.risk() == risk_level::high || c.risk() == risk_level::medium) {
                 s.risky_by_user[c.user] += count;
             }
         }
         if (dlp) s.channels[mail ? 0 : 1] += count;
-        if (mail) {
-            s.mail_by_user[c.user] += count;
+        if (dlp || is_attack_signal(where, c.risk())) {
+            s.signals += count;
+            if (mail) s.mail_by_user[c.user] += count;
         }
     }
 

@@ -20,21 +20,26 @@ struct section_tally {
     std::array<std::uint64_t, risk_level_count> risk{};
     std::array<std::uint64_t, 2> channels{};
     std::vector<std::uint64_t> by_user;  ///< indexed by user id (partial_state::users)
-    /// Mail detections per user (targeted-attack findings).
+    /// Detections that are attack signals (`is_attack_signal`; every DLP detection), the
+    /// denominator of the targeted-attack share.
+    std::uint64_t signals = 0;
+    /// Mail detections per user among those signals (targeted-attack and DLP-mail findings).
     std::vector<std::uint64_t> mail_by_user;
-    /// Detections left in place or failed, per user (threat-left-in-place finding).
+    /// Threats (`is_threat`) left in place or failed: in all, and per user
+    /// (threat_left_in_place finding).
+    std::uint64_t unremediated = 0;
     std::vector<std::uint64_t> unremediated_by_user;
     /// Virtual Analyzer only: high- and medium-risk detections per user (va_risky finding).
     std::vector<std::uint64_t> risky_by_user;
 };
 
-/// One accepted mail detection in an ATP section (with de-duplication off, a group of them):
+/// One accepted mail detection that is an attack signal (with de-duplication off, a group of them):
 /// its detail (sender, threat, file), its user and its section.
 struct detail_tally {
     std::uint32_t detail = 0;
     std::uint32_t user = 0;
     std::uint64_t count = 0;
-    section where = section::malware;  ///< an ATP section
+    section where = section::malware;  ///< malware, web reputation or Virtual Analyzer
 };
 
 struct tally {
@@ -51,14 +56,18 @@ struct tally {
 
 [[nodiscard]] tally fold(const partial_state& st);
 
-/// Calls `f(const detail_tally&)` for every accepted mail detection in the ATP sections (with
-/// de-duplication off, for every group of them), straight from the state: nothing is copied.
+/// Calls `f(const detail_tally&)` for every accepted mail detection that is an attack signal
+/// (`is_attack_signal`; with de-duplication off, for every group of them), straight from the
+/// state: nothing is copied.
 template <class F>
 void for_each_mail_detection(const partial_state& st, F&& f) {
     const auto visit = [&](const contribution& c, std::uint64_t count) {
         if (c.out_of_period() || c.detail == 0) return;
         const std::uint8_t category = c.category();
-        if (category == category_overview_only || !is_atp(static_cast<section>(category))) return;
+        if (category == category_overview_only ||
+            !is_attack_signal(static_cast<section>(category), c.risk())) {
+            return;
+        }
         const std::uint32_t code = c.service_code();
         if (code >= first_other_service_code ||
             channel_of(static_cast<service>(code)) != channel::mail) {

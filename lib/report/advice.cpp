@@ -21,12 +21,17 @@ const std::vector<rule_advice>& rules() {
          {"該当するメール・ファイルが残っていないか確認し、残っていれば手動で削除してください。",
           "利用者が開いていないか確認し、開いていれば端末を調べてください。",
           "必要に応じて送信元をブロックしてください。",
+          "社内に注意喚起し、不審なメールやファイルを開かないよう周知してください。",
+          "オンラインストレージで検出したものは、そのファイルの公開範囲 (共有設定) "
+          "を見直してください。",
           "処理の設定を「隔離」「削除」「テキスト/"
           "ファイルで置換」のいずれかに見直してください。処理に失敗したものは、コンソールのログで理"
           "由を確認してください。"},
          {"Check whether the mail or file is still there, and delete it by hand if it is.",
           "Ask whether anyone opened it; if so, check that person's device.",
           "Block the sender if needed.",
+          "Warn staff not to open suspicious mail or files.",
+          "Where it was found in online storage, review who the file is shared with.",
           "Set the action to quarantine, delete or replace with text/file. Where the action "
           "failed, look up the reason in the console log."}},
         {"targeted_attack_company",
@@ -78,12 +83,15 @@ const std::vector<rule_advice>& rules() {
          {"新たな脅威の可能性が高いものとして扱ってください。",
           "コンソールのログ (種類: 仮想アナライザ) "
           "で、ファイル・送信元・処理結果を確認してください。",
-          "利用者に注意喚起し、必要に応じて送信元をブロックしてください。",
+          "社内に注意喚起し、必要に応じて送信元をブロックしてください。",
+          "オンラインストレージで検出したものは、そのファイルの公開範囲 (共有設定) "
+          "を見直してください。",
           "継続して検出されるかどうか、引き続き観察してください。"},
          {"Treat these as likely new threats.",
           "Check the file, the sender and the action in the console log (type: Virtual "
           "Analyzer).",
-          "Warn the users and block the sender if needed.",
+          "Warn staff, and block the sender if needed.",
+          "Where it was found in online storage, review who the file is shared with.",
           "Keep watching whether such detections continue."}},
         {"ransomware",
          "ランサムウェアを検出しました",
@@ -140,14 +148,20 @@ std::vector<std::string_view> reading_notes(std::optional<section> s, language l
                 "Mail (Exchange, Gmail) faces the internet, so it usually shows more ATP "
                 "detections than online storage.",
                 "Where a service has detections, the sections below tell what they were "
-                "and what to do."};
+                "and what to do.",
+                "Encrypted files, such as password-protected zip attachments, cannot be "
+                "scanned and so are never detected here: where such files arrive, consider "
+                "endpoint protection."};
         }
         return {
             "サービスごとの、高度な脅威対策 (ATP) による脅威の検出数と、情報漏えい対策 (DLP) "
             "の検出数です。月ごとの傾向の把握に使います。",
             "インターネットの窓口となるメール (Exchange / Gmail) は、オンラインストレージに比べて "
             "ATP の検出が多くなる傾向があります。",
-            "検出があったサービスは、以下の各項目で内容と対処を確認してください。"};
+            "検出があったサービスは、以下の各項目で内容と対処を確認してください。",
+            "パスワード付き zip "
+            "など暗号化されたファイルは検索できないため、ここには現れません。このようなファイルが届"
+            "く場合は、エンドポイント対策の導入や見直しを検討してください。"};
     }
     switch (*s) {
         case section::malware:

@@ -12,9 +12,15 @@ const section_tally& of(const tally& t, section s) {
     return t.sections[static_cast<std::size_t>(s)];
 }
 
+/// The subjects a finding lists, and how many more qualified but were left out.
+struct subject_list {
+    std::vector<finding_subject> items;
+    std::uint64_t more = 0;
+};
+
 /// Users whose count is at least `min` (and not zero), ranked, at most `max` of them.
 /// `skip_unknown`: the unknown user (empty address) is not a person and is left out.
-std::vector<finding_subject> user_subjects(const std::vector<std::uint64_t>& counts,
+subject_list user_subjects(const std::vector<std::uint64_t>& counts,
                                            const string_pool& pool, std::size_t max,
                                            std::uint64_t min = 1, bool skip_unknown = false) {
     // Count descending, then name ascending by bytes. Rank (count, id) pairs and name only the
@@ -34,12 +40,13 @@ std::vector<finding_subject> user_subjects(const std::vector<std::uint64_t>& cou
     const std::size_t k = std::min(max, ranked.size());
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(),
                       first);
-    std::vector<finding_subject> out;
-    out.reserve(k);
+    subject_list out;
+    out.items.reserve(k);
     for (std::size_t i = 0; i < k; ++i) {
-        out.push_back(
+        out.items.push_back(
             {subject_kind::user, std::string(pool.at(ranked[i].second)), ranked[i].first, 0});
     }
+    out.more = ranked.size() - k;
     return out;
 }
 
@@ -50,13 +57,14 @@ std::uint64_t sum(const std::vector<finding_subject>& subjects) {
 }
 
 finding make(std::string_view rule, severity level, std::optional<section> where,
-             std::uint64_t count, std::vector<finding_subject> subjects) {
+             std::uint64_t count, subject_list subjects) {
     finding f;
     f.rule = std::string(rule);
     f.level = level;
     f.where = where;
     f.count = count;
-    f.subjects = std::move(subjects);
+    f.subjects = std::move(subjects.items);
+    f.more_subjects = subjects.more;
     return f;
 }
 
@@ -66,9 +74,10 @@ void threat_left_in_place(const tally& t, const string_pool& pool, std::size_t m
                           std::vector<finding>& out) {
     for (section s : {section::malware, section::web_reputation, section::virtual_analyzer,
                       section::ransomware}) {
+        // Only threats count (`is_threat`): a Virtual Analyzer verdict of low, no risk or
+        // unknown that was let through left nothing dangerous behind.
         const section_tally& st = of(t, s);
-        const std::uint64_t n = st.outcomes[static_cast<std::size_t>(outcome::left_in_place)] +
-                                st.outcomes[static_cast<std::size_t>(outcome::failed)];
+        const std::uint64_t n = st.unremediated;
         if (n == 0) continue;
         const severity level = s == section::ransomware ? severity::critical : severity::high;
         out.push_back(make("threat_left_in_place", level, s, n,
@@ -225,9 +234,13 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
                       if (a.type != b.type) return a.type < b.type;
                       return a.name < b.name;
                   });
-        if (group.size() > policy.max_subjects) group.resize(policy.max_subjects);
+        subject_list listed{std::move(group), 0};
+        if (listed.items.size() > policy.max_subjects) {
+            listed.more = listed.items.size() - policy.max_subjects;
+            listed.items.resize(policy.max_subjects);
+        }
         out.push_back(make("targeted_attack_company", severity::high, static_cast<section>(s),
-                           counts[s], std::move(group)));
+                           counts[s], std::move(listed)));
     }
 }
 
@@ -235,20 +248,27 @@ void targeted_attack_company(const partial_state& st, const finding_policy& poli
 
 void targeted_attack_individual(const tally& t, const string_pool& pool,
                                 const finding_policy& policy, std::vector<finding>& out) {
-    for (section s : all_sections) {
-        if (!is_atp(s)) continue;
+    // The attack signals only (`is_attack_signal`): never file blocking, which has its own
+    // rule, and in the Virtual Analyzer only risk high or medium, for both the user's count
+    // and the section's total it is a share of.
+    for (section s : {section::malware, section::web_reputation, section::virtual_analyzer}) {
         const section_tally& st = of(t, s);
         std::vector<std::uint64_t> qualified(st.mail_by_user.size(), 0);
         for (std::size_t id = 0; id < qualified.size(); ++id) {
             const std::uint64_t n = st.mail_by_user[id];
             if (n >= policy.individual_min_count &&
-                percent_tenths(n, st.total) >= policy.individual_min_share_tenths) {
+                percent_tenths(n, st.signals) >= policy.individual_min_share_tenths) {
                 qualified[id] = n;
             }
         }
-        auto subjects = user_subjects(qualified, pool, policy.max_subjects, 1, true);
-        if (subjects.empty()) continue;
-        const std::uint64_t n = sum(subjects);
+        subject_list subjects = user_subjects(qualified, pool, policy.max_subjects, 1, true);
+        if (subjects.items.empty()) continue;
+        std::uint64_t n = sum(subjects.items);
+        if (subjects.more > 0) {
+            // Counted over every qualified user, not only the listed ones.
+            n = 0;
+            for (const std::uint64_t c : qualified) n += c;
+        }
         out.push_back(
             make("targeted_attack_individual", severity::medium, s, n, std::move(subjects)));
     }
@@ -293,9 +313,9 @@ void ransomware(const tally& t, const string_pool& pool, std::size_t max,
 void file_blocking_review(const tally& t, const string_pool& pool, const finding_policy& policy,
                           std::vector<finding>& out) {
     const section_tally& st = of(t, section::file_blocking);
-    auto subjects = user_subjects(st.by_user, pool, policy.max_subjects,
-                                  std::max<std::uint64_t>(policy.file_blocking_min_count, 1));
-    if (subjects.empty()) return;
+    subject_list subjects = user_subjects(st.by_user, pool, policy.max_subjects,
+                                          std::max<std::uint64_t>(policy.file_blocking_min_count, 1));
+    if (subjects.items.empty()) return;
     // Counted over every user at the threshold, not only the listed ones.
     std::uint64_t n = 0;
     for (std::uint64_t c : st.by_user) {

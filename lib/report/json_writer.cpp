@@ -1,5 +1,7 @@
 #include "json_writer.hpp"
 
+#include "safe_text.hpp"
+
 namespace casreport::detail {
 namespace {
 
@@ -37,18 +39,38 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
 
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
+    const auto escape = [&](std::uint32_t unit) {
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4) out += hex[(unit >> shift) & 0xfU];
+    };
     out += '"';
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            const std::size_t n = utf8_sequence(s, i);
+        if (c >= 0x7f) {
+            const std::size_t n = c == 0x7f ? 1 : utf8_sequence(s, i);
             if (n == 0) {
                 out += "\\ufffd";
                 ++i;
+                continue;
+            }
+            // Escaped rather than written: C1 controls, DEL, bidi controls and noncharacters
+            // (valid JSON either way, but a reader of the raw text sees them for what they are).
+            std::uint32_t cp = c & (n == 2 ? 0x1fU : n == 3 ? 0x0fU : 0x07U);
+            if (n == 1) cp = c;
+            for (std::size_t k = 1; k < n; ++k) {
+                cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3fU);
+            }
+            if (is_hidden_control(cp) || is_noncharacter(cp)) {
+                if (cp >= 0x10000) {
+                    escape(0xd800 + ((cp - 0x10000) >> 10));
+                    escape(0xdc00 + ((cp - 0x10000) & 0x3ffU));
+                } else {
+                    escape(cp);
+                }
             } else {
                 out.append(s.substr(i, n));
-                i += n;
             }
+            i += n;
             continue;
         }
         switch (c) {

@@ -10,9 +10,9 @@ constexpr labels japanese{
     "入力",
     "レコード",
     "集計",
-    "不正",
+    "読み込めなかった",
     "重複",
-    "期間外",
+    "対象期間外",
     "検出日時",
     "概要",
     "検出の概要",
@@ -59,6 +59,28 @@ constexpr labels japanese{
     {"ユーザ", "送信元", "脅威", "ファイル"},
     "件",
     "件",
+    " 御中",
+    "",
+    "提供",
+    "発行日",
+    "日本時間",
+    "行",
+    {"ブロック・処理済み", "未ブロック", "処理失敗", "不明"},
+    {"JSONとして読めない", "イベントの形式ではない", "検出日時がない、または読めない",
+     "ログの種類が不明", "CSVの行として読めない", "CEFの記録として読めない",
+     "文字コードがUTF-8ではない"},
+    "リスクレベルの意味",
+    "説明",
+    {"不正プログラムによく見られる、非常に不審な動作がありました (不正なシグネチャ、既知のエクス"
+     "プロイトコード、セキュリティソフトの無効化、不正な宛先への通信、自己複製や他のファイルへの"
+     "感染、文書からの実行ファイルの作成やダウンロードなど)。",
+     "無害なアプリケーションにも見られることがある、中程度に不審な動作がありました (起動時や重要"
+     "なシステム設定の変更、不明な宛先への通信やポートの開放、署名のない実行ファイル、メモリへの"
+     "常駐、自己削除など)。",
+     "無害である可能性が高いものの、多少不審な動作がありました。",
+     "不審な動作はありませんでした。",
+     "不審な動作は見られませんでしたが、安全とは限りません (圧縮が20層を超えていて解析できなか"
+     "った場合など)。"},
 };
 
 constexpr labels english{
@@ -67,10 +89,10 @@ constexpr labels english{
     "All events (no month chosen)",
     "Input",
     "records",
-    "accepted",
-    "rejected",
+    "counted",
+    "could not be read",
     "duplicates",
-    "out of period",
+    "outside the period",
     "Detections",
     "Overview",
     "Detection summary",
@@ -117,6 +139,28 @@ constexpr labels english{
     {"user", "sender", "threat", "file"},
     "findings",
     "records",
+    "",
+    "Prepared for",
+    "Prepared by",
+    "Issued",
+    "Japan time",
+    "line",
+    {"Blocked/handled", "Not blocked", "Failed", "Unknown"},
+    {"not valid JSON", "not an event object", "no valid detection time", "unknown log type",
+     "not a valid CSV row", "not a valid CEF record", "not UTF-8 text"},
+    "What the risk levels mean",
+    "Meaning",
+    {"Showed highly suspicious behaviour typical of malware (malicious signatures, known "
+     "exploit code, disabling security software, connecting to malicious destinations, "
+     "copying itself or infecting other files, dropping or downloading executables through a "
+     "document).",
+     "Showed moderately suspicious behaviour that harmless programs sometimes show too "
+     "(changing start-up or other key system settings, connecting to unknown destinations or "
+     "opening ports, unsigned executables, staying in memory, deleting itself).",
+     "Probably harmless, but showed some slightly suspicious behaviour.",
+     "Showed no suspicious behaviour.",
+     "Showed no suspicious behaviour, but is not necessarily safe (for example, a file with "
+     "more than 20 layers of compression could not be analysed)."},
 };
 
 }  // namespace

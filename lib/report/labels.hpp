@@ -69,6 +69,21 @@ struct labels {
     std::array<std::string_view, 4> subject_kinds;  ///< indexed by finding_subject::kind
     std::string_view unit_findings;                 ///< "件" / "findings"
     std::string_view unit_records;                  ///< "件" / "records"
+    // ---- the customer's report: identity, plain words, the guide's tables ----
+    std::string_view customer_suffix;  ///< after the customer's name: " 御中" / ""
+    std::string_view prepared_for;     ///< "" / "Prepared for"
+    std::string_view provider;         ///< "提供" / "Prepared by"
+    std::string_view issued;           ///< "発行日" / "Issued"
+    std::string_view japan_time;       ///< "日本時間" / "Japan time"
+    std::string_view line;             ///< "行" / "line"
+    /// Outcome labels of DLP: policy matches, not threats.
+    std::array<std::string_view, outcome_count> dlp_outcomes;
+    /// Rejection reasons, indexed by `reject_reason` - 1.
+    std::array<std::string_view, 7> reasons;
+    std::string_view risk_table_title;
+    std::string_view risk_meaning;  ///< column heading
+    /// What each Virtual Analyzer risk level means (the guide's table), by `risk_level`.
+    std::array<std::string_view, risk_level_count> risk_descriptions;
 };
 
 [[nodiscard]] const labels& labels_for(language lang) noexcept;

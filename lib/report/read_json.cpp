@@ -146,6 +146,7 @@ finding read_finding(const json::value& v) {
             f.subjects.push_back(std::move(s));
         }
     }
+    f.more_subjects = count_at(o, "more_subjects");
     return f;
 }
 

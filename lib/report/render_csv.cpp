@@ -103,7 +103,8 @@ std::string render_csv(const render_context& ctx) {
             w.add({key, "", "", sr.outcomes.by_outcome[i], "",
                    "outcome." + std::string(to_string(static_cast<outcome>(i))), "",
                    change_field(ctx.outcome_count(s, i)),
-                   join(title, std::string(l.outcomes_title) + ": " + std::string(l.outcomes[i]))});
+                   join(title, std::string(l.outcomes_title) + ": " +
+                                   std::string(ctx.outcome_label(s, i)))});
         }
         if (s == section::virtual_analyzer) {
             for (std::size_t i = 0; i < risk_level_count; ++i) {
@@ -124,13 +125,29 @@ std::string render_csv(const render_context& ctx) {
         }
     }
 
-    // The findings, in report order: the rank is the position in the list.
+    // The findings, in report order: the rank is the position in the list. Each is followed
+    // by its subjects (user, sender, threat or file, with their detections) and, when the
+    // list stops short, a row counting those left out.
     std::size_t position = 0;
     for (const finding& f : r.findings) {
-        w.add({f.where ? to_string(*f.where) : std::string_view("findings"),
-               std::to_string(++position), "", f.count, "", "finding." + f.rule, "", "",
+        const std::string_view where = f.where ? to_string(*f.where) : std::string_view("findings");
+        const std::string rank = std::to_string(++position);
+        w.add({where, rank, "", f.count, "", "finding." + f.rule, "", "",
                "[" + std::string(severity_label(f.level, ctx.lang)) + "] " +
                    std::string(finding_title(f.rule, ctx.lang))});
+        for (const finding_subject& sub : f.subjects) {
+            const auto kind = static_cast<std::size_t>(sub.type);
+            static constexpr std::string_view kinds[] = {"user", "sender", "threat", "file"};
+            w.add({where, rank,
+                   std::string(sub.type == finding_subject::kind::user ? ctx.user_name(sub.name)
+                                                                       : sub.name),
+                   sub.count, "", "finding." + f.rule + ".subject." + std::string(kinds[kind]),
+                   "", "", std::string(l.subject_kinds[kind])});
+        }
+        if (f.more_subjects > 0) {
+            w.add({where, rank, "", f.more_subjects, "", "finding." + f.rule + ".more_subjects",
+                   "", "", more_subjects_text(ctx, f)});
+        }
     }
 
     // The input accounting: records = accepted + rejected + duplicates + out_of_period.

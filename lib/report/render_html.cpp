@@ -6,13 +6,13 @@
 #include "advice.hpp"
 #include "casreport/render.hpp"
 #include "render_context.hpp"
-#include "text_width.hpp"
 
 namespace casreport::detail {
 namespace {
 
 constexpr std::string_view style = R"css(
-@page { size: A4; margin: 14mm 13mm; }
+@page { size: A4; margin: 11mm 12mm 13mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8.5pt; color: #5b6b7b; } }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: #eef1f4; color: #1d2733; font-size: 10.5pt; line-height: 1.6;
@@ -42,7 +42,18 @@ table.meta td, table.meta th { border: none; padding: 0.6mm 2mm 0.6mm 0; }
 .chg { font-size: 8.5pt; font-weight: normal; white-space: nowrap; margin-left: 1.5mm; }
 .chg.up { color: #b3261e; }
 .chg.down { color: #2e7d32; }
-.chg.same { color: #6b7b8b; }
+.chg.same, .chg.neutral { color: #6b7b8b; }
+.cover { display: flex; justify-content: space-between; align-items: flex-start; gap: 6mm;
+  border-bottom: 2px solid #1e5a96; padding-bottom: 3mm; margin-bottom: 4mm; }
+.cover .customer { font-size: 16pt; font-weight: bold; margin: 2mm 0 1mm; }
+.cover .issuer { text-align: right; color: #36506a; font-size: 9.5pt; }
+.cover .issuer img { display: block; max-width: 45mm; max-height: 16mm; margin: 0 0 2mm auto; }
+td.barcell { width: 38%; }
+.bar { display: block; height: 3.2mm; background: #2f6fad; border-radius: 0.5mm; }
+.bar.none { background: none; }
+table.risk td:first-child, table.risk th { white-space: nowrap; }
+table.risk td { font-size: 8.5pt; vertical-align: top; line-height: 1.35; }
+.charts table.risk { width: 100%; }
 .badge { display: inline-block; min-width: 10mm; text-align: center; border-radius: 1mm;
   padding: 0 1.5mm; font-size: 8.5pt; font-weight: bold; color: #fff; }
 .sev-critical { background: #a4161a; }
@@ -63,9 +74,13 @@ table.meta td, table.meta th { border: none; padding: 0.6mm 2mm 0.6mm 0; }
 .finding.info { border-left-color: #5c7080; }
 .finding .head { font-weight: bold; margin: 0 0 1mm; }
 .finding ul, .finding ol { margin: 0 0 1mm; padding-left: 6mm; }
-.finding .who { color: #36506a; font-size: 9.5pt; }
+.finding .who { color: #36506a; font-size: 9.5pt; margin: 0 0 0.5mm; }
+.finding .who ul { display: inline; margin: 0; padding: 0; }
+.finding .who li { display: inline; }
+.finding .who li + li::before { content: "、"; }
+.finding .who:lang(en) li + li::before { content: "; "; }
 .code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 9pt; word-break: break-all; }
-.charts { display: flex; gap: 6mm; align-items: center; margin: 0 0 3mm; break-inside: avoid; }
+.charts { display: flex; gap: 6mm; align-items: center; margin: 0 0 3mm; }
 .charts table { width: auto; min-width: 70mm; }
 .sw { display: inline-block; width: 3mm; height: 3mm; border-radius: 0.6mm; margin-right: 1.5mm; vertical-align: -0.3mm; }
 svg { display: block; }
@@ -76,16 +91,20 @@ svg text { font-family: inherit; }
 footer { margin-top: 8mm; padding-top: 3mm; border-top: 1px solid #c9d3dd; font-size: 8.5pt; color: #5b6b7b; }
 footer table td, footer table th { font-size: 8.5pt; padding: 0.4mm 2mm; }
 a { color: inherit; text-decoration: none; }
-@media screen { section.page { margin-top: 10mm; padding-top: 8mm; border-top: 1px dashed #c9d3dd; } }
+section.page { margin-top: 8mm; }
 @media print {
-  body { background: #fff; font-size: 9.5pt; line-height: 1.45; }
-  th, td { padding: 0.5mm 2mm; }
-  h3 { margin: 3.5mm 0 1.5mm; }
-  .note { margin: 3mm 0; }
+  body { background: #fff; font-size: 9pt; line-height: 1.4; }
+  th, td { padding: 0.4mm 2mm; }
+  h2 { font-size: 13pt; margin: 0 0 2mm; }
+  h3 { margin: 2.5mm 0 1mm; }
+  .note { margin: 2mm 0; padding: 1.2mm 4mm 0.3mm; font-size: 8.5pt; line-height: 1.35; }
+  .finding { font-size: 8.5pt; line-height: 1.35; }
+  .finding { padding: 1.5mm 4mm; margin: 0 0 2mm; }
+  .kpis { margin: 3mm 0; }
   main { max-width: none; padding: 0; }
-  section.page { break-before: page; }
-  h2, h3 { break-after: avoid; }
-  tr { break-inside: avoid; }
+  section.page { margin-top: 6mm; }
+  h2, h3, .summary-line { break-after: avoid; }
+  tr, .keep { break-inside: avoid; }
 }
 )css";
 
@@ -120,7 +139,25 @@ std::string esc(std::string_view s) {
     return out;
 }
 
-std::string num(std::uint64_t v) { return std::to_string(v); }
+std::string num(std::uint64_t v) { return grouped(v); }
+
+/// `bytes` in base64, for a data URI.
+std::string base64(std::string_view bytes) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16U;
+        if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8U;
+        if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
+        out += alphabet[(v >> 18U) & 63U];
+        out += alphabet[(v >> 12U) & 63U];
+        out += i + 1 < bytes.size() ? alphabet[(v >> 6U) & 63U] : '=';
+        out += i + 2 < bytes.size() ? alphabet[v & 63U] : '=';
+    }
+    return out;
+}
 
 /// `num / den * scale` with two decimals, rounded half up, for SVG coordinates (no locale, no
 /// floating point, so the bytes never vary).
@@ -142,29 +179,16 @@ std::string hundredths_text(std::int64_t h) {
     return (negative ? "-" : "") + std::to_string(a / 100) + "." + frac;
 }
 
+/// A change, coloured by what it means: a rise of something bad is red, its fall green; a
+/// change of something neutral (remediated threats, low-risk verdicts) stays grey.
 std::string change_span(const cell& c) {
     if (!c.change) return {};
     const std::int64_t d = *c.change;
-    const char* cls = d > 0 ? "up" : d < 0 ? "down" : "same";
+    const char* cls = d == 0                       ? "same"
+                      : c.meaning == rise::neutral ? "neutral"
+                      : d > 0                      ? "up"
+                                                   : "down";
     return std::string("<span class=\"chg ") + cls + "\">" + esc(signed_change(d)) + "</span>";
-}
-
-/// `s` cut to at most `columns` display columns, with an ellipsis when cut.
-std::string clip(std::string_view s, std::size_t columns) {
-    if (display_width(s) <= columns) return std::string(s);
-    std::string out;
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        const std::size_t n = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-        const std::string_view ch = s.substr(i, n);
-        const std::size_t cw = display_width(ch);
-        if (w + cw + 1 > columns) break;
-        out.append(ch);
-        w += cw;
-        i += n;
-    }
-    return out + "…";
 }
 
 std::string severity_class(severity s) { return std::string(to_string(s)); }
@@ -199,30 +223,47 @@ private:
 
     void cover() {
         const report& r = ctx_.r;
-        out_ += "<header>\n<p class=\"eyebrow\">Trend Micro Cloud App Security</p>\n";
+        out_ += "<header>\n";
+        if (ctx_.has_tenant()) {
+            const tenant_info& t = *ctx_.tenant;
+            out_ += "<div class=\"cover\"><div>\n";
+            out_ += "<p class=\"eyebrow\">Trend Micro Cloud App Security</p>\n";
+            if (!t.name.empty()) {
+                out_ += "<p class=\"customer\">";
+                if (ctx_.lang == language::en) {
+                    out_ += "<span class=\"eyebrow\">" + esc(l_.prepared_for) + "</span><br/>" +
+                            esc(t.name);
+                } else {
+                    out_ += esc(t.name) + esc(l_.customer_suffix);
+                }
+                out_ += "</p>\n";
+            }
+            out_ += "</div><div class=\"issuer\">\n";
+            if (!t.logo.empty()) {
+                out_ += "<img alt=\"\" src=\"data:" + std::string(logo_type(t.logo)) +
+                        ";base64," + base64(t.logo) + "\"/>\n";
+            }
+            if (!t.provider.empty()) {
+                out_ += "<div>" + esc(l_.provider) + ": <b>" + esc(t.provider) + "</b></div>\n";
+            }
+            out_ += "<div>" + esc(l_.issued) + ": " + esc(date_text(ctx_.issued, ctx_.lang)) +
+                    "</div>\n</div></div>\n";
+        } else {
+            out_ += "<p class=\"eyebrow\">Trend Micro Cloud App Security</p>\n";
+        }
         out_ += "<h1>" + esc(l_.report_title) + "</h1>\n";
         out_ += "<p class=\"month\">" + esc(period_title(ctx_)) + "</p>\n";
         out_ += "<table class=\"meta\">\n";
-        meta_row(l_.period, r.period
-                                ? r.period->month_string() + " (" + to_string(r.period->zone()) +
-                                      ")  " + format_in_zone(r.period->start(), r.period->zone()) +
-                                      " – " + format_in_zone(r.period->end(), r.period->zone())
-                                : std::string(l_.all_events));
+        meta_row(l_.period, period_range(ctx_) +
+                                (r.period ? " (" + zone_text(ctx_) + ")" : std::string()));
         if (ctx_.previous != nullptr) {
             meta_row(l_.previous_period, ctx_.previous->period
                                              ? ctx_.previous->period->month_string()
                                              : std::string(l_.all_events));
         }
-        const input_summary& in = r.input;
-        meta_row(l_.input, std::string(l_.records) + " " + num(in.records) + " = " +
-                               std::string(l_.accepted) + " " + num(in.accepted) + " + " +
-                               std::string(l_.rejected) + " " + num(in.rejected) + " + " +
-                               std::string(l_.duplicates) + " " + num(in.duplicates) + " + " +
-                               std::string(l_.out_of_period) + " " + num(in.out_of_period));
-        if (in.first_detection && in.last_detection) {
-            meta_row(l_.detections_between,
-                     format_utc(*in.first_detection) + " – " + format_utc(*in.last_detection));
-        }
+        meta_row(l_.input, input_text(ctx_));
+        const std::string between = detections_text(ctx_);
+        if (!between.empty()) meta_row(l_.detections_between, between);
         out_ += "</table>\n";
         if (ctx_.redacted) out_ += "<p class=\"none\">" + esc(l_.redacted_note) + "</p>\n";
 
@@ -351,14 +392,14 @@ private:
             out_ += "<p class=\"empty\">" + esc(l_.no_detections) + "</p>\n";
         } else {
             out_ += "<h3>" + esc(l_.top_users) + "</h3>\n";
-            bar_chart(s, sr);
             top_table(sr);
-            out_ += "<h3>" + esc(l_.outcomes_title) + "</h3>\n";
+            out_ += "<div class=\"keep\"><h3>" + esc(l_.outcomes_title) + "</h3>\n";
             std::vector<std::pair<std::string_view, cell>> parts;
             for (std::size_t i = 0; i < outcome_count; ++i) {
-                parts.emplace_back(l_.outcomes[i], ctx_.outcome_count(s, i));
+                parts.emplace_back(ctx_.outcome_label(s, i), ctx_.outcome_count(s, i));
             }
             stacked_bar(parts, outcome_colours);
+            out_ += "</div>\n";
         }
         const bool breakdown = sr.total > 0 || ctx_.prev(s).total > 0;
         if (s == section::virtual_analyzer && breakdown) {
@@ -367,7 +408,8 @@ private:
             for (std::size_t i = 0; i < risk_level_count; ++i) {
                 parts.emplace_back(l_.risk_levels[i], ctx_.risk(i));
             }
-            ring(parts, risk_colours, l_.risk_levels_title);
+            ring(parts, risk_colours, l_.risk_levels_title,
+                 {l_.risk_descriptions.begin(), l_.risk_descriptions.end()});
         }
         if (s == section::dlp && breakdown) {
             out_ += "<h3>" + esc(l_.channels_title) + "</h3>\n";
@@ -379,45 +421,18 @@ private:
         out_ += "</section>\n";
     }
 
-    /// Horizontal bars of the top users: rank and user, bar, count and share.
-    void bar_chart(section s, const section_report& sr) {
-        constexpr std::uint64_t row_h = 22;
-        constexpr std::uint64_t label_w = 280;
-        constexpr std::uint64_t bar_w = 290;
-        const std::uint64_t height = row_h * sr.top.size() + 4;
-        const std::uint64_t max = sr.top.empty() ? 0 : sr.top.front().count;
-        out_ +=
-            "<div class=\"bars\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" "
-            "viewBox=\"0 0 680 " +
-            num(height) + "\" role=\"img\" aria-label=\"" + esc(section_title(ctx_.lang, s)) +
-            " — " + esc(l_.top_users) + "\">\n";
-        std::uint64_t y = 2;
-        std::size_t rank = 0;
-        for (const user_row& row : sr.top) {
-            const std::string name = clip(ctx_.user_name(row.user), 38);
-            out_ += "<text x=\"0\" y=\"" + num(y + 15) + "\" font-size=\"13\" fill=\"#1d2733\">" +
-                    num(++rank) + ". " + esc(name) + "</text>";
-            out_ += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 3) + "\" width=\"" +
-                    num(bar_w) + "\" height=\"16\" fill=\"#f0f3f6\"/>";
-            const std::string w = fixed(row.count, max, bar_w);
-            out_ += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 3) + "\" width=\"" + w +
-                    "\" height=\"16\" fill=\"" + std::string(accent) + "\"/>";
-            out_ += "<text x=\"" + num(label_w + bar_w + 8) + "\" y=\"" + num(y + 15) +
-                    "\" font-size=\"13\" fill=\"#1d2733\">" + num(row.count) + " (" +
-                    tenths_text(row.percent_tenths) + "%)</text>\n";
-            y += row_h;
-        }
-        out_ += "</svg></div>\n";
-    }
-
+    /// The top users: rank, user, a bar scaled to the first user's count, count and share.
     void top_table(const section_report& sr) {
-        out_ += "<table>\n<tr><th class=\"n\">" + esc(l_.rank) + "</th><th>" + esc(l_.user) +
-                "</th><th class=\"n\">" + esc(l_.count) + "</th><th class=\"n\">" +
-                esc(l_.percent) + "</th></tr>\n";
+        const std::uint64_t max = sr.top.empty() ? 0 : sr.top.front().count;
+        out_ += "<table class=\"top\">\n<tr><th class=\"n\">" + esc(l_.rank) + "</th><th>" +
+                esc(l_.user) + "</th><th></th><th class=\"n\">" + esc(l_.count) +
+                "</th><th class=\"n\">" + esc(l_.percent) + "</th></tr>\n";
         std::size_t rank = 0;
         for (const user_row& row : sr.top) {
             out_ += "<tr><td class=\"n\">" + num(++rank) + "</td><td>" +
-                    esc(ctx_.user_name(row.user)) + "</td><td class=\"n\">" + num(row.count) +
+                    esc(ctx_.user_name(row.user)) + "</td><td class=\"barcell\">" +
+                    "<span class=\"bar\" style=\"width:" + fixed(row.count, max, 100) +
+                    "%\"></span></td><td class=\"n\">" + num(row.count) +
                     "</td><td class=\"n\">" + tenths_text(row.percent_tenths) + "%</td></tr>\n";
         }
         out_ += "</table>\n";
@@ -456,17 +471,19 @@ private:
         out_ += "</p>\n";
     }
 
-    /// Shares of a whole as a ring, the total in its middle, with a legend table.
+    /// Shares of a whole as a ring, the total in its middle, with a legend table; with
+    /// `meanings`, the legend also says what each part means (the guide's risk-level table).
     template <std::size_t N>
     void ring(const std::vector<std::pair<std::string_view, cell>>& parts,
-              const std::string_view (&colours)[N], std::string_view title) {
+              const std::string_view (&colours)[N], std::string_view title,
+              const std::vector<std::string_view>& meanings = {}) {
         std::uint64_t total = 0;
         for (const auto& p : parts) total += p.second.value;
         // r = 100 / (2π): the circumference is 100, so dash lengths are percentages.
         const std::string circle = "<circle cx=\"21\" cy=\"21\" r=\"15.91549\" fill=\"none\" ";
         out_ +=
-            "<div class=\"charts\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"150\" "
-            "height=\"150\" viewBox=\"0 0 42 42\" role=\"img\" aria-label=\"" +
+            "<div class=\"charts\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" "
+            "height=\"120\" viewBox=\"0 0 42 42\" role=\"img\" aria-label=\"" +
             esc(title) + "\">" + circle + "stroke=\"#e6ebf0\" stroke-width=\"6\"/>";
         std::uint64_t before = 0;
         for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -486,7 +503,13 @@ private:
             "<text x=\"21\" y=\"23.5\" text-anchor=\"middle\" font-size=\"7\" "
             "font-weight=\"bold\" fill=\"#1d2733\">" +
             num(total) + "</text></svg>\n";
-        out_ += "<table>\n";
+        const bool explained = meanings.size() == parts.size();
+        out_ += explained ? "<table class=\"risk\">\n<tr><th>" + esc(title) +
+                                "</th><th class=\"n\">" + esc(l_.count) +
+                                "</th><th class=\"n\">%</th>" +
+                                (ctx_.comparing() ? "<th></th>" : "") + "<th>" +
+                                esc(l_.risk_meaning) + "</th></tr>\n"
+                          : std::string("<table>\n");
         for (std::size_t i = 0; i < parts.size(); ++i) {
             const cell& c = parts[i].second;
             out_ += "<tr><td><span class=\"sw\" style=\"background:" + std::string(colours[i % N]) +
@@ -496,6 +519,7 @@ private:
                                 : tenths_text(percent_tenths(c.value, total)) + "%") +
                     "</td>";
             if (ctx_.comparing()) out_ += "<td class=\"n\">" + change_span(c) + "</td>";
+            if (explained) out_ += "<td>" + esc(meanings[i]) + "</td>";
             out_ += "</tr>\n";
         }
         out_ += "</table></div>\n";
@@ -522,7 +546,7 @@ private:
                 "</span> " + esc(finding_title(f.rule, ctx_.lang)) + " (" +
                 esc(quantity(f.count, l_.unit_events, ctx_.lang)) + ")</p>\n";
         if (!f.subjects.empty()) {
-            out_ += "<div class=\"who\">" + esc(l_.subjects) + ":<ul>\n";
+            out_ += "<div class=\"who\">" + esc(l_.subjects) + ": <ul>\n";
             for (const finding_subject& s : f.subjects) {
                 const bool code = s.type == finding_subject::kind::threat ||
                                   s.type == finding_subject::kind::file;
@@ -536,6 +560,9 @@ private:
                     out_ += ", " + esc(quantity(s.distinct_users, l_.unit_users, ctx_.lang));
                 }
                 out_ += ")</li>\n";
+            }
+            if (f.more_subjects > 0) {
+                out_ += "<li>" + esc(more_subjects_text(ctx_, f)) + "</li>\n";
             }
             out_ += "</ul></div>\n";
         }
@@ -557,8 +584,13 @@ private:
             out_ += "<p>" + esc(l_.rejections_title) + " (" +
                     esc(quantity(in.rejected, l_.unit_records, ctx_.lang)) + ")</p>\n<table>\n";
             for (const rejection& j : in.rejections) {
-                out_ += "<tr><td>" + esc(j.source) + ":" + num(j.line) + "</td><td>" +
-                        esc(to_string(j.reason)) + "</td><td>" + esc(j.detail) + "</td></tr>\n";
+                // The file name only (the MSP's folders are not the customer's business), the
+                // reason in the report's language; the parser's English words in English only.
+                out_ += "<tr><td class=\"code\">" + esc(source_name(j.source)) + ":" +
+                        std::to_string(j.line) + "</td><td>" + esc(reason_text(ctx_, j.reason)) +
+                        "</td>";
+                if (ctx_.lang == language::en) out_ += "<td>" + esc(j.detail) + "</td>";
+                out_ += "</tr>\n";
             }
             out_ += "</table>\n";
             if (in.rejected > in.rejections.size()) {

@@ -101,6 +101,10 @@ void write_finding(json_writer& w, const finding& f, language lang) {
         w.end_object();
     }
     w.end_array();
+    if (f.more_subjects > 0) {
+        w.key("more_subjects");
+        w.value(f.more_subjects);
+    }
     w.key("title");
     w.value(finding_title(f.rule, lang));
     w.key("actions");
@@ -234,6 +238,17 @@ std::string render_json(const render_context& ctx) {
     if (ctx.redacted) {
         w.key("redacted");
         w.value(true);
+    }
+    if (ctx.has_tenant()) {
+        w.key("tenant");
+        w.begin_object();
+        w.key("name");
+        w.value(ctx.tenant->name);
+        w.key("provider");
+        w.value(ctx.tenant->provider);
+        w.key("issued");
+        w.value(to_string(ctx.issued));
+        w.end_object();
     }
     w.key("period");
     write_period(w, r.period);

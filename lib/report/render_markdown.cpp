@@ -8,7 +8,7 @@
 namespace casreport::detail {
 namespace {
 
-std::string num(std::uint64_t v) { return std::to_string(v); }
+std::string num(std::uint64_t v) { return grouped(v); }
 
 /// Text with Markdown's special characters escaped, safe inside a table cell.
 std::string md(std::string_view s) {
@@ -25,11 +25,15 @@ std::string md(std::string_view s) {
     return out;
 }
 
-/// `s` as a code span: shown as is, never turned into a link (a threat's URL must not become
-/// clickable in a ticket) nor into formatting.
-std::string code(std::string_view s) {
+/// `s` as a code span: shown as is, never turned into a link (a threat's URL or an address
+/// like www.evil.example must not become clickable in a ticket) nor into formatting. In a
+/// table cell a `|` still ends the cell, even in a code span, so it is escaped there.
+std::string code(std::string_view s, bool in_table = false) {
     std::string body;
-    for (char c : s) body += (c == '\n' || c == '\r') ? ' ' : c;
+    for (char c : s) {
+        if (c == '|' && in_table) body += '\\';
+        body += (c == '\n' || c == '\r') ? ' ' : c;
+    }
     // A fence longer than any run of backticks inside.
     std::size_t run = 0;
     std::size_t longest = 0;
@@ -42,10 +46,15 @@ std::string code(std::string_view s) {
     return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
 }
 
-/// A subject: users as text, senders, threats and files as code spans.
+/// A user: the address as a code span (never a link), the unknown user in words.
+std::string user(const render_context& ctx, std::string_view name, bool in_table = false) {
+    return name.empty() ? md(ctx.user_name(name)) : code(name, in_table);
+}
+
+/// A subject: its kind in words, its name as a code span.
 std::string subject(const render_context& ctx, const finding_subject& s) {
     std::string out = md(ctx.l().subject_kinds[static_cast<std::size_t>(s.type)]) + " ";
-    out += s.type == finding_subject::kind::user ? md(ctx.user_name(s.name)) : code(s.name);
+    out += s.type == finding_subject::kind::user ? user(ctx, s.name) : code(s.name);
     return out + " " + md(subject_counts(ctx, s));
 }
 
@@ -70,6 +79,7 @@ void finding_block(std::string& out, const render_context& ctx, const finding& f
     if (!f.subjects.empty()) {
         out += std::string(ctx.l().subjects) + ":\n\n";
         for (const finding_subject& s : f.subjects) out += "- " + subject(ctx, s) + '\n';
+        if (f.more_subjects > 0) out += "- " + md(more_subjects_text(ctx, f)) + '\n';
         out += '\n';
     }
     std::size_t n = 0;
@@ -105,7 +115,9 @@ void overview(std::string& out, const render_context& ctx) {
     };
     for (const overview_row& r : ctx.overview()) row(md(r.label), r, false);
     for (const overview_row& r : ctx.other_services()) {
-        row(md(l.other_services) + ": " + md(r.label), r, false);
+        // An unknown service's key is log text: a code span, never a link.
+        row(md(l.other_services) + ": " + (r.label == r.key ? code(r.label, true) : md(r.label)),
+            r, false);
     }
     const overview_row total = ctx.overview_total();
     row(md(total.label), total, true);
@@ -126,7 +138,7 @@ void section_block(std::string& out, const render_context& ctx, section s) {
                md(l.percent) + " |\n|---:|---|---:|---:|\n";
         std::size_t rank = 0;
         for (const user_row& row : sr.top) {
-            out += "| " + num(++rank) + " | " + md(ctx.user_name(row.user)) + " | " +
+            out += "| " + num(++rank) + " | " + user(ctx, row.user, true) + " | " +
                    num(row.count) + " | " + tenths_text(row.percent_tenths) + "% |\n";
         }
         out += '\n';
@@ -137,7 +149,7 @@ void section_block(std::string& out, const render_context& ctx, section s) {
         out += md(l.outcomes_title) + ": ";
         for (std::size_t i = 0; i < outcome_count; ++i) {
             if (i != 0) out += " / ";
-            out += md(l.outcomes[i]) + " " + plain_with_change(ctx.outcome_count(s, i));
+            out += md(ctx.outcome_label(s, i)) + " " + plain_with_change(ctx.outcome_count(s, i));
         }
         out += "\n\n";
     }
@@ -165,15 +177,20 @@ std::string render_markdown(const render_context& ctx) {
     const labels& l = ctx.l();
     std::string out = "# " + md(l.report_title) + " — " + md(period_title(ctx)) + "\n\n";
 
-    out += "| | |\n|---|---|\n";
-    out += "| " + md(l.period) + " | ";
-    if (r.period) {
-        out += r.period->month_string() + " (" + to_string(r.period->zone()) + ") " +
-               format_in_zone(r.period->start(), r.period->zone()) + " – " +
-               format_in_zone(r.period->end(), r.period->zone());
-    } else {
-        out += md(l.all_events);
+    if (ctx.has_tenant()) {
+        const tenant_info& t = *ctx.tenant;
+        if (!t.name.empty()) {
+            out += "**" +
+                   (ctx.lang == language::en ? md(l.prepared_for) + ": " + md(t.name)
+                                             : md(t.name) + md(l.customer_suffix)) +
+                   "**\n\n";
+        }
+        if (!t.provider.empty()) out += md(l.provider) + ": " + md(t.provider) + "  \n";
+        out += md(l.issued) + ": " + md(date_text(ctx.issued, ctx.lang)) + "\n\n";
     }
+    out += "| | |\n|---|---|\n";
+    out += "| " + md(l.period) + " | " + md(period_range(ctx));
+    if (r.period) out += " (" + md(zone_text(ctx)) + ")";
     out += " |\n";
     if (ctx.previous != nullptr) {
         out += "| " + md(l.previous_period) + " | " +
@@ -181,13 +198,9 @@ std::string render_markdown(const render_context& ctx) {
                " |\n";
     }
     const input_summary& in = r.input;
-    out += "| " + md(l.input) + " | " + md(l.records) + " " + num(in.records) + " = " +
-           md(l.accepted) + " " + num(in.accepted) + " + " + md(l.rejected) + " " +
-           num(in.rejected) + " + " + md(l.duplicates) + " " + num(in.duplicates) + " + " +
-           md(l.out_of_period) + " " + num(in.out_of_period) + " |\n";
+    out += "| " + md(l.input) + " | " + md(input_text(ctx)) + " |\n";
     if (in.first_detection && in.last_detection) {
-        out += "| " + md(l.detections_between) + " | " + format_utc(*in.first_detection) + " – " +
-               format_utc(*in.last_detection) + " |\n";
+        out += "| " + md(l.detections_between) + " | " + md(detections_text(ctx)) + " |\n";
     }
     out += '\n';
     if (ctx.redacted) out += "> " + md(l.redacted_note) + "\n\n";
@@ -214,8 +227,11 @@ std::string render_markdown(const render_context& ctx) {
         out += "## " + md(l.rejections_title) + " (" +
                quantity(in.rejected, l.unit_records, ctx.lang) + ")\n\n";
         for (const rejection& j : in.rejections) {
-            out += "- " + md(j.source) + ":" + num(j.line) + " " + md(to_string(j.reason)) + " " +
-                   md(j.detail) + '\n';
+            out += "- " + code(std::string(source_name(j.source)) + ":" + std::to_string(j.line)) +
+                   " " + md(reason_text(ctx, j.reason));
+            // The parser's own words are English: only the English report shows them.
+            if (ctx.lang == language::en && !j.detail.empty()) out += " (" + code(j.detail) + ")";
+            out += '\n';
         }
         if (in.rejected > in.rejections.size()) {
             out += "- … " + md(more_text(ctx, in.rejected - in.rejections.size(), l.unit_records)) +

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::size_t line_width = 100;
 
-std::string num(std::uint64_t v) { return std::to_string(v); }
+std::string num(std::uint64_t v) { return grouped(v); }
 
 std::string percent(std::uint32_t tenths) { return tenths_text(tenths) + "%"; }
 
@@ -153,6 +153,7 @@ void finding_block(std::string& out, const render_context& ctx, const finding& f
         out += wrap(subject_text(ctx, s), first ? lead : indent, indent + "  ");
         first = false;
     }
+    if (f.more_subjects > 0) out += indent + more_subjects_text(ctx, f) + '\n';
     std::size_t n = 0;
     for (std::string_view a : finding_actions(f.rule, ctx.lang)) {
         out += wrap(a, "    " + std::to_string(++n) + ". ", "       ");
@@ -197,8 +198,8 @@ void section_block(std::string& out, const render_context& ctx, section s) {
         std::string line = std::string(l.outcomes_title) + ": ";
         for (std::size_t i = 0; i < outcome_count; ++i) {
             if (i != 0) line += " / ";
-            line +=
-                std::string(l.outcomes[i]) + " " + with_change(ctx, ctx.outcome_count(s, i), "");
+            line += std::string(ctx.outcome_label(s, i)) + " " +
+                    with_change(ctx, ctx.outcome_count(s, i), "");
         }
         out += wrap(line, "  ", "    ");
     }
@@ -233,17 +234,21 @@ std::string render_text(const render_context& ctx) {
     out.append(display_width(title), '=');
     out += '\n';
 
+    if (ctx.has_tenant()) {
+        const tenant_info& t = *ctx.tenant;
+        if (!t.name.empty()) {
+            out += ctx.lang == language::en ? std::string(l.prepared_for) + ": " + t.name
+                                            : t.name + std::string(l.customer_suffix);
+            out += '\n';
+        }
+        if (!t.provider.empty()) out += std::string(l.provider) + ": " + t.provider + '\n';
+        out += std::string(l.issued) + ": " + date_text(ctx.issued, ctx.lang) + "\n\n";
+    }
     const std::size_t wl =
         std::max({display_width(l.period), display_width(l.input),
                   display_width(l.detections_between), display_width(l.previous_period)});
-    out += pad(l.period, wl) + "  ";
-    if (r.period) {
-        out += r.period->month_string() + " (" + to_string(r.period->zone()) + ")  " +
-               format_in_zone(r.period->start(), r.period->zone()) + " – " +
-               format_in_zone(r.period->end(), r.period->zone());
-    } else {
-        out += l.all_events;
-    }
+    out += pad(l.period, wl) + "  " + period_range(ctx);
+    if (r.period) out += " (" + zone_text(ctx) + ")";
     out += '\n';
     if (ctx.previous != nullptr) {
         out += pad(l.previous_period, wl) + "  " +
@@ -252,13 +257,9 @@ std::string render_text(const render_context& ctx) {
                '\n';
     }
     const input_summary& in = r.input;
-    out += pad(l.input, wl) + "  " + std::string(l.records) + " " + num(in.records) + " = " +
-           std::string(l.accepted) + " " + num(in.accepted) + " + " + std::string(l.rejected) +
-           " " + num(in.rejected) + " + " + std::string(l.duplicates) + " " + num(in.duplicates) +
-           " + " + std::string(l.out_of_period) + " " + num(in.out_of_period) + '\n';
+    out += wrap(input_text(ctx), pad(l.input, wl) + "  ", std::string(wl + 2, ' '));
     if (in.first_detection && in.last_detection) {
-        out += pad(l.detections_between, wl) + "  " + format_utc(*in.first_detection) + " – " +
-               format_utc(*in.last_detection) + '\n';
+        out += pad(l.detections_between, wl) + "  " + detections_text(ctx) + '\n';
     }
     if (ctx.redacted) out += std::string(l.redacted_note) + '\n';
 
@@ -282,8 +283,11 @@ std::string render_text(const render_context& ctx) {
     if (!in.rejections.empty()) {
         heading(out, l.rejections_title, quantity(in.rejected, l.unit_records, ctx.lang));
         for (const rejection& j : in.rejections) {
-            out += "  " + j.source + ":" + num(j.line) + "  " + std::string(to_string(j.reason)) +
-                   "  " + j.detail + '\n';
+            std::string line = std::string(source_name(j.source)) + ":" + std::to_string(j.line) +
+                               "  " + std::string(reason_text(ctx, j.reason));
+            // The parser's own words are English: only the English report shows them.
+            if (ctx.lang == language::en && !j.detail.empty()) line += " (" + j.detail + ")";
+            out += wrap(line, "  ", "    ");
         }
         if (in.rejected > in.rejections.size()) {
             out +=

@@ -70,7 +70,10 @@ TEST(OutputFormat, NamesRoundTripAndValuesAreStable) {
     EXPECT_EQ(cr::parse_output_format("md"), cr::output_format::markdown);
     EXPECT_EQ(cr::parse_output_format("txt"), cr::output_format::text);
     EXPECT_EQ(cr::parse_output_format("htm"), cr::output_format::html);
-    EXPECT_FALSE(cr::parse_output_format("pdf"));
+    EXPECT_EQ(static_cast<int>(cr::output_format::pdf), 5);
+    EXPECT_EQ(cr::parse_output_format("pdf"), cr::output_format::pdf);
+    EXPECT_FALSE(cr::parse_output_format("PDF"));
+    EXPECT_FALSE(cr::parse_output_format("rtf"));
     EXPECT_FALSE(cr::parse_output_format("HTML"));
 }
 
@@ -329,8 +332,9 @@ TEST(Render, HtmlIsSelfContained) {
         const std::string u = it->str();
         EXPECT_TRUE(u == "http://www.w3.org/1999/xhtml" || u == "http://www.w3.org/2000/svg") << u;
     }
-    EXPECT_NE(html.find("break-before: page"), std::string::npos);
+    // A4, each page numbered "3 / 6" by the page's own margin box.
     EXPECT_NE(html.find("size: A4"), std::string::npos);
+    EXPECT_NE(html.find("content: counter(page) \" / \" counter(pages)"), std::string::npos);
 }
 
 TEST(Render, CsvIsLongFormWithAFixedHeader) {

@@ -38,6 +38,7 @@ from ._errors import (
     MisuseError,
     NoMemoryError,
     Status,
+    UnavailableError,
     status_name,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "MisuseError",
     "NoMemoryError",
     "Status",
+    "UnavailableError",
     "abi_version",
     "library_path",
     "library_version",
@@ -174,6 +176,13 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
         text = csv_columns if isinstance(csv_columns, str) else json.dumps(dict(csv_columns))
         opts.csv_columns_json = text.encode("utf-8")
     return opts
+
+
+def _text_arg(name: str, value: Any) -> bytes:
+    """A str argument as the UTF-8 bytes C takes."""
+    if not isinstance(value, str):
+        raise _refuse(f"{name} must be a string, not {value!r}")
+    return value.encode("utf-8")
 
 
 def _as_buffer(data: Buffer):
@@ -347,16 +356,84 @@ class Aggregator:
             _native.lib.casreport_aggregator_counts(self._live(), ctypes.byref(out))
         return Counts(out.records, out.accepted, out.rejected, out.duplicates, out.out_of_period)
 
-    def render(self, format: str = "text", lang: str = "ja") -> str:
-        """The report of a finished aggregator as ``format`` ("json", "text", "md", "csv" or
-        "html") in ``lang`` ("ja" or "en")."""
+    def render(self, format: str = "text", lang: str = "ja", *, redact: bool = False,
+               top: Optional[int] = None, company_min_users: Optional[int] = None,
+               individual_min_count: Optional[int] = None,
+               individual_min_share_tenths: Optional[int] = None,
+               file_blocking_min_count: Optional[int] = None,
+               max_subjects: Optional[int] = None,
+               previous: Union[Dict[str, Any], str, bytes, "os.PathLike[str]", None] = None,
+               customer: Optional[str] = None, provider: Optional[str] = None,
+               issued: Union[str, "datetime.date", None] = None,
+               logo: Union[bytes, str, "os.PathLike[str]", None] = None,
+               chromium: Optional[str] = None,
+               tz: Union[str, int, None] = None) -> Union[str, bytes]:
+        """The report of a finished aggregator as ``format`` ("json", "text", "md", "csv",
+        "html" or "pdf") in ``lang`` ("ja" or "en"): text, or bytes for "pdf".
+
+        Every option of a report, as the command-line tool has them: ``redact`` masks
+        addresses; ``top`` and the findings thresholds rebuild the report with other settings
+        than the aggregator's; ``previous`` is last month's JSON report (a dict, its text, or a
+        path) for month over month; ``customer``, ``provider``, ``issued`` (a date or
+        "YYYY-MM-DD") and ``logo`` (PNG or SVG bytes, or a path) name who the report is for
+        and from; ``chromium`` is the program that prints PDF; ``tz`` the zone of the dates
+        shown when the report has no month."""
+        ro = _native.default_render_options()
+        ro.format = _text_arg("format", format)
+        ro.language = _text_arg("lang", lang)
+        ro.redact = 1 if redact else 0
+        counts = {
+            "top_n": top,
+            "company_min_users": company_min_users,
+            "individual_min_count": individual_min_count,
+            "individual_min_share_tenths": individual_min_share_tenths,
+            "file_blocking_min_count": file_blocking_min_count,
+            "max_subjects": max_subjects,
+        }
+        for field, value in counts.items():
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or \
+                    not 0 <= value < _native.FROM_AGGREGATOR:
+                raise _refuse(f"{field} must be a whole number from 0 to "
+                              f"{_native.FROM_AGGREGATOR - 1}, not {value!r}")
+            setattr(ro, field, value)
+        keep = []  # buffers that must outlive the call
+        if previous is not None:
+            if isinstance(previous, dict):
+                data = json.dumps(previous).encode("utf-8")
+            elif isinstance(previous, bytes):
+                data = previous
+            else:
+                with open(previous, "rb") as f:
+                    data = f.read()
+            keep.append(data)
+            ro.previous_json = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p)
+            ro.previous_json_size = len(data)
+        if customer is not None:
+            ro.customer = _text_arg("customer", customer)
+        if provider is not None:
+            ro.provider = _text_arg("provider", provider)
+        if issued is not None:
+            ro.issued = _text_arg("issued", issued if isinstance(issued, str)
+                                  else issued.isoformat())
+        if logo is not None:
+            if not isinstance(logo, bytes):
+                with open(logo, "rb") as f:
+                    logo = f.read()
+            keep.append(logo)
+            ro.logo = ctypes.cast(ctypes.c_char_p(logo), ctypes.c_void_p)
+            ro.logo_size = len(logo)
+        if chromium is not None:
+            ro.chromium = _text_arg("chromium", chromium)
+        if tz is not None:
+            ro.tz_offset_minutes = _tz_minutes(tz)
         ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
-        fmt, language = format.encode("utf-8"), lang.encode("utf-8")
         with self._lock:
-            _native.lib.casreport_aggregator_render(self._live(), fmt, language,
-                                                    ctypes.byref(ptr), ctypes.byref(size))
+            _native.lib.casreport_aggregator_render_with(self._live(), ctypes.byref(ro),
+                                                         ctypes.byref(ptr), ctypes.byref(size))
             data = _native.view(ptr, size)
-        return data.decode("utf-8")
+        return data if format == "pdf" else data.decode("utf-8")
 
     def report(self, lang: str = "ja") -> Dict[str, Any]:
         """The JSON report of a finished aggregator (schema_version 1), as a dict."""

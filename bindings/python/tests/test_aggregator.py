@@ -297,7 +297,7 @@ class Errors(unittest.TestCase):
         with june() as agg:
             agg.finish()
             with self.assertRaises(InvalidArgumentError) as cm:
-                agg.render("pdf")
+                agg.render("rtf")
             self.assertStatus(cm, InvalidArgumentError, -1, "invalid_argument", "format")
             with self.assertRaises(InvalidArgumentError) as cm:
                 agg.render("json", "fr")

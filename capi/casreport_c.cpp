@@ -229,8 +229,7 @@ casreport_status casreport_options_init(casreport_options* opts, uint32_t versio
     });
 }
 
-casreport_status casreport_render_options_init(casreport_render_options* opts,
-                                               uint32_t version) {
+casreport_status casreport_render_options_init(casreport_render_options* opts, uint32_t version) {
     return guarded(__func__, [&](const call& c) -> casreport_status {
         if (opts == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts is NULL");
         if (version == 0 || version > CASREPORT_RENDER_OPTIONS_VERSION) {
@@ -432,7 +431,8 @@ casreport_status casreport_aggregator_render_with(casreport_aggregator* agg,
         }
         const auto lang = cr::parse_language(o.language != nullptr ? o.language : "ja");
         if (!lang) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->language must be ja or en");
-        if (o.redact > 1) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->redact must be 0 or 1");
+        if (o.redact > 1)
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->redact must be 0 or 1");
         if (o.tz_offset_minutes <= -24 * 60 || o.tz_offset_minutes >= 24 * 60) {
             return c.fail(CASREPORT_E_INVALID_ARGUMENT,
                           "opts->tz_offset_minutes must be between -1439 and 1439");
@@ -492,14 +492,12 @@ casreport_status casreport_aggregator_render_with(casreport_aggregator* agg,
             return c.fail(CASREPORT_E_INVALID_ARGUMENT,
                           "opts->individual_min_share_tenths must be at most 1000 (100 %)");
         }
-        const bool same = top_n == mine.top_n &&
-                          policy.company_min_users == mine.findings.company_min_users &&
-                          policy.individual_min_count == mine.findings.individual_min_count &&
-                          policy.individual_min_share_tenths ==
-                              mine.findings.individual_min_share_tenths &&
-                          policy.file_blocking_min_count ==
-                              mine.findings.file_blocking_min_count &&
-                          policy.max_subjects == mine.findings.max_subjects;
+        const bool same =
+            top_n == mine.top_n && policy.company_min_users == mine.findings.company_min_users &&
+            policy.individual_min_count == mine.findings.individual_min_count &&
+            policy.individual_min_share_tenths == mine.findings.individual_min_share_tenths &&
+            policy.file_blocking_min_count == mine.findings.file_blocking_min_count &&
+            policy.max_subjects == mine.findings.max_subjects;
         std::optional<cr::report> rebuilt;
         if (!same) {
             rebuilt = agg->core.report_with(top_n, policy, ec);

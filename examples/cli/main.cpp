@@ -236,7 +236,8 @@ cli_args parse_args(int argc, char** argv) {
             const std::string v = value(i, arg);
             const auto f = casreport::parse_output_format(v);
             if (!f) {
-                throw usage_error("unknown --format '" + v + "' (json, text, md, csv, html or pdf)");
+                throw usage_error("unknown --format '" + v +
+                                  "' (json, text, md, csv, html or pdf)");
             }
             a.render.format = *f;
         } else if (arg == "--lang") {

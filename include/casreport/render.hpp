@@ -101,8 +101,8 @@ struct render_options {
 /// for PDF, with `error::unavailable` when no Chromium can be found and `error::io` when it
 /// fails; the throwing overload says why in `what()`, and so does `ec`'s companion `message`
 /// when given.
-[[nodiscard]] std::string render(const report& r, const render_options& opts,
-                                 std::error_code& ec, std::string* message = nullptr);
+[[nodiscard]] std::string render(const report& r, const render_options& opts, std::error_code& ec,
+                                 std::string* message = nullptr);
 [[nodiscard]] std::string render(const report& r, const render_options& opts);
 
 /// The JSON report of DESIGN section 4 (schema_version 1), pretty-printed, keys in a fixed order.

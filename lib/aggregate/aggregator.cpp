@@ -130,7 +130,7 @@ const report& aggregator::report(std::error_code& ec) {
 }
 
 report aggregator::report_with(std::size_t top_n, const finding_policy& findings,
-                              std::error_code& ec) const {
+                               std::error_code& ec) const {
     ec.clear();
     const impl& m = *impl_;
     if (!m.finished) {

@@ -29,8 +29,7 @@ const std::vector<rule_advice>& rules() {
           "由を確認してください。"},
          {"Check whether the mail or file is still there, and delete it by hand if it is.",
           "Ask whether anyone opened it; if so, check that person's device.",
-          "Block the sender if needed.",
-          "Warn staff not to open suspicious mail or files.",
+          "Block the sender if needed.", "Warn staff not to open suspicious mail or files.",
           "Where it was found in online storage, review who the file is shared with.",
           "Set the action to quarantine, delete or replace with text/file. Where the action "
           "failed, look up the reason in the console log."}},

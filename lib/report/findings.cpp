@@ -20,9 +20,8 @@ struct subject_list {
 
 /// Users whose count is at least `min` (and not zero), ranked, at most `max` of them.
 /// `skip_unknown`: the unknown user (empty address) is not a person and is left out.
-subject_list user_subjects(const std::vector<std::uint64_t>& counts,
-                                           const string_pool& pool, std::size_t max,
-                                           std::uint64_t min = 1, bool skip_unknown = false) {
+subject_list user_subjects(const std::vector<std::uint64_t>& counts, const string_pool& pool,
+                           std::size_t max, std::uint64_t min = 1, bool skip_unknown = false) {
     // Count descending, then name ascending by bytes. Rank (count, id) pairs and name only the
     // `max` that are kept: a section can hold tens of thousands of users, and copying every
     // name to sort them cost more than the whole rule.
@@ -313,8 +312,9 @@ void ransomware(const tally& t, const string_pool& pool, std::size_t max,
 void file_blocking_review(const tally& t, const string_pool& pool, const finding_policy& policy,
                           std::vector<finding>& out) {
     const section_tally& st = of(t, section::file_blocking);
-    subject_list subjects = user_subjects(st.by_user, pool, policy.max_subjects,
-                                          std::max<std::uint64_t>(policy.file_blocking_min_count, 1));
+    subject_list subjects =
+        user_subjects(st.by_user, pool, policy.max_subjects,
+                      std::max<std::uint64_t>(policy.file_blocking_min_count, 1));
     if (subjects.items.empty()) return;
     // Counted over every user at the threshold, not only the listed ones.
     std::uint64_t n = 0;

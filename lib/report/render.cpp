@@ -91,20 +91,22 @@ std::string tenths_text(std::uint64_t tenths) {
 
 namespace {
 
-constexpr std::string_view month_names[] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+constexpr std::string_view month_names[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
 
 }  // namespace
 
-std::string period_title(const render_context& ctx) {
-    if (!ctx.r.period) return std::string(ctx.l().all_events);
-    const report_period& p = *ctx.r.period;
+std::string month_title(const render_context& ctx, const std::optional<report_period>& period) {
+    if (!period) return std::string(ctx.l().all_events);
+    const report_period& p = *period;
     if (ctx.lang == language::en) {
         return std::string(month_names[p.month() - 1]) + " " + std::to_string(p.year());
     }
     return std::to_string(p.year()) + "年" + std::to_string(p.month()) + "月";
 }
+
+std::string period_title(const render_context& ctx) { return month_title(ctx, ctx.r.period); }
 
 std::string date_text(calendar_date d, language lang) {
     if (lang == language::en) {
@@ -120,11 +122,10 @@ std::string period_range(const render_context& ctx) {
     const report_period& p = *ctx.r.period;
     const calendar_date first{p.year(), p.month(), 1};
     // The last day: the day before the end, read in the period's zone.
-    const calendar_date last =
-        date_in_zone(p.end() - std::chrono::microseconds(1), p.zone());
+    const calendar_date last = date_in_zone(p.end() - std::chrono::microseconds(1), p.zone());
     if (ctx.lang == language::en) {
-        return std::to_string(first.day) + " " + std::string(month_names[first.month - 1]) +
-               " – " + date_text(last, ctx.lang);
+        return std::to_string(first.day) + " " + std::string(month_names[first.month - 1]) + " – " +
+               date_text(last, ctx.lang);
     }
     return date_text(first, ctx.lang) + "〜" + date_text(last, ctx.lang);
 }
@@ -172,7 +173,7 @@ std::string_view source_name(std::string_view source) noexcept {
     while (source.size() > 1 && source.back() == '/') source.remove_suffix(1);
     const std::size_t slash = source.find_last_of('/');
     return slash == std::string_view::npos || source.size() == 1 ? source
-                                                                  : source.substr(slash + 1);
+                                                                 : source.substr(slash + 1);
 }
 
 std::string render_context::service_label(std::string_view key) const {

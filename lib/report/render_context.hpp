@@ -16,7 +16,8 @@
 namespace casreport::detail {
 
 /// `now - before`, saturated to the range of `std::int64_t`.
-[[nodiscard]] constexpr std::int64_t count_change(std::uint64_t now, std::uint64_t before) noexcept {
+[[nodiscard]] constexpr std::int64_t count_change(std::uint64_t now,
+                                                  std::uint64_t before) noexcept {
     constexpr auto max = static_cast<std::uint64_t>(INT64_MAX);
     if (now >= before) {
         const std::uint64_t d = now - before;
@@ -49,8 +50,8 @@ struct overview_row {
 struct render_context {
     const report& r;
     language lang = language::ja;
-    const report* previous = nullptr;  ///< month over month, when given
-    bool redacted = false;             ///< addresses were masked (the JSON says so)
+    const report* previous = nullptr;     ///< month over month, when given
+    bool redacted = false;                ///< addresses were masked (the JSON says so)
     const tenant_info* tenant = nullptr;  ///< who the report is for, when given
     calendar_date issued{};               ///< the issue date, shown with the tenant
     utc_offset zone = jst;                ///< dates and times shown to people
@@ -62,7 +63,8 @@ struct render_context {
 
     /// `value` with its change from `before` (when comparing), saturated to the range of
     /// `std::int64_t` however large the counts.
-    [[nodiscard]] cell make(std::uint64_t value, std::uint64_t before, rise meaning = rise::bad) const {
+    [[nodiscard]] cell make(std::uint64_t value, std::uint64_t before,
+                            rise meaning = rise::bad) const {
         cell c{value, std::nullopt, meaning};
         if (previous != nullptr) c.change = count_change(value, before);
         return c;
@@ -85,9 +87,8 @@ struct render_context {
     /// More high or medium risk is bad; more low, no risk or unknown is not.
     [[nodiscard]] cell risk(std::size_t i) const {
         const auto level = static_cast<risk_level>(i);
-        const rise meaning = level == risk_level::high || level == risk_level::medium
-                                 ? rise::bad
-                                 : rise::neutral;
+        const rise meaning =
+            level == risk_level::high || level == risk_level::medium ? rise::bad : rise::neutral;
         return make(r.at(section::virtual_analyzer).risk_levels[i],
                     prev(section::virtual_analyzer).risk_levels[i], meaning);
     }
@@ -149,6 +150,10 @@ struct render_context {
 [[nodiscard]] std::string tenths_text(std::uint64_t tenths);
 
 /// "2025年6月" / "June 2025", or the "all events" label without a period.
+[[nodiscard]] std::string month_title(const render_context& ctx,
+                                      const std::optional<report_period>& period);
+
+/// The month of the report, as `month_title`.
 [[nodiscard]] std::string period_title(const render_context& ctx);
 
 /// "2025年6月1日〜2025年6月30日" / "1 June – 30 June 2025": the month's first and last day,

@@ -141,12 +141,12 @@ std::string render_csv(const render_context& ctx) {
             w.add({where, rank,
                    std::string(sub.type == finding_subject::kind::user ? ctx.user_name(sub.name)
                                                                        : sub.name),
-                   sub.count, "", "finding." + f.rule + ".subject." + std::string(kinds[kind]),
-                   "", "", std::string(l.subject_kinds[kind])});
+                   sub.count, "", "finding." + f.rule + ".subject." + std::string(kinds[kind]), "",
+                   "", std::string(l.subject_kinds[kind])});
         }
         if (f.more_subjects > 0) {
-            w.add({where, rank, "", f.more_subjects, "", "finding." + f.rule + ".more_subjects",
-                   "", "", more_subjects_text(ctx, f)});
+            w.add({where, rank, "", f.more_subjects, "", "finding." + f.rule + ".more_subjects", "",
+                   "", more_subjects_text(ctx, f)});
         }
     }
 

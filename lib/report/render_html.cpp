@@ -240,8 +240,8 @@ private:
             }
             out_ += "</div><div class=\"issuer\">\n";
             if (!t.logo.empty()) {
-                out_ += "<img alt=\"\" src=\"data:" + std::string(logo_type(t.logo)) +
-                        ";base64," + base64(t.logo) + "\"/>\n";
+                out_ += "<img alt=\"\" src=\"data:" + std::string(logo_type(t.logo)) + ";base64," +
+                        base64(t.logo) + "\"/>\n";
             }
             if (!t.provider.empty()) {
                 out_ += "<div>" + esc(l_.provider) + ": <b>" + esc(t.provider) + "</b></div>\n";
@@ -254,12 +254,10 @@ private:
         out_ += "<h1>" + esc(l_.report_title) + "</h1>\n";
         out_ += "<p class=\"month\">" + esc(period_title(ctx_)) + "</p>\n";
         out_ += "<table class=\"meta\">\n";
-        meta_row(l_.period, period_range(ctx_) +
-                                (r.period ? " (" + zone_text(ctx_) + ")" : std::string()));
+        meta_row(l_.period,
+                 period_range(ctx_) + (r.period ? " (" + zone_text(ctx_) + ")" : std::string()));
         if (ctx_.previous != nullptr) {
-            meta_row(l_.previous_period, ctx_.previous->period
-                                             ? ctx_.previous->period->month_string()
-                                             : std::string(l_.all_events));
+            meta_row(l_.previous_period, month_title(ctx_, ctx_.previous->period));
         }
         meta_row(l_.input, input_text(ctx_));
         const std::string between = detections_text(ctx_);
@@ -432,8 +430,8 @@ private:
             out_ += "<tr><td class=\"n\">" + num(++rank) + "</td><td>" +
                     esc(ctx_.user_name(row.user)) + "</td><td class=\"barcell\">" +
                     "<span class=\"bar\" style=\"width:" + fixed(row.count, max, 100) +
-                    "%\"></span></td><td class=\"n\">" + num(row.count) +
-                    "</td><td class=\"n\">" + tenths_text(row.percent_tenths) + "%</td></tr>\n";
+                    "%\"></span></td><td class=\"n\">" + num(row.count) + "</td><td class=\"n\">" +
+                    tenths_text(row.percent_tenths) + "%</td></tr>\n";
         }
         out_ += "</table>\n";
         if (sr.distinct_users > sr.top.size()) {
@@ -504,12 +502,12 @@ private:
             "font-weight=\"bold\" fill=\"#1d2733\">" +
             num(total) + "</text></svg>\n";
         const bool explained = meanings.size() == parts.size();
-        out_ += explained ? "<table class=\"risk\">\n<tr><th>" + esc(title) +
-                                "</th><th class=\"n\">" + esc(l_.count) +
-                                "</th><th class=\"n\">%</th>" +
-                                (ctx_.comparing() ? "<th></th>" : "") + "<th>" +
-                                esc(l_.risk_meaning) + "</th></tr>\n"
-                          : std::string("<table>\n");
+        out_ += explained
+                    ? "<table class=\"risk\">\n<tr><th>" + esc(title) + "</th><th class=\"n\">" +
+                          esc(l_.count) + "</th><th class=\"n\">%</th>" +
+                          (ctx_.comparing() ? "<th></th>" : "") + "<th>" + esc(l_.risk_meaning) +
+                          "</th></tr>\n"
+                    : std::string("<table>\n");
         for (std::size_t i = 0; i < parts.size(); ++i) {
             const cell& c = parts[i].second;
             out_ += "<tr><td><span class=\"sw\" style=\"background:" + std::string(colours[i % N]) +

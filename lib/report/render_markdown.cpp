@@ -116,8 +116,8 @@ void overview(std::string& out, const render_context& ctx) {
     for (const overview_row& r : ctx.overview()) row(md(r.label), r, false);
     for (const overview_row& r : ctx.other_services()) {
         // An unknown service's key is log text: a code span, never a link.
-        row(md(l.other_services) + ": " + (r.label == r.key ? code(r.label, true) : md(r.label)),
-            r, false);
+        row(md(l.other_services) + ": " + (r.label == r.key ? code(r.label, true) : md(r.label)), r,
+            false);
     }
     const overview_row total = ctx.overview_total();
     row(md(total.label), total, true);
@@ -138,8 +138,8 @@ void section_block(std::string& out, const render_context& ctx, section s) {
                md(l.percent) + " |\n|---:|---|---:|---:|\n";
         std::size_t rank = 0;
         for (const user_row& row : sr.top) {
-            out += "| " + num(++rank) + " | " + user(ctx, row.user, true) + " | " +
-                   num(row.count) + " | " + tenths_text(row.percent_tenths) + "% |\n";
+            out += "| " + num(++rank) + " | " + user(ctx, row.user, true) + " | " + num(row.count) +
+                   " | " + tenths_text(row.percent_tenths) + "% |\n";
         }
         out += '\n';
         if (sr.distinct_users > sr.top.size()) {
@@ -193,8 +193,7 @@ std::string render_markdown(const render_context& ctx) {
     if (r.period) out += " (" + md(zone_text(ctx)) + ")";
     out += " |\n";
     if (ctx.previous != nullptr) {
-        out += "| " + md(l.previous_period) + " | " +
-               (ctx.previous->period ? ctx.previous->period->month_string() : md(l.all_events)) +
+        out += "| " + md(l.previous_period) + " | " + md(month_title(ctx, ctx.previous->period)) +
                " |\n";
     }
     const input_summary& in = r.input;

@@ -74,8 +74,8 @@ class temp_dir {
 public:
     temp_dir() {
         const char* tmp = std::getenv("TMPDIR");
-        std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                              "/casreport-pdf-XXXXXX";
+        std::string pattern =
+            std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/casreport-pdf-XXXXXX";
         std::vector<char> buf(pattern.begin(), pattern.end());
         buf.push_back('\0');
         if (::mkdtemp(buf.data()) != nullptr) path_ = buf.data();
@@ -99,7 +99,8 @@ std::string find_chromium(std::string_view chromium) {
     if (const char* env = std::getenv("CASREPORT_CHROMIUM"); env != nullptr && *env != '\0') {
         return on_path(env);
     }
-    for (const char* name : {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}) {
+    for (const char* name :
+         {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}) {
         std::string found = on_path(name);
         if (!found.empty()) return found;
     }
@@ -117,13 +118,12 @@ std::string print_pdf(std::string_view html, std::string_view chromium, std::err
     const std::string program = find_chromium(chromium);
     if (program.empty()) {
         const char* env = std::getenv("CASREPORT_CHROMIUM");
-        const std::string named = !chromium.empty()            ? std::string(chromium)
+        const std::string named = !chromium.empty()                ? std::string(chromium)
                                   : env != nullptr && *env != '\0' ? std::string(env)
                                                                    : std::string();
         if (!named.empty()) {
-            return fail(error::unavailable,
-                        "PDF output needs a headless Chromium, and '" + named +
-                            "' is not a program that can be run");
+            return fail(error::unavailable, "PDF output needs a headless Chromium, and '" + named +
+                                                "' is not a program that can be run");
         }
         return fail(error::unavailable,
                     "PDF output needs a headless Chromium: install Debian's package 'chromium' "
@@ -132,8 +132,8 @@ std::string print_pdf(std::string_view html, std::string_view chromium, std::err
     }
     const temp_dir dir;
     if (dir.path().empty()) {
-        return fail(error::io, std::string("cannot make a temporary folder: ") +
-                                   std::strerror(errno));
+        return fail(error::io,
+                    std::string("cannot make a temporary folder: ") + std::strerror(errno));
     }
     const fs::path page = dir.path() / "report.html";
     const fs::path pdf = dir.path() / "report.pdf";
@@ -141,7 +141,8 @@ std::string print_pdf(std::string_view html, std::string_view chromium, std::err
     {
         std::ofstream out(page, std::ios::binary);
         out.write(html.data(), static_cast<std::streamsize>(html.size()));
-        if (!out) return fail(error::io, "cannot write the page to print in " + dir.path().string());
+        if (!out)
+            return fail(error::io, "cannot write the page to print in " + dir.path().string());
     }
     std::vector<std::string> args = {
         program,

@@ -251,10 +251,7 @@ std::string render_text(const render_context& ctx) {
     if (r.period) out += " (" + zone_text(ctx) + ")";
     out += '\n';
     if (ctx.previous != nullptr) {
-        out += pad(l.previous_period, wl) + "  " +
-               (ctx.previous->period ? ctx.previous->period->month_string()
-                                     : std::string(l.all_events)) +
-               '\n';
+        out += pad(l.previous_period, wl) + "  " + month_title(ctx, ctx.previous->period) + '\n';
     }
     const input_summary& in = r.input;
     out += wrap(input_text(ctx), pad(l.input, wl) + "  ", std::string(wl + 2, ' '));

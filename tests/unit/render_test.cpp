@@ -380,8 +380,10 @@ cr::report hostile() {
         R"(\u001b[31mred\u001b[0m@x.jp)",
         R"(\u001b]8;;https://evil.example/\u0007click\u001b]8;;\u0007@x.jp)",
         R"(cr\rbs\bbel\u0007nul\u0000@x.jp)",
-        "\xe2\x80\xae" "gnp.exe@x.jp",              // U+202E RIGHT-TO-LEFT OVERRIDE
-        "non\xef\xbf\xbe" "char\xef\xbf\xbf@x.jp",  // U+FFFE, U+FFFF
+        "\xe2\x80\xae"
+        "gnp.exe@x.jp",  // U+202E RIGHT-TO-LEFT OVERRIDE
+        "non\xef\xbf\xbe"
+        "char\xef\xbf\xbf@x.jp",  // U+FFFE, U+FFFF
         "www.evil.example",
     };
     std::string lines;
@@ -390,16 +392,18 @@ cr::report hostile() {
         for (int i = 0; i < 3; ++i) {
             lines += "{\"log_item_id\":\"h" + std::to_string(++id) +
                      "\",\"service\":\"Exchange Online\",\"event\":\"security_risk_scan\","
-                     "\"message\":{\"affected_user\":\"" + u +
+                     "\"message\":{\"affected_user\":\"" +
+                     u +
                      "\",\"detection_time\":\"2025-06-10T00:00:00Z\","
                      "\"triggered_security_filter\":\"Malware Scanning\",\"action\":\"Pass\","
                      "\"mail_message_sender\":\"\\u001b[2Jwipe@bad.example\","
                      "\"security_risk_name\":\"\\u202eTROJ\\u0007\"}}\n";
         }
     }
-    lines += "{\"log_item_id\":\"svc\",\"service\":\"\\u001b[5mBlink\\u202e\",\"event\":"
-             "\"security_risk_scan\",\"message\":{\"affected_user\":\"a@x.jp\","
-             "\"detection_time\":\"2025-06-10T00:00:00Z\"}}\n";
+    lines +=
+        "{\"log_item_id\":\"svc\",\"service\":\"\\u001b[5mBlink\\u202e\",\"event\":"
+        "\"security_risk_scan\",\"message\":{\"affected_user\":\"a@x.jp\","
+        "\"detection_time\":\"2025-06-10T00:00:00Z\"}}\n";
     lines += "{\"not json \x1b[31m\n";  // a rejection whose excerpt holds an escape
     return report_of(lines);
 }
@@ -425,9 +429,8 @@ TEST(HostileStrings, NoControlBidiOrNoncharacterReachesAPersonsFormat) {
                 SCOPED_TRACE(std::string(cr::to_string(f)) + (redact ? " redacted" : ""));
                 for (std::size_t i = 0; i < doc.size(); ++i) {
                     const auto c = static_cast<unsigned char>(doc[i]);
-                    const bool line_end =
-                        c == '\n' || (c == '\r' && f == cr::output_format::csv && i + 1 < doc.size() &&
-                                      doc[i + 1] == '\n');
+                    const bool line_end = c == '\n' || (c == '\r' && f == cr::output_format::csv &&
+                                                        i + 1 < doc.size() && doc[i + 1] == '\n');
                     ASSERT_TRUE(c >= 0x20 || line_end)
                         << "control byte " << static_cast<int>(c) << " at " << i;
                     ASSERT_NE(c, 0x7f);

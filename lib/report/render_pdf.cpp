@@ -167,13 +167,21 @@ std::string print_pdf(std::string_view html, std::string_view chromium, std::err
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
+    // Chromium gets this process's environment but for LD_PRELOAD: a library preloaded into
+    // the host (a sanitizer's runtime under a Python test, say) is not meant for the browser.
+    std::vector<char*> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+        if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0) env.push_back(*e);
+    }
+    env.push_back(nullptr);
+
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), env.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) return fail(error::io, "cannot start " + program + ": " + std::strerror(rc));
 

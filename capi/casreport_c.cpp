@@ -7,8 +7,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "capi_internal.hpp"
+#include "casreport/batch.hpp"
 
 namespace cr = casreport;
 using cr::capi::call;
@@ -573,6 +576,69 @@ casreport_status casreport_aggregator_load(const void* data, size_t size,
         }
         if (const casreport_status s = c.check(ec); s != CASREPORT_OK) return s;
         *out = new casreport_aggregator(std::move(a));
+        return CASREPORT_OK;
+    });
+}
+
+casreport_status casreport_batch_run(const casreport_batch_options* opts, uint32_t* tenants,
+                                     uint32_t* failed) {
+    if (tenants != nullptr) *tenants = 0;
+    if (failed != nullptr) *failed = 0;
+    return guarded(__func__, [&](const call& c) -> casreport_status {
+        if (opts == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts is NULL");
+        if (opts->version == 0 || opts->version > CASREPORT_BATCH_OPTIONS_VERSION) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->version is not a casreport_batch_options version this library "
+                          "knows: start from CASREPORT_BATCH_OPTIONS_INIT");
+        }
+        if (opts->tenants_dir == nullptr || opts->out_dir == nullptr || opts->month == nullptr) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->tenants_dir, opts->out_dir and opts->month are required");
+        }
+        cr::batch_options o;
+        o.tenants_dir = opts->tenants_dir;
+        o.out_dir = opts->out_dir;
+        o.month = opts->month;
+        o.jobs = opts->jobs;
+        if (opts->formats != nullptr) {
+            std::string_view list = opts->formats;
+            while (!list.empty()) {
+                const std::size_t comma = list.find(',');
+                const std::string_view name = list.substr(0, comma);
+                list =
+                    comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+                if (name.empty()) continue;
+                const auto f = cr::parse_output_format(name);
+                if (!f) {
+                    return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                                  "opts->formats names a format this library does not know");
+                }
+                o.formats.push_back(*f);
+            }
+        }
+        if (opts->defaults_path != nullptr) {
+            std::ifstream in(opts->defaults_path, std::ios::binary);
+            if (!in) {
+                return c.fail(CASREPORT_E_IO, std::string("cannot read ") + opts->defaults_path);
+            }
+            o.defaults_json.assign(std::istreambuf_iterator<char>(in),
+                                   std::istreambuf_iterator<char>());
+            const std::string path = opts->defaults_path;
+            const std::size_t slash = path.rfind('/');
+            o.defaults_dir = slash == std::string::npos ? "." : path.substr(0, slash);
+        }
+        if (opts->issued != nullptr) {
+            o.issued = cr::parse_date(opts->issued);
+            if (!o.issued)
+                return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->issued must be YYYY-MM-DD");
+        }
+        if (opts->chromium != nullptr) o.chromium = opts->chromium;
+        std::error_code ec;
+        std::string why;
+        const cr::batch_summary s = cr::run_batch(o, ec, why);
+        if (ec) return c.fail(cr::capi::status_of(ec), why);
+        if (tenants != nullptr) *tenants = static_cast<uint32_t>(s.tenants.size());
+        if (failed != nullptr) *failed = static_cast<uint32_t>(s.failed());
         return CASREPORT_OK;
     });
 }

@@ -429,6 +429,48 @@ CASREPORT_API casreport_status casreport_aggregator_save(casreport_aggregator* a
 CASREPORT_API casreport_status casreport_aggregator_load(const void* data, size_t size,
                                                          casreport_aggregator** out);
 
+/* ---- An MSP's monthly round ------------------------------------------------------------ */
+
+/* The current version of casreport_batch_options. */
+#define CASREPORT_BATCH_OPTIONS_VERSION 1
+
+/* What casreport_batch_run does (docs/batch.md). Start from CASREPORT_BATCH_OPTIONS_INIT; fields
+ * are only ever appended; borrowed for the call only.
+ *
+ * Version 1 fields:
+ *   tenants_dir   TENANTS: one folder per tenant, its logs and an optional tenant.json (required)
+ *   out_dir       OUT: the round's files go to OUT/YYYY-MM/ (required)
+ *   month         "YYYY-MM" (required)
+ *   jobs          tenants at once; 0 (default): one per core
+ *   formats       comma-separated format names for every tenant (JSON always); NULL: "json,html"
+ *   defaults_path a JSON file with the keys of tenant.json for every tenant; NULL: none
+ *   issued        "YYYY-MM-DD", the issue date of every report; NULL: today
+ *   chromium      the Chromium that prints PDF; NULL: as casreport_render_options
+ */
+typedef struct casreport_batch_options {
+    uint32_t version;
+    const char* tenants_dir;
+    const char* out_dir;
+    const char* month;
+    uint32_t jobs;
+    const char* formats;
+    const char* defaults_path;
+    const char* issued;
+    const char* chromium;
+} casreport_batch_options;
+
+#define CASREPORT_BATCH_OPTIONS_INIT \
+    { CASREPORT_BATCH_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
+
+/* Runs the round: every tenant's reports and state, then OUT/YYYY-MM/index.html, summary.json
+ * and summary.csv (the summary of each tenant is in summary.json). CASREPORT_OK when the round
+ * ran, even if tenants failed: *tenants and *failed (either may be NULL) then count them.
+ * CASREPORT_E_INVALID_ARGUMENT for missing or bad options (a month, a format name, a defaults
+ * file that is not such an object); CASREPORT_E_IO when TENANTS cannot be read or OUT written.
+ * Thread-safe: rounds may run in parallel over distinct OUT folders. */
+CASREPORT_API casreport_status casreport_batch_run(const casreport_batch_options* opts,
+                                                   uint32_t* tenants, uint32_t* failed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch_command.hpp"
 #include "progress.hpp"
 
 namespace {
@@ -31,6 +32,7 @@ constexpr const char* usage_text = R"(NAME
 
 SYNOPSIS
     casreport [OPTIONS] [FILE|-]...
+    casreport batch --month YYYY-MM --out OUT [OPTIONS] TENANTS
 
 DESCRIPTION
     Reads Cloud App Security (CAS) security-event logs and writes the monthly report: the
@@ -39,6 +41,9 @@ DESCRIPTION
     Virtual Analyzer, ransomware, DLP), what was done about each threat, and findings with
     advice. Duplicate events are counted once, and records that cannot be read are counted
     and listed in the report, never silently dropped.
+
+    casreport batch makes every tenant's report of a month in one run, with a summary and an
+    index page for the round: see 'casreport batch --help'.
 
 INPUT
     Each FILE is read in the format told by its first lines:
@@ -619,6 +624,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "batch") {
+        return casreport_cli::run_batch_command(argc - 1, argv + 1);
+    }
     try {
         return run(argc, argv);
     } catch (const usage_error& e) {

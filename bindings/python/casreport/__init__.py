@@ -25,7 +25,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional, Union
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -56,6 +56,7 @@ __all__ = [
     "Status",
     "UnavailableError",
     "abi_version",
+    "batch",
     "library_path",
     "library_version",
     "report_files",
@@ -468,3 +469,36 @@ def report_files(paths: Iterable[PathLike], *, lang: str = "ja", threads: int = 
             agg.feed_file(p, threads=threads)
         agg.finish()
         return agg.report(lang)
+
+
+def batch(tenants_dir: PathLike, out_dir: PathLike, *, month: str, jobs: int = 0,
+          formats: Union[str, Iterable[str], None] = None,
+          defaults: Optional[PathLike] = None, issued: Union[str, "datetime.date", None] = None,
+          chromium: Optional[str] = None) -> List[Dict[str, Any]]:
+    """An MSP's monthly round, as ``casreport batch`` runs it (docs/batch.md): every tenant
+    folder of ``tenants_dir`` reported into ``out_dir/<month>/``, tenants ``jobs`` at a time (0:
+    one per core). Returns the tenants of the round's summary.json, one dict each (``id``,
+    ``name``, ``status`` "ok" or "error", counts, ``findings`` by severity, ``error``). A
+    failed tenant is a row, not an exception; a round that cannot run raises."""
+    opts = _native.BatchOptions()
+    opts.version = _native.BATCH_OPTIONS_VERSION
+    opts.tenants_dir = os.fsencode(tenants_dir)
+    opts.out_dir = os.fsencode(out_dir)
+    opts.month = _text_arg("month", month)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= _UINT32_MAX:
+        raise _refuse(f"jobs must be a whole number, not {jobs!r}")
+    opts.jobs = jobs
+    if formats is not None:
+        opts.formats = _text_arg("formats", formats if isinstance(formats, str)
+                                 else ",".join(formats))
+    if defaults is not None:
+        opts.defaults_path = os.fsencode(defaults)
+    if issued is not None:
+        opts.issued = _text_arg("issued", issued if isinstance(issued, str)
+                                else issued.isoformat())
+    if chromium is not None:
+        opts.chromium = _text_arg("chromium", chromium)
+    _native.lib.casreport_batch_run(ctypes.byref(opts), None, None)
+    summary = os.path.join(os.fsdecode(out_dir), month, "summary.json")
+    with open(summary, encoding="utf-8") as f:
+        return json.load(f)["tenants"]

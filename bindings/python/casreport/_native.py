@@ -94,6 +94,26 @@ class RenderOptions(ctypes.Structure):
     ]
 
 
+#: The casreport_batch_options version this package fills.
+BATCH_OPTIONS_VERSION = 1
+
+
+class BatchOptions(ctypes.Structure):
+    """casreport_batch_options, version 1 (fields are only ever appended)."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("tenants_dir", c_char_p),
+        ("out_dir", c_char_p),
+        ("month", c_char_p),
+        ("jobs", c_uint32),
+        ("formats", c_char_p),
+        ("defaults_path", c_char_p),
+        ("issued", c_char_p),
+        ("chromium", c_char_p),
+    ]
+
+
 class Counts(ctypes.Structure):
     """casreport_counts (frozen)."""
 
@@ -134,6 +154,10 @@ _DECLARATIONS = [
     #                                                   const void** out, size_t* out_len);
     ("casreport_aggregator_render_with",
      [c_void_p, POINTER(RenderOptions), POINTER(c_void_p), POINTER(c_size_t)], _STATUS),
+    # casreport_status casreport_batch_run(const casreport_batch_options* opts,
+    #                                      uint32_t* tenants, uint32_t* failed);
+    ("casreport_batch_run", [POINTER(BatchOptions), POINTER(c_uint32), POINTER(c_uint32)],
+     _STATUS),
     # size_t casreport_counts_struct_size(void);
     ("casreport_counts_struct_size", [], c_size_t),
     # casreport_status casreport_aggregator_new(const casreport_options* opts,

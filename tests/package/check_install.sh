@@ -65,7 +65,8 @@ layout)
     abi=$(version_macro ABI_VERSION)
     minor_patch=$(version_macro VERSION_MINOR).$(version_macro VERSION_PATCH)
     for f in include/casreport.h include/casreport/casreport.hpp include/casreport/version.h \
-        bin/casreport share/doc/casreport/LICENSE; do
+        bin/casreport share/man/man1/casreport.1 share/bash-completion/completions/casreport \
+        share/doc/casreport/LICENSE; do
         [ -f "$prefix/$f" ] || fail "$f is not installed"
     done
     for f in libcasreport_core.a cmake/casreport/casreportConfig.cmake \

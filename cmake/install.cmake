@@ -12,10 +12,13 @@ set(CASREPORT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/casreport" CACHE S
     "Where casreportConfig.cmake is installed, relative to the prefix")
 mark_as_advanced(CASREPORT_INSTALL_CMAKEDIR)
 
-install(TARGETS casreport_c casreport_core EXPORT casreportTargets
+# Two export sets, so that the C target can be used where the core's dependencies are missing
+# (casreportConfig.cmake.in).
+install(TARGETS casreport_c EXPORT casreportTargets
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS casreport_core EXPORT casreportCoreTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/capi/include/casreport.h
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/casreport
@@ -28,12 +31,14 @@ install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # find_package(casreport): the installed package, and the same from the build tree
 # (casreport_DIR=<build>) for projects that use a build without installing it.
-install(EXPORT casreportTargets
-    NAMESPACE casreport::
-    DESTINATION ${CASREPORT_INSTALL_CMAKEDIR})
-export(EXPORT casreportTargets
-    NAMESPACE casreport::
-    FILE ${PROJECT_BINARY_DIR}/casreportTargets.cmake)
+foreach(_set casreportTargets casreportCoreTargets)
+    install(EXPORT ${_set}
+        NAMESPACE casreport::
+        DESTINATION ${CASREPORT_INSTALL_CMAKEDIR})
+    export(EXPORT ${_set}
+        NAMESPACE casreport::
+        FILE ${PROJECT_BINARY_DIR}/${_set}.cmake)
+endforeach()
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/casreportConfig.cmake.in
     ${PROJECT_BINARY_DIR}/casreportConfig.cmake
     INSTALL_DESTINATION ${CASREPORT_INSTALL_CMAKEDIR})

@@ -34,12 +34,15 @@ lib=$(find "$prefix" -name libcasreport.so)
 libdir=$(dirname "$lib")
 
 # A consumer project of tests/package, copied next to the installed prefix, configured against
-# it alone, built.
+# it alone (and the extra arguments), built.
 cmake_consumer() {
-    cp -R "$here/$1" "$tmp/consumer"
+    project=$1
+    shift
+    rm -rf "$tmp/consumer"
+    cp -R "$here/$project" "$tmp/consumer"
     cp "$src/examples/c/minimal.c" "$tmp/consumer/"
     cmake -S "$tmp/consumer" -B "$tmp/consumer/build" -G Ninja \
-        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF "$@" \
         >"$tmp/configure.log" 2>&1 || { cat "$tmp/configure.log" >&2; fail "configure failed"; }
     cmake --build "$tmp/consumer/build" >"$tmp/build.log" 2>&1 ||
         { cat "$tmp/build.log" >&2; fail "build failed"; }
@@ -71,7 +74,7 @@ layout)
     done
     for f in libcasreport_core.a cmake/casreport/casreportConfig.cmake \
         cmake/casreport/casreportConfigVersion.cmake cmake/casreport/casreportTargets.cmake \
-        pkgconfig/casreport.pc; do
+        cmake/casreport/casreportCoreTargets.cmake pkgconfig/casreport.pc; do
         [ -f "$libdir/$f" ] || fail "$libdir/$f is not installed"
     done
     # libcasreport.so -> .so.<ABI> (the SONAME) -> .so.<ABI>.<minor>.<patch>
@@ -91,12 +94,18 @@ layout)
         fail "casreport.pc does not name the prefix it was installed to"
     ;;
 cmake-c)
-    cmake_consumer cmake_c
+    # A C program needs no zlib development files, which only the C++ core links.
+    cmake_consumer cmake_c -DCMAKE_DISABLE_FIND_PACKAGE_ZLIB=ON
     "$tmp/consumer/build/minimal" "$sample" 2025-06 >"$tmp/out.txt"
     expect_counts "$tmp/out.txt"
     expect_installed_library "$tmp/consumer/build/minimal"
     ;;
 cmake-cxx)
+    # Without zlib, the component core is not found, and the message says what is missing.
+    if (cmake_consumer cmake_cxx -DCMAKE_DISABLE_FIND_PACKAGE_ZLIB=ON) 2>/dev/null; then
+        fail "the component core was found without zlib"
+    fi
+    grep -q "ZLIB" "$tmp/configure.log" || { cat "$tmp/configure.log" >&2; fail "no word of zlib"; }
     cmake_consumer cmake_cxx
     "$tmp/consumer/build/report" "$sample" 2025-06 >"$tmp/out.txt"
     expect_counts "$tmp/out.txt"

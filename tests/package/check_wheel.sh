@@ -4,14 +4,16 @@
 #   check_wheel.sh BUILD_DIR SOURCE_DIR PYTHON
 #
 # `cmake --build BUILD_DIR --target wheel` makes BUILD_DIR/dist/casreport-<version>-py3-none-
-# <platform>.whl; pip (of a venv made by PYTHON) installs it with no index; then, from a folder
-# outside the source tree and with nothing pointing at the build, `import casreport` loads the
-# library inside the wheel and examples/python/report.py reports the sample.
+# <platform>.whl; in a folder outside the source tree, with nothing pointing at the build,
+# pip/install.sh installs it with no index into a venv made by PYTHON and runs
+# examples/python/report.py on the sample; and `import casreport` loads the library inside the
+# wheel.
 set -eu
 
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
 python=$3
+here="$src/tests/package"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/casreport-wheel.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -35,16 +37,21 @@ case "$wheel" in
 *) fail "$wheel is not tagged for this platform" ;;
 esac
 
-"$python" -m venv "$tmp/venv"
-PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 "$tmp/venv/bin/python" -m pip install \
-    --no-cache-dir --quiet "$wheel" || fail "pip could not install $wheel"
-
 # Elsewhere, with nothing that points to the build or the sources.
 mkdir "$tmp/elsewhere"
-cp "$src/examples/python/report.py" "$src/examples/data/sample.ndjson" "$tmp/elsewhere/"
+cp "$wheel" "$here/pip/install.sh" "$src/examples/python/report.py" \
+    "$src/examples/data/sample.ndjson" "$tmp/elsewhere/"
 cd "$tmp/elsewhere"
 unset CASREPORT_LIBRARY PYTHONPATH
-"$tmp/venv/bin/python" - "$tmp/venv" <<'PY' || fail "the installed package is not self-contained"
+PATH="$(dirname "$python"):$PATH" PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    sh install.sh >"$tmp/report.txt" 2>"$tmp/stderr.txt" ||
+    { cat "$tmp/stderr.txt" >&2; fail "pip/install.sh failed"; }
+if ! grep -q "41 of 44 records counted" "$tmp/stderr.txt" ||
+    ! grep -q "Cloud App Security" "$tmp/report.txt"; then
+    cat "$tmp/stderr.txt" "$tmp/report.txt" >&2
+    fail "report.py did not report the sample"
+fi
+venv/bin/python - "$tmp/elsewhere/venv" <<'PY' || fail "the installed package is not self-contained"
 import importlib.metadata
 import sys
 
@@ -57,10 +64,3 @@ dist = importlib.metadata.distribution("casreport")
 assert dist.metadata["License"] == "Apache-2.0", dist.metadata["License"]
 assert any(str(f).endswith(".dist-info/LICENSE") for f in dist.files), "no LICENSE"
 PY
-"$tmp/venv/bin/python" report.py --month 2025-06 --lang en sample.ndjson >"$tmp/report.txt" \
-    2>"$tmp/stderr.txt" || { cat "$tmp/stderr.txt" >&2; fail "report.py failed"; }
-if ! grep -q "41 of 44 records counted" "$tmp/stderr.txt" ||
-    ! grep -q "Cloud App Security" "$tmp/report.txt"; then
-    cat "$tmp/stderr.txt" "$tmp/report.txt" >&2
-    fail "report.py did not report the sample"
-fi

@@ -13,8 +13,8 @@ needs no edit here. The help is laid out like a man page, and the parse relies o
     prose                 other lines at column 4, joined into paragraphs: .PP
         verbatim          deeper lines outside an entry (lists, commands): kept as they are
 
-In the completion, an option's argument is a file when it names one (FILE, REPORT.json), one
-of its words when it lists them (json|text|md), and typed freely otherwise.
+In the completion, an option's argument is a file when it names one (FILE, PATH, DIR,
+REPORT.json), one of its words when it lists them (json|text|md), and typed freely otherwise.
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def completion(sections: List[Section], version: str) -> str:
             choices.append(f"        {pattern})\n"
                            f"            COMPREPLY=($(compgen -W '{' '.join(argument.split('|'))}'"
                            f' -- "$cur"))\n            return ;;')
-        elif "FILE" in argument or "." in argument:
+        elif any(w in argument for w in ("FILE", "PATH", "DIR", ".", "/")):
             files += names
         else:
             free += names

@@ -6,6 +6,9 @@
 #   man          `man -l FILE` renders without a warning, with every long option of --help
 #   completion   FILE, sourced by bash, offers exactly the long options of --help after "--",
 #                and the listed values of an option that lists them
+#
+# The long options of --help are those that start its option entries (a line indented by four
+# spaces, "-o, --output FILE" or "--month YYYY-MM"), whatever else its prose mentions.
 set -eu
 
 what=$1 cli=$2 file=$3
@@ -17,9 +20,9 @@ fail() {
     exit 1
 }
 
-# Every long option the help mentions, one per line.
+# The long options of the help's entries, one per line.
 "$cli" --help >"$tmp/help.txt"
-grep -oE -- '(^|[^[:alnum:]-])--[a-z][a-z0-9-]*' "$tmp/help.txt" | sed 's/^[^-]*//' |
+grep -oE -- '^    (-[[:alnum:]], )?--[a-z][a-z0-9-]*' "$tmp/help.txt" | sed 's/^.*\(--\)/\1/' |
     sort -u >"$tmp/options.txt"
 [ -s "$tmp/options.txt" ] || fail "no long option in --help"
 

@@ -4,7 +4,9 @@
 #   lib/libcasreport.so*, lib/libcasreport_core.a the C interface and the static C++ core
 #   lib/cmake/casreport/, lib/pkgconfig/          find_package(casreport), pkg-config casreport
 #   bin/casreport                                 the command-line tool
-#   share/doc/casreport/LICENSE
+#   share/man/man1/casreport.1, share/bash-completion/completions/casreport
+#                                                 its man page and completion (cli_docs.cmake)
+#   share/doc/casreport/LICENSE, copyright        (copyright: package.cmake)
 # (lib is CMAKE_INSTALL_LIBDIR: lib/<multiarch> when the prefix is /usr on Debian.)
 include(CMakePackageConfigHelpers)
 
@@ -44,7 +46,10 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/casreport
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
     FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 if(TARGET casreport_cli)
-    install(TARGETS casreport_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+    # Also exported, as casreport::cli, for projects that run it (and for tests/ standalone).
+    set_target_properties(casreport_cli PROPERTIES EXPORT_NAME cli)
+    install(TARGETS casreport_cli EXPORT casreportTargets
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -223,7 +223,8 @@ def completion(sections: List[Section], version: str) -> str:
             free += names
     cases = list(choices)
     if files:
-        cases.append(f"        {'|'.join(files)})\n            _casreport_files\n            return ;;")
+        cases.append(f"        {'|'.join(files)})\n"
+                     "            _casreport_files\n            return ;;")
     if free:
         cases.append(f"        {'|'.join(free)})\n            return ;;  # a value to type")
     return f"""\

@@ -84,8 +84,8 @@ layout)
         fail "libcasreport.so.$abi does not point to libcasreport.so.$abi.$minor_patch"
     objdump -p "$libdir/libcasreport.so.$abi.$minor_patch" |
         grep -q "SONAME *libcasreport.so.$abi\$" || fail "the SONAME is not libcasreport.so.$abi"
-    grep -q "add_executable(casreport::cli IMPORTED)" "$libdir/cmake/casreport/casreportTargets.cmake" ||
-        fail "casreport::cli is not exported"
+    grep -q "add_executable(casreport::cli IMPORTED)" \
+        "$libdir/cmake/casreport/casreportTargets.cmake" || fail "casreport::cli is not exported"
     # No private header is installed.
     [ -z "$(find "$prefix/include" -name '*_impl.hpp')" ] || fail "private headers installed"
     # Relocatable: the text files name neither this checkout nor its build folder.

@@ -13,19 +13,22 @@ A ctypes binding of libcasreport (no build step). The usual way::
 or, for files at hand, ``casreport.report_files(["a.ndjson", "b.json"], month="2025-06")``.
 
 Partial results combine across threads, processes and machines: ``save_state()`` a finished
-aggregator, ``Aggregator.load_state(data)`` it elsewhere and ``merge()`` it into one that has not
-finished. docs/python.md has more.
+aggregator (or pickle it), ``Aggregator.load_state(data)`` it elsewhere and ``merge()`` it into
+one that has not finished, or ``casreport.merge_states(states)`` them all at once.
+docs/python.md has more.
 """
 
 from __future__ import annotations
 
 import ctypes
+import io
+import itertools
 import json
 import os
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, BinaryIO, Dict, Iterable, List, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -59,6 +62,7 @@ __all__ = [
     "batch",
     "library_path",
     "library_version",
+    "merge_states",
     "report_files",
 ]
 
@@ -300,7 +304,7 @@ class Aggregator:
         with self._lock:
             _native.lib.casreport_aggregator_end_source(self._live())
 
-    def feed_file(self, path: PathLike, chunk_size: Optional[int] = None, *,
+    def feed_file(self, path: Union[PathLike, BinaryIO], chunk_size: Optional[int] = None, *,
                   source: Optional[str] = None, threads: int = 1) -> None:
         """Feeds a whole file as its own source, named ``source`` or the path as given.
 
@@ -309,7 +313,19 @@ class Aggregator:
         report is the same for any ``threads``). With ``chunk_size``, Python reads it in
         chunks of that many bytes and feeds them one by one instead. OSError if the file
         cannot be opened; InputError if it cannot be used as a whole (the source is ended all
-        the same, so the next file can follow)."""
+        the same, so the next file can follow).
+
+        ``path`` may also be a file object open for reading bytes (``open(p, "rb")``,
+        ``io.BytesIO``, ``gzip.open(p)``, a socket's ``makefile("rb")``...): Python reads it
+        to its end in chunks of ``chunk_size`` (default 1 MiB) and leaves it open; the source
+        is named ``source``, or the file's name. ``threads`` applies to paths only."""
+        if hasattr(path, "read"):
+            name = source
+            if name is None:
+                name = getattr(path, "name", None)
+                name = os.fsdecode(name) if isinstance(name, (str, bytes)) else "input"
+            self._feed_reader(path, name, (1 << 20) if chunk_size is None else chunk_size)
+            return
         if chunk_size is None:
             if threads < 0:
                 raise ValueError("threads must be 0 (one per core) or more")
@@ -322,20 +338,36 @@ class Aggregator:
             return
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
-        name = source if source is not None else os.fsdecode(path)
+        with open(path, "rb") as f:
+            self._feed_reader(f, source if source is not None else os.fsdecode(path),
+                              chunk_size)
+
+    def _feed_reader(self, f: BinaryIO, name: str, chunk_size: int) -> None:
+        """Feeds the binary file object ``f`` to its end as the source ``name``."""
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        if isinstance(f, io.TextIOBase):
+            raise TypeError("feed_file() needs a file open for bytes (mode 'rb'), not text")
+        readinto = getattr(f, "readinto", None)
         buf = bytearray(chunk_size)
         view = memoryview(buf)
-        with open(path, "rb") as f:
-            self.begin_source(name)
-            try:
-                while True:
-                    n = f.readinto(buf)
-                    if not n:
-                        break
-                    self.feed(view[:n])
-            except InputError:
-                self.end_source()  # drops the unusable source; succeeds
-                raise
+        self.begin_source(name)
+        try:
+            while True:
+                if readinto is not None:
+                    n = readinto(buf)
+                    chunk = view[:n] if n else None
+                else:
+                    chunk = f.read(chunk_size)
+                    if isinstance(chunk, str):
+                        raise TypeError("feed_file() needs a file open for bytes (mode 'rb'), "
+                                        "not text")
+                if not chunk:
+                    break
+                self.feed(chunk)
+        except InputError:
+            self.end_source()  # drops the unusable source; succeeds
+            raise
         self.end_source()
 
     def finish(self) -> None:
@@ -458,6 +490,39 @@ class Aggregator:
             _native.lib.casreport_aggregator_save(self._live(), ctypes.byref(ptr),
                                                   ctypes.byref(size))
             return _native.view(ptr, size)
+
+    def __reduce__(self):
+        """Pickling (and copy.copy) goes through the saved state: the copy is a loaded, finished
+        aggregator with the same options and report. An unfinished or closed one raises
+        MisuseError, as save_state() does."""
+        return (_from_state, (type(self), self.save_state()))
+
+
+def _from_state(cls, state: bytes) -> Aggregator:
+    return cls.load_state(state)
+
+
+def merge_states(states: Iterable[Buffer]) -> Aggregator:
+    """One finished aggregator from saved states (save_state() bytes of the parts, in input
+    order), with the options of the first: its report is that of one aggregator fed every
+    part's input. InvalidArgumentError if there is no state; IncompatibleError if one was
+    saved with another month, time zone or de-duplication setting; InputError if one is not
+    a saved state."""
+    parts = iter(states)
+    first = next(parts, None)
+    if first is None:
+        raise _refuse("merge_states() needs at least one saved state")
+    total = Aggregator.load_state(first)
+    try:
+        total.reset()  # empty, with the first state's options
+        for state in itertools.chain([first], parts):
+            with Aggregator.load_state(state) as part:
+                total.merge(part)
+        total.finish()
+    except BaseException:
+        total.close()
+        raise
+    return total
 
 
 def report_files(paths: Iterable[PathLike], *, lang: str = "ja", threads: int = 0,

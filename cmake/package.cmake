@@ -33,6 +33,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # A shlibs file, so that packages built against this one depend on a version at least as new.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+# PDF output runs a headless Chromium with Japanese fonts; everything else works without them.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "chromium, fonts-noto-cjk")
 
 # `cmake --build <build> --target package_source`: the sources without builds or git.
 set(CPACK_SOURCE_GENERATOR TGZ)

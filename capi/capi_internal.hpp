@@ -58,11 +58,12 @@ private:
 
 /// Failures after which a handle's state cannot be trusted: every one but a refused argument, a
 /// call in the wrong state, a short buffer and an incompatible merge, which change nothing, and
-/// an unusable source, after which the core goes on by design.
+/// an unusable source or a file that cannot be read (or stops being readable), after which the
+/// core goes on by design: what was read counts, the source has ended.
 [[nodiscard]] constexpr bool poisons(casreport_status s) noexcept {
     return s != CASREPORT_OK && s != CASREPORT_E_INVALID_ARGUMENT && s != CASREPORT_E_MISUSE &&
            s != CASREPORT_E_BUFFER_TOO_SMALL && s != CASREPORT_E_INCOMPATIBLE &&
-           s != CASREPORT_E_INPUT;
+           s != CASREPORT_E_INPUT && s != CASREPORT_E_IO;
 }
 
 /// Runs `body(const call&)` and turns any exception into a status: nothing unwinds into C.

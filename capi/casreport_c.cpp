@@ -4,8 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdio>
+#include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -89,6 +88,11 @@ constexpr const char* finished_hint = "the aggregator has finished: reset it to 
 constexpr const char* not_finished_hint =
     "the aggregator has not finished: call casreport_aggregator_finish first";
 
+/// The size of a casreport_options of `version` (1 or later): its fields end there.
+constexpr std::size_t options_size(uint32_t version) noexcept {
+    return version >= 2 ? sizeof(casreport_options) : offsetof(casreport_options, max_field_bytes);
+}
+
 /// The options of `in` (NULL: the defaults) as the core's, or a refusal recorded on `c`.
 casreport_status to_core(const call& c, const casreport_options* in, cr::options& out) {
     out = cr::options{};
@@ -142,6 +146,12 @@ casreport_status to_core(const call& c, const casreport_options* in, cr::options
     out.findings.individual_min_share_tenths = in->individual_min_share_tenths;
     out.findings.file_blocking_min_count = in->file_blocking_min_count;
     out.findings.max_subjects = in->max_subjects;
+    if (in->version >= 2) {
+        if (in->max_field_bytes == 0) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->max_field_bytes must be at least 1");
+        }
+        out.max_field_bytes = in->max_field_bytes;
+    }
     return CASREPORT_OK;
 }
 
@@ -209,8 +219,7 @@ casreport_status casreport_options_init(casreport_options* opts, uint32_t versio
                           "version is not a casreport_options version this library knows: "
                           "pass CASREPORT_OPTIONS_VERSION");
         }
-        // Version 1 is every field of today's struct; a later version writes only the fields
-        // of `version`, since the caller's struct may be that short.
+        // Only the fields of `version` are written: the caller's struct may be that short.
         const cr::options d{};
         casreport_options o{};
         o.version = version;
@@ -227,7 +236,8 @@ casreport_status casreport_options_init(casreport_options* opts, uint32_t versio
         o.max_subjects = d.findings.max_subjects;
         o.csv_event_kind = CASREPORT_EVENT_FROM_COLUMNS;
         o.csv_columns_json = nullptr;
-        *opts = o;
+        o.max_field_bytes = static_cast<uint32_t>(d.max_field_bytes);
+        std::memcpy(opts, &o, options_size(version));
         return CASREPORT_OK;
     });
 }
@@ -306,13 +316,6 @@ casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg, const
     return guarded(__func__, agg, [&](const call& c) -> casreport_status {
         if (path == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "path is NULL");
         if (agg->core.finished()) return c.check(make_error_code(cr::error::misuse), finished_hint);
-        if (std::FILE* f = std::fopen(path, "rb")) {
-            std::fclose(f);
-        } else {
-            const int e = errno;
-            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
-                          std::string("cannot open ") + path + ": " + std::strerror(e));
-        }
         cr::file_options fo;
         fo.threads = threads;
         if (source != nullptr) fo.source_name = source;

@@ -29,8 +29,9 @@
  *   sources count, and a _finish that reports CASREPORT_E_INPUT still finishes.
  *
  *   CASREPORT_E_INVALID_ARGUMENT, CASREPORT_E_MISUSE, CASREPORT_E_INCOMPATIBLE and
- *   CASREPORT_E_BUFFER_TOO_SMALL leave the handle as it was; CASREPORT_E_INPUT is as above. Any
- *   other failure (CASREPORT_E_NOMEM, CASREPORT_E_IO, CASREPORT_E_INTERNAL) POISONS the handle:
+ *   CASREPORT_E_BUFFER_TOO_SMALL leave the handle as it was; CASREPORT_E_INPUT is as above, and
+ *   so is CASREPORT_E_IO (see _feed_file). Any other failure (CASREPORT_E_NOMEM,
+ *   CASREPORT_E_INTERNAL) POISONS the handle:
  *   its state can no longer be trusted, so every later call on it returns CASREPORT_E_MISUSE,
  *   except _counts, _reset (which heals it) and _free.
  *
@@ -168,7 +169,7 @@ CASREPORT_API uint32_t casreport_abi_version(void);
 #define CASREPORT_EVENT_DLP 4
 
 /* The current version of casreport_options. */
-#define CASREPORT_OPTIONS_VERSION 1
+#define CASREPORT_OPTIONS_VERSION 2
 
 /* Options of an aggregation. Always start from CASREPORT_OPTIONS_INIT or
  * casreport_options_init(), then change the fields you need: a zeroed struct is not the
@@ -201,6 +202,11 @@ CASREPORT_API uint32_t casreport_abi_version(void);
  *                            "" to ignore a column; docs/input-formats.md), winning over the
  *                            built-in English and Japanese names. NULL (default): none. Copied.
  *
+ * Version 2 adds:
+ *   max_field_bytes          the longest field of an event that is read (a user, a sender, a
+ *                            threat name, ...), in bytes (default 4096; at least 1): a record
+ *                            with a longer one is rejected as field_too_long, nothing of it kept.
+ *
  * Gzip-compressed input is recognized and read in every format.
  */
 typedef struct casreport_options {
@@ -218,13 +224,15 @@ typedef struct casreport_options {
     uint32_t max_subjects;
     uint32_t csv_event_kind;
     const char* csv_columns_json;
+    /* version 2 */
+    uint32_t max_field_bytes;
 } casreport_options;
 
 /* The defaults, for a declaration: casreport_options opts = CASREPORT_OPTIONS_INIT; */
 #define CASREPORT_OPTIONS_INIT                                                                    \
     {                                                                                             \
         CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, 10, \
-            CASREPORT_EVENT_FROM_COLUMNS, NULL                                                    \
+            CASREPORT_EVENT_FROM_COLUMNS, NULL, 4096                                              \
     }
 
 /* Fills *opts with the defaults of options version `version` (pass CASREPORT_OPTIONS_VERSION).
@@ -288,10 +296,12 @@ CASREPORT_API casreport_status casreport_aggregator_feed(casreport_aggregator* a
 /* Reads the file at `path` (UTF-8) as one source named `source` (NULL: the path), the fast way:
  * in 64 KiB reads, and with `threads` > 1 (0: one per core) a large JSON file whose documents
  * start at line starts is split across that many threads and merged in order. The report is
- * the same for any `threads`. Ends the current source first, like _begin_source. A file that
- * cannot be opened is CASREPORT_E_INVALID_ARGUMENT (the handle is unchanged); a read that fails
- * midway is CASREPORT_E_IO; an unusable file is CASREPORT_E_INPUT, as for _feed (the source is
- * ended all the same). A gzip file is inflated on one thread while another decodes it (with
+ * the same for any `threads`. A pipe, FIFO or device (such as /dev/fd/N from a shell's
+ * `<(zcat a.gz)`) is read in one pass to its end. Ends the current source first, like
+ * _begin_source. A path that cannot be opened, or is a directory, is CASREPORT_E_IO and
+ * changes nothing; a read that fails midway is CASREPORT_E_IO too, after the records read
+ * before it counted (a record it cut short is rejected) and the source ended: the handle goes
+ * on. An unusable file is CASREPORT_E_INPUT, as for _feed (the source is ended all the same). A gzip file is inflated on one thread while another decodes it (with
  * `threads` > 1); CSV and CEF files are read on one thread. */
 CASREPORT_API casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg,
                                                               const char* path, const char* source,

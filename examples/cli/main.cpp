@@ -106,6 +106,10 @@ OPTIONS
     --csv-kind KIND       the log type of CSV rows that do not say it: securityrisk,
                           virtualanalyzer, ransomware or dlp (needed only when the export
                           has no log-type column and its columns do not tell)
+    --max-field-bytes N   the longest field of an event read, in bytes (default 4096): a
+                          record with a longer one is rejected as field_too_long
+    --max-file-bytes N    the largest --previous, --merge-state or --csv-map file read, in
+                          bytes (default 268435456, 256 MiB); a larger one is refused
 
   Partial results
     --save-state FILE     also write the partial state, to merge later
@@ -175,6 +179,7 @@ struct cli_args {
     std::string output;
     std::string save_state;
     std::vector<std::string> merge_states;
+    std::uint64_t max_file_bytes = std::uint64_t{256} << 20;
     std::vector<std::string> files;
     bool help = false;
     bool version = false;
@@ -302,6 +307,10 @@ cli_args parse_args(int argc, char** argv) {
                 throw usage_error("unknown --csv-kind '" + v +
                                   "' (securityrisk, virtualanalyzer, ransomware or dlp)");
             }
+        } else if (arg == "--max-field-bytes") {
+            a.opts.max_field_bytes = whole_number(value(i, arg), arg, 1, 1U << 30);
+        } else if (arg == "--max-file-bytes") {
+            a.max_file_bytes = whole_number(value(i, arg), arg, 1, 0xffffffffU);
         } else if (arg == "--previous") {
             a.previous = value(i, arg);
         } else if (arg == "--redact") {
@@ -342,13 +351,38 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-std::string read_whole(const std::string& path) {
+/// The whole of a side file (--previous, --merge-state, --csv-map), refused when larger than
+/// `max` bytes: a regular file by its size, before it is read; a pipe or a device as soon as
+/// more has come.
+std::string read_whole(const std::string& path, std::uint64_t max) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw io_error("cannot open " + path + ": " + std::strerror(errno));
-    std::ostringstream s;
-    s << in.rdbuf();
+    const auto too_large = [&] {
+        return io_error(path + " is larger than " + std::to_string(max) +
+                        " bytes (--max-file-bytes)");
+    };
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        static_cast<std::uint64_t>(st.st_size) > max) {
+        throw too_large();
+    }
+    // Read in pieces and joined once: a stream refused at `max` never held more than that.
+    std::vector<std::string> pieces;
+    std::uint64_t total = 0;
+    for (;;) {
+        std::string piece(std::size_t{1} << 20, '\0');
+        in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+        piece.resize(static_cast<std::size_t>(in.gcount()));
+        total += piece.size();
+        if (total > max) throw too_large();
+        if (piece.empty()) break;
+        pieces.push_back(std::move(piece));
+    }
     if (in.bad()) throw io_error("cannot read " + path);
-    return s.str();
+    std::string out;
+    out.reserve(static_cast<std::size_t>(total));
+    for (const std::string& p : pieces) out += p;
+    return out;
 }
 
 /// A source the library cannot use (no known format, corrupt gzip data); the message names it.
@@ -537,12 +571,13 @@ int run(int argc, char** argv) {
         if (file_size(a.logo) > casreport::tenant_info::max_logo_bytes) {
             throw usage_error("--logo " + a.logo + " is larger than 1 MiB");
         }
-        a.render.tenant.logo = read_whole(a.logo);
+        a.render.tenant.logo = read_whole(a.logo, casreport::tenant_info::max_logo_bytes);
     }
 
     if (!a.csv_map.empty()) {
         try {
-            a.opts.csv_columns = casreport::parse_csv_columns(read_whole(a.csv_map));
+            a.opts.csv_columns =
+                casreport::parse_csv_columns(read_whole(a.csv_map, a.max_file_bytes));
         } catch (const casreport::error_exception& e) {
             throw usage_error(a.csv_map + ": " + message_of(e));
         }
@@ -561,7 +596,7 @@ int run(int argc, char** argv) {
     casreport::report previous;
     if (!a.previous.empty()) {
         std::error_code ec;
-        previous = casreport::parse_report_json(read_whole(a.previous), ec);
+        previous = casreport::parse_report_json(read_whole(a.previous, a.max_file_bytes), ec);
         if (ec == casreport::error::incompatible) {
             throw io_error(a.previous + " is a JSON report of another schema_version");
         }
@@ -592,12 +627,14 @@ int run(int argc, char** argv) {
         casreport::aggregator merged(a.opts);
         for (const std::string& path : a.merge_states) {
             std::error_code ec;
-            casreport::aggregator part = casreport::aggregator::load(read_whole(path), ec);
+            casreport::aggregator part =
+                casreport::aggregator::load(read_whole(path, a.max_file_bytes), ec);
             if (ec) throw io_error(path + " is not a casreport state file");
             merged.merge(part, ec);
-            if (ec) {
+            if (ec == casreport::error::incompatible) {
                 throw usage_error(path + " was saved with another --month, --tz or --no-dedupe");
             }
+            if (ec) throw io_error(path + ": " + merged.last_error());
         }
         std::error_code ec;
         merged.merge(agg, ec);

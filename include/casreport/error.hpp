@@ -43,7 +43,11 @@ enum class reject_reason : std::uint8_t {
     invalid_csv = 5,             ///< a CSV row that cannot be read
     invalid_cef = 6,             ///< a CEF record that cannot be read
     invalid_utf8 = 7,            ///< bytes that are not UTF-8
+    field_too_long = 8,          ///< a field longer than `options::max_field_bytes`
 };
+
+/// The last value of `reject_reason`.
+inline constexpr reject_reason last_reject_reason = reject_reason::field_too_long;
 
 /// Stable code of a reason, as the JSON report writes it ("invalid_json", ...).
 [[nodiscard]] constexpr std::string_view to_string(reject_reason r) noexcept {
@@ -55,6 +59,7 @@ enum class reject_reason : std::uint8_t {
         case reject_reason::invalid_csv: return "invalid_csv";
         case reject_reason::invalid_cef: return "invalid_cef";
         case reject_reason::invalid_utf8: return "invalid_utf8";
+        case reject_reason::field_too_long: return "field_too_long";
     }
     return "invalid_json";
 }

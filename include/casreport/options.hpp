@@ -59,6 +59,10 @@ struct options {
     utc_offset naive_time_zone = jst;
     /// How many rejections the report lists (all are counted).
     std::size_t max_listed_rejections = 100;
+    /// The longest field of an event casreport reads (a user, a sender, a threat name, ...), in
+    /// bytes: a record with a longer one is rejected (`field_too_long`) and nothing of it is
+    /// kept, so no field of hostile input can grow memory or the report. At least 1.
+    std::size_t max_field_bytes = 4096;
     finding_policy findings{};
     /// CSV exports: more header names, each sent to a field of the JSON event by its name
     /// ("detection_time", "affected_user", ..., see docs/input-formats.md), or to "" to ignore

@@ -39,6 +39,28 @@ struct raw_event {
     std::string_view mail_message_sender;
 };
 
+/// Calls `f(name, value)` for every field of `r`, named as the JSON event names it.
+template <class F>
+constexpr void for_each_field(const raw_event& r, F&& f) {
+    f("log_item_id", r.log_item_id);
+    f("message.log_item_id", r.message_log_item_id);
+    f("service", r.service);
+    f("event", r.event);
+    f("affected_user", r.affected_user);
+    f("detection_time", r.detection_time);
+    f("triggered_security_filter", r.triggered_security_filter);
+    f("triggered_policy_name", r.triggered_policy_name);
+    f("action", r.action);
+    f("action_result", r.action_result);
+    f("risk_level", r.risk_level);
+    f("security_risk_name", r.security_risk_name);
+    f("file_sha1", r.file_sha1);
+    f("file_name", r.file_name);
+    f("mail_message_id", r.mail_message_id);
+    f("mail_message_file_name", r.mail_message_file_name);
+    f("mail_message_sender", r.mail_message_sender);
+}
+
 /// A normalized event: what the aggregator counts.
 struct record {
     event_kind kind = event_kind::security_risk;

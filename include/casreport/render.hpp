@@ -115,14 +115,28 @@ struct render_options {
 /// token, the same in every section and finding: `user-001`, `user-002`, ... in order of first
 /// appearance (the sections' top tables in report order, then the findings' subjects). A
 /// sender that is also a user gets that user's token; other senders get `sender-001`, ...
-/// Any other address inside a text (a threat name, a URL, a rejection detail, a source name)
-/// becomes its token when known, else `[REDACTED]`. The unknown user stays empty.
+/// Any other address inside a text (a threat name, a URL, a rejection detail, a source name,
+/// the generator) becomes its token when known, else `[REDACTED]`, as does any `name@` cut
+/// short; an unknown service whose key was written like an address becomes `service-001`, ...
+/// The unknown user stays empty.
 [[nodiscard]] report redact(const report& r);
+
+/// A report and last month's, redacted together (`render` with `redact` and `previous`).
+struct redacted_reports {
+    report current;
+    report previous;
+};
+
+/// `redact` of `current` and of `previous` with one token per address across both: `current`
+/// gets exactly the tokens `redact(current)` gives, and the keys of unknown services match
+/// between the two, so their changes still line up.
+[[nodiscard]] redacted_reports redact(const report& current, const report& previous);
 
 /// Reads a JSON report written by `to_json` (schema_version 1; the language does not matter),
 /// typically last month's, to pass as `render_options::previous`. Unknown keys are ignored and
-/// missing numbers read as zero. Fails with `error::input` when the text is not such a report,
-/// and with `error::incompatible` for another schema version.
+/// missing numbers read as zero. Fails with `error::input` when the text is not such a report
+/// (a count that is not a whole number from 0 to `max_count` included, or overview totals past
+/// it), and with `error::incompatible` for another schema version.
 [[nodiscard]] report parse_report_json(std::string_view json, std::error_code& ec);
 [[nodiscard]] report parse_report_json(std::string_view json);
 

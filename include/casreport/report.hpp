@@ -46,11 +46,43 @@ struct service_counts {
     std::uint64_t dlp = 0;
 };
 
+/// The largest count a report holds: 2^40 - 1, about 1.1e12 records, far more than any month of
+/// any tenant (some 300 TB of logs). Below it every count, sum and change of the report fits a
+/// signed 64-bit integer with room to spare, and reads exactly in every JSON reader (JavaScript
+/// holds integers up to 2^53). Saved states and previous reports that claim more are refused,
+/// and a merge that would pass it fails; feeding records one by one never comes near it.
+inline constexpr std::uint64_t max_count = (std::uint64_t{1} << 40) - 1;
+
 /// Share of a section total in tenths of a percent, rounded half up: 1 of 8 is 125 (12.5 %).
+/// Exact for any counts (the products are taken in 128 bits); a share above 100 % (a count
+/// larger than its total, which no report built by casreport holds) saturates at 2^32 - 1.
 [[nodiscard]] constexpr std::uint32_t percent_tenths(std::uint64_t count,
                                                      std::uint64_t total) noexcept {
     if (total == 0) return 0;
-    return static_cast<std::uint32_t>((2000 * count + total) / (2 * total));
+    __extension__ typedef unsigned __int128 wide;  // GCC and Clang; -Wpedantic stays quiet
+    const wide tenths = (wide{2000} * count + total) / (wide{2} * total);
+    return tenths > 0xffffffffU ? 0xffffffffU : static_cast<std::uint32_t>(tenths);
+}
+
+/// `a + b`, or `max_count` when the sum would pass it: for totals of counts that may come
+/// from outside (a previous report), so that no sum wraps.
+[[nodiscard]] constexpr std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
+    if (a > max_count || b > max_count - a) return max_count;
+    return a + b;
+}
+
+/// The change from `before` to `now` as a signed number, for month-over-month comparisons:
+/// exact whenever the change fits an int64 (always, for reports casreport builds or reads), else
+/// clamped to the int64 range. Never overflows, whatever the counts.
+[[nodiscard]] constexpr std::int64_t change_between(std::uint64_t now,
+                                                    std::uint64_t before) noexcept {
+    constexpr std::uint64_t limit = 0x7fffffffffffffffULL;  // INT64_MAX
+    if (now >= before) {
+        const std::uint64_t up = now - before;
+        return up > limit ? static_cast<std::int64_t>(limit) : static_cast<std::int64_t>(up);
+    }
+    const std::uint64_t down = before - now;
+    return down > limit ? -static_cast<std::int64_t>(limit) - 1 : -static_cast<std::int64_t>(down);
 }
 
 /// One row of a top-users table.

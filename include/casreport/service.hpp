@@ -125,7 +125,9 @@ constexpr service parse_service(std::string_view raw) noexcept {
 
 /// Key under which an unknown service is reported in `other_services`: the trimmed value,
 /// lower-cased, each run of ASCII punctuation or space turned into one `_` ("Slack Enterprise"
-/// → "slack_enterprise"). Non-ASCII bytes are kept. An empty value gives "unknown".
+/// → "slack_enterprise"). Non-ASCII bytes are kept, and so is `@`: a value written like an
+/// address keeps the mark of one ("trent@corp.example" → "trent@corp_example"), so that
+/// `redact` can mask it. An empty value gives "unknown".
 inline std::string other_service_key(std::string_view raw) {
     const std::string_view t = detail::trim(raw);
     std::string key;
@@ -133,7 +135,7 @@ inline std::string other_service_key(std::string_view raw) {
     bool gap = false;
     for (char c : t) {
         const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x80 || detail::is_ascii_alnum(c)) {
+        if (u >= 0x80 || detail::is_ascii_alnum(c) || c == '@') {
             if (gap && !key.empty()) key.push_back('_');
             gap = false;
             key.push_back(detail::ascii_lower(c));

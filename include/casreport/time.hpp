@@ -13,6 +13,17 @@ namespace casreport {
 /// tools write it; further fraction digits are truncated).
 using timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 
+/// The instants casreport reads, keeps and writes: 0001-01-01T00:00:00Z to
+/// 9999-12-31T23:59:59.999999Z, so every one prints with a four-digit year. `parse_timestamp`
+/// gives nothing outside this range, and a saved state holding another instant is refused.
+inline constexpr timestamp min_timestamp{std::chrono::microseconds{-62135596800LL * 1000000}};
+inline constexpr timestamp max_timestamp{std::chrono::microseconds{253402300800LL * 1000000 - 1}};
+
+/// Whether `t` is within [min_timestamp, max_timestamp].
+[[nodiscard]] constexpr bool in_timestamp_range(timestamp t) noexcept {
+    return t >= min_timestamp && t <= max_timestamp;
+}
+
 /// A fixed offset from UTC, in minutes (-23:59 .. +23:59).
 struct utc_offset {
     int minutes = 0;

@@ -9,8 +9,18 @@
 
 namespace casreport {
 
-std::string detail::explain(reject_reason why, const raw_event& ev) {
+std::string detail::explain(reject_reason why, const raw_event& ev, const options& opts) {
     switch (why) {
+        case reject_reason::field_too_long: {
+            std::string out;
+            for_each_field(ev, [&](std::string_view name, std::string_view v) {
+                if (out.empty() && v.size() > opts.max_field_bytes) {
+                    out = std::string(name) + " is longer than the " +
+                          std::to_string(opts.max_field_bytes) + " bytes allowed (max_field_bytes)";
+                }
+            });
+            return out;
+        }
         case reject_reason::invalid_detection_time:
             return ev.detection_time.empty()
                        ? std::string("no detection_time")
@@ -22,6 +32,11 @@ std::string detail::explain(reject_reason why, const raw_event& ev) {
                        : "event " + detail::quoted_excerpt(ev.event) + " is not a known event kind";
         default: return std::string(to_string(why));
     }
+}
+
+std::string detail::check_options(const options& opts) {
+    if (opts.max_field_bytes == 0) return "max_field_bytes must be at least 1";
+    return check_csv_columns(opts);
 }
 
 namespace {
@@ -47,6 +62,11 @@ bool may_merge(aggregator::impl& m, const aggregator::impl& other, std::error_co
     m.last_error.clear();
     if (!m.state.can_merge(other.state)) return refuse(error::incompatible);
     if (m.end_current()) return refuse(error::input);
+    if (!m.state.can_hold(other.state)) {
+        m.last_error =
+            "the merged state would count more than " + std::to_string(max_count) + " records";
+        return refuse(error::input);
+    }
     return true;
 }
 
@@ -83,7 +103,7 @@ void aggregator::feed(std::string_view bytes, std::error_code& ec) {
     }
     if (bytes.empty()) return;
     if (!m.dec) {
-        if (std::string why = detail::check_csv_columns(m.opts); !why.empty()) {
+        if (std::string why = detail::check_options(m.opts); !why.empty()) {
             m.last_error = std::move(why);
             return fail(ec, error::invalid_argument);
         }

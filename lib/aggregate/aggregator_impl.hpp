@@ -14,8 +14,11 @@
 namespace casreport {
 
 namespace detail {
-/// The human-readable detail of a rejection found while normalizing `ev`.
-[[nodiscard]] std::string explain(reject_reason why, const raw_event& ev);
+/// The human-readable detail of a rejection found while normalizing `ev` under `opts`.
+[[nodiscard]] std::string explain(reject_reason why, const raw_event& ev, const options& opts);
+
+/// Why `opts` cannot be used (a bad CSV column map, a zero field limit), or empty.
+[[nodiscard]] std::string check_options(const options& opts);
 }  // namespace detail
 
 struct aggregator::impl final : detail::event_sink {
@@ -26,7 +29,7 @@ struct aggregator::impl final : detail::event_sink {
         if (const auto why = state.add(ev, naive_zone)) {
             const bool listed = state.lists_more_rejections();
             state.add_rejection(source, line, *why,
-                                listed ? detail::explain(*why, ev) : std::string());
+                                listed ? detail::explain(*why, ev, opts) : std::string());
         }
     }
 

@@ -9,6 +9,7 @@
 // work is dropped and the file is read again in one pass. So the result is always that of one
 // sequential pass.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -111,9 +112,18 @@ void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_optio
         [&](std::string_view chunk) { return agg.feed_file_chunk(chunk, fo, counted); }, ec);
 }
 
-/// The whole file, in one pass, to its end (whatever its size when we started).
-void read_all(int fd, aggregator::impl& agg, const file_options& fo, std::error_code& ec) {
-    read_claimed(fd, detail::whole_file(), agg, fo, ec);
+/// The whole file, in one pass, to its end (whatever its size when we started); a pipe, FIFO
+/// or device (not `seekable`) with plain reads.
+void read_all(int fd, bool seekable, aggregator::impl& agg, const file_options& fo,
+              std::error_code& ec) {
+    if (seekable) {
+        read_claimed(fd, detail::whole_file(), agg, fo, ec);
+        return;
+    }
+    std::uint64_t counted = agg.state.n.records;
+    detail::read_stream(
+        fd, fo, [&](std::string_view chunk) { return agg.feed_file_chunk(chunk, fo, counted); },
+        ec);
 }
 
 /// The first line start at or after `target` that opens an object ("\n{"), or 0 if none is
@@ -163,35 +173,45 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         return;
     }
     m.last_error.clear();
-    if (std::string why = detail::check_csv_columns(m.opts); !why.empty()) {
+    if (std::string why = detail::check_options(m.opts); !why.empty()) {
         m.last_error = std::move(why);
         ec = make_error_code(error::invalid_argument);
+        return;
+    }
+    // A file that cannot be read changes nothing: it is opened before the current source ends.
+    const file f(path);
+    struct stat st {};
+    if (f.fd() < 0 || ::fstat(f.fd(), &st) != 0) {
+        ec = last_system_error();
+        m.last_error = path + ": " + ec.message();
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ec = std::make_error_code(std::errc::is_a_directory);
+        m.last_error = path + ": " + ec.message();
         return;
     }
     if (m.end_current()) {  // the previous source ended badly
         ec = make_error_code(error::input);
         return;
     }
-    const file f(path);
-    if (f.fd() < 0) {
-        ec = last_system_error();
-        m.last_error = path + ": " + ec.message();
-        return;
-    }
     const std::string& name = fo.source_name.empty() ? path : fo.source_name;
     m.source = name;
+    // Pipes, FIFOs (`<(zcat a.gz)`) and devices are read in one pass with plain reads: they
+    // cannot be split or read ahead at offsets.
+    const bool seekable = S_ISREG(st.st_mode) || S_ISBLK(st.st_mode);
 
     unsigned threads =
         fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : fo.threads;
     m.threads = std::max(m.threads, threads);
-    const bool inflate_ahead = threads > 1 && detail::starts_gzip(f.fd());  // any size
-    const off_t size = ::lseek(f.fd(), 0, SEEK_END);
+    const bool inflate_ahead = seekable && threads > 1 && detail::starts_gzip(f.fd());
+    const off_t size = seekable ? ::lseek(f.fd(), 0, SEEK_END) : 0;
     if (size > 0) {
         threads = static_cast<unsigned>(std::min<std::uint64_t>(
             threads,
             static_cast<std::uint64_t>(size) / std::max<std::size_t>(fo.min_part_bytes, 1)));
     }
-    if (threads > 1 && splittable(f.fd(), m.opts)) {
+    if (seekable && threads > 1 && splittable(f.fd(), m.opts)) {
         // Cut points: line starts opening an object, near equal shares of the file.
         const auto total = static_cast<std::uint64_t>(size);
         std::vector<std::uint64_t> cuts{0};
@@ -324,11 +344,17 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             // A document spans a cut: read the file in one pass instead.
         }
     }
-    if (!inflate_ahead || !detail::read_gzip_ahead(f.fd(), m, fo, ec)) read_all(f.fd(), m, fo, ec);
+    if (!inflate_ahead || !detail::read_gzip_ahead(f.fd(), m, fo, ec)) {
+        read_all(f.fd(), seekable, m, fo, ec);
+    }
     if (ec) {
+        // The records read so far stay counted, and a record the failure cut short is
+        // rejected as at any end of a source: nothing is lost silently.
         m.last_error = path + ": " + ec.message();
+        if (m.failed.empty() && m.dec) m.dec->finish();
         m.dec.reset();
         m.failed.clear();
+        m.state.flush_pending();
         return;
     }
     if (!m.failed.empty()) {  // found unusable while reading: the rest was not read

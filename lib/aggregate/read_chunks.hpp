@@ -48,6 +48,29 @@ void read_chunks(int fd, Claim&& claim, const file_options& fo, Feed&& feed, std
     }
 }
 
+/// Reads `fd` from where it stands to its end, `fo.read_size` bytes at a time, with `read`
+/// rather than `pread`: for pipes, FIFOs and devices, which have no offsets. Otherwise as
+/// `read_chunks`.
+template <class Feed>
+void read_stream(int fd, const file_options& fo, Feed&& feed, std::error_code& ec) {
+    std::vector<char> buf(std::max<std::size_t>(fo.read_size, 4096));
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ec = {errno, std::generic_category()};
+            return;
+        }
+        if (n == 0) return;
+        const auto got = static_cast<std::size_t>(n);
+        const bool go_on = feed(std::string_view(buf.data(), got));
+        if (fo.bytes_read != nullptr) {
+            fo.bytes_read->fetch_add(static_cast<std::uint64_t>(got), std::memory_order_relaxed);
+        }
+        if (!go_on) return;
+    }
+}
+
 /// The claim of a whole file, from its start to its end.
 inline auto whole_file() {
     return [at = std::uint64_t{0}](std::size_t size) mutable {

@@ -36,6 +36,17 @@ bool is_mail_code(std::uint32_t code) noexcept {
            channel_of(static_cast<service>(code)) == channel::mail;
 }
 
+/// Whether no field of `r` is longer than `max`. The sizes OR-ed together bound the longest
+/// from above, so one compare settles the usual case of short fields.
+bool fields_fit(const raw_event& r, std::size_t max) noexcept {
+    std::size_t any = 0;
+    for_each_field(r, [&](std::string_view, std::string_view v) { any |= v.size(); });
+    if (any <= max) return true;
+    bool fit = true;
+    for_each_field(r, [&](std::string_view, std::string_view v) { fit = fit && v.size() <= max; });
+    return fit;
+}
+
 }  // namespace
 
 partial_state::partial_state(const options& opts) : opts_(opts) {}
@@ -160,7 +171,9 @@ key128 partial_state::tuple_key(const raw_event& raw, std::uint32_t code, std::u
 }
 
 std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset naive_zone) {
-    // The checks of DESIGN section 2, in order: a valid time, then a known kind.
+    // A field too long to keep is a record that cannot be read; then the checks of DESIGN
+    // section 2, in order: a valid time, then a known kind.
+    if (!fields_fit(raw, opts_.max_field_bytes)) return reject_reason::field_too_long;
     const auto when = parse_timestamp(raw.detection_time, naive_zone);
     if (!when) return reject_reason::invalid_detection_time;
     const std::uint8_t kind = kind_memo_.get(raw.event, kind_code);
@@ -266,6 +279,11 @@ bool partial_state::can_merge(const partial_state& later) const noexcept {
     return opts_.dedupe == later.opts_.dedupe && opts_.period == later.opts_.period;
 }
 
+bool partial_state::can_hold(const partial_state& later) const noexcept {
+    // Every other count is part of `records`, so no count of the merge can pass it either.
+    return n.records <= max_count && later.n.records <= max_count - n.records;
+}
+
 void partial_state::merge(const partial_state& later, std::error_code& ec) {
     merge_from(later, 0, ec, false);
 }
@@ -349,6 +367,10 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
         ec = make_error_code(error::incompatible);
         return;
     }
+    if (!can_hold(later)) {
+        ec = make_error_code(error::input);
+        return;
+    }
     flush_pending();
     translation t;
     translate_users(later, t);
@@ -401,11 +423,17 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
 void partial_state::merge_parts(const std::vector<partial_state*>& parts,
                                 const std::vector<std::uint64_t>& line_offsets, std::error_code& ec,
                                 unsigned threads) {
+    std::uint64_t records = n.records;
     for (const partial_state* p : parts) {
         if (!can_merge(*p)) {
             ec = make_error_code(error::incompatible);
             return;
         }
+        if (records > max_count || p->n.records > max_count - records) {
+            ec = make_error_code(error::input);
+            return;
+        }
+        records += p->n.records;
     }
     if (!opts_.dedupe || parts.empty()) {  // nothing to check: merge them one by one
         for (std::size_t k = 0; k < parts.size(); ++k) {

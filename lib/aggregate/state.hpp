@@ -103,8 +103,12 @@ public:
     /// Whether `later` can merge into this state: the same de-duplication setting and period.
     [[nodiscard]] bool can_merge(const partial_state& later) const noexcept;
 
+    /// Whether the counts of this state and `later` together stay within `max_count`.
+    [[nodiscard]] bool can_hold(const partial_state& later) const noexcept;
+
     /// Adds `later`, whose input comes after this one's. Fails with `error::incompatible` when
-    /// `can_merge(later)` is false.
+    /// `can_merge(later)` is false, and with `error::input`, changing nothing, when the merged
+    /// counts would pass `max_count` (`can_hold`).
     void merge(const partial_state& later, std::error_code& ec);
 
     /// Like `merge`, taking `later`'s records (its memory is released as they move; it is left

@@ -1,6 +1,13 @@
 #include "state_codec.hpp"
 
+#include <chrono>
 #include <cstdio>
+#include <limits>
+#include <vector>
+
+#include "../decode/utf8.hpp"
+#include "casreport/detail/ascii.hpp"
+#include "casreport/service.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -135,12 +142,47 @@ bool read_options(reader& r, options& o) {
     return true;
 }
 
+/// Sums counts exactly: false, leaving `sum` alone, when the result would pass `max_count`
+/// (a state that claims more cannot be a real one, and wrapping would hide the lie).
+bool add_count(std::uint64_t& sum, std::uint64_t n) noexcept {
+    if (n > max_count || sum > max_count - n) return false;
+    sum += n;
+    return true;
+}
+
+/// UTF-8, without ASCII space at either end: how the aggregator keeps threat names.
+bool trimmed_text(std::string_view s) noexcept {
+    return is_valid_utf8(s) && trim(s).size() == s.size();
+}
+
+/// `trimmed_text` without ASCII capitals: how the aggregator keeps users, senders and hashes.
+bool normalized_text(std::string_view s) noexcept { return trimmed_text(s) && !has_ascii_upper(s); }
+
+/// Whether the instant `t` (µs) is one casreport can hold, and on the side of the period its
+/// out-of-period flag says.
+bool valid_time(const options& o, std::int64_t t, bool outside) noexcept {
+    const timestamp at{std::chrono::microseconds{t}};
+    if (!in_timestamp_range(at)) return false;
+    return o.period ? o.period->contains(at) != outside : !outside;
+}
+
+bool is_mail_code(std::uint32_t code) noexcept {
+    return code < first_other_service_code &&
+           channel_of(static_cast<service>(code)) == channel::mail;
+}
+
+/// Every field of a record's contribution in range, and as `partial_state::add` sets it: a mail
+/// detail exactly for the detections of a mail service that count in a section.
 bool valid_contribution(const contribution& c, const partial_state& st) noexcept {
     const std::uint32_t code = c.service_code();
-    return c.user < st.users.size() && c.detail <= st.details.size() &&
-           code < first_other_service_code + st.other_services.size() &&
-           c.category() <= category_overview_only && (c.meta & 0xc0U) == 0 &&
-           static_cast<std::uint32_t>(c.risk()) < risk_level_count;
+    if (c.user >= st.users.size() || c.detail > st.details.size() ||
+        code >= first_other_service_code + st.other_services.size() ||
+        c.category() > category_overview_only || (c.meta & 0xc0U) != 0 ||
+        static_cast<std::uint32_t>(c.risk()) >= risk_level_count) {
+        return false;
+    }
+    const bool mail_detail = c.category() != category_overview_only && is_mail_code(code);
+    return (c.detail != 0) == mail_detail;
 }
 
 }  // namespace
@@ -198,6 +240,9 @@ std::string save_state(const partial_state& st) {
 }
 
 std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_code& ec) {
+    // A state is untrusted input (it may come from another machine): every value is checked
+    // against the others below. The checksum only catches accidental damage early; nothing
+    // relies on it, since whoever writes a state can compute it.
     ec = make_error_code(error::input);
     if (bytes.size() < magic.size() + 12 || bytes.substr(0, magic.size()) != magic) return nullptr;
     const std::string_view body = bytes.substr(0, bytes.size() - 8);
@@ -209,54 +254,86 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
     options o;
     if (!read_options(r, o)) return nullptr;
     auto st = std::make_unique<partial_state>(o);
-    st->n.records = r.u64();
-    st->n.accepted = r.u64();
-    st->n.rejected = r.u64();
-    st->n.duplicates = r.u64();
-    st->n.out_of_period = r.u64();
+    counters& n = st->n;
+    n.records = r.u64();
+    n.accepted = r.u64();
+    n.rejected = r.u64();
+    n.duplicates = r.u64();
+    n.out_of_period = r.u64();
+    // The accounting identity, exactly (not modulo 2^64), and no count past `max_count`.
+    std::uint64_t sum = 0;
+    if (!add_count(sum, n.accepted) || !add_count(sum, n.rejected) ||
+        !add_count(sum, n.duplicates) || !add_count(sum, n.out_of_period) || sum != n.records ||
+        (!o.dedupe && n.duplicates != 0)) {
+        return nullptr;
+    }
 
     const std::size_t n_rejections = r.count(8 + 8 + 1 + 8);
+    if (n_rejections > n.rejected || n_rejections > o.max_listed_rejections) return nullptr;
     for (std::size_t i = 0; i < n_rejections && r.ok(); ++i) {
         rejection j;
         j.source = std::string(r.str());
         j.line = r.u64();
         const std::uint8_t reason = r.u8();
         j.detail = std::string(r.str());
-        if (reason < 1 || reason > static_cast<std::uint8_t>(reject_reason::invalid_utf8)) r.fail();
+        if (reason < 1 || reason > static_cast<std::uint8_t>(last_reject_reason) ||
+            j.line == 0 || !is_valid_utf8(j.source) || !is_valid_utf8(j.detail)) {
+            r.fail();
+        }
         j.reason = static_cast<reject_reason>(reason);
         st->rejections.push_back(std::move(j));
     }
     for (string_pool* pool : {&st->users, &st->strings}) {
         const std::size_t n_pool = r.count(8);
         for (std::size_t i = 0; i < n_pool && r.ok(); ++i) {
-            if (pool->intern(r.str()) != i) r.fail();  // strings must be distinct
+            const std::string_view text = r.str();
+            if (pool == &st->users ? !normalized_text(text) : !is_valid_utf8(text)) r.fail();
+            if (pool->intern(text) != i) r.fail();  // strings must be distinct
         }
     }
+    if (!r.ok() || st->users.size() > std::numeric_limits<std::uint32_t>::max() ||
+        st->strings.size() > std::numeric_limits<std::uint32_t>::max()) {
+        return nullptr;
+    }
+    const auto strings = static_cast<std::uint32_t>(st->strings.size());
     const std::size_t n_services = r.count(4);
+    std::vector<bool> is_service(strings, false);
     for (std::size_t i = 0; i < n_services && r.ok(); ++i) {
         const std::uint32_t id = r.u32();
-        if (id >= st->strings.size()) r.fail();
+        // Distinct, and each as `other_service_key` writes it (which leaves its output as is).
+        if (id >= strings || is_service[id] ||
+            other_service_key(st->strings.at(id)) != st->strings.at(id)) {
+            r.fail();
+            break;
+        }
+        is_service[id] = true;
         st->other_services.push_back(id);
     }
+    if (first_other_service_code + st->other_services.size() > 0xffffU) r.fail();  // 16-bit codes
     const std::size_t n_details = r.count(12);
     for (std::size_t i = 0; i < n_details && r.ok(); ++i) {
         mail_detail d;
         d.sender = r.u32();
         d.threat = r.u32();
         d.file = r.u32();
-        if (d.sender >= st->strings.size() || d.threat >= st->strings.size() ||
-            d.file >= st->strings.size()) {
+        if (d.sender >= strings || d.threat >= strings || d.file >= strings ||
+            !normalized_text(st->strings.at(d.sender)) || !trimmed_text(st->strings.at(d.threat)) ||
+            !normalized_text(st->strings.at(d.file))) {
             r.fail();
+            break;
         }
         st->details.push_back(d);
     }
-    if (!r.ok()) return nullptr;
+    if (!r.ok() || st->details.size() > std::numeric_limits<std::uint32_t>::max() - 1) {
+        return nullptr;
+    }
     st->reindex();
     if (st->other_services.size() != n_services || st->details.size() != n_details) return nullptr;
 
     std::uint64_t accepted = 0;
     std::uint64_t outside = 0;
     const std::size_t n_store = r.count(32);
+    if (n_store != 0 && !o.dedupe) return nullptr;
     st->store.reserve(n_store);
     for (std::size_t i = 0; i < n_store && r.ok(); ++i) {
         key128 k;
@@ -268,15 +345,20 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
         c.user = r.u32();
         c.detail = r.u32();
         c.meta = r.u32();
-        contribution* dst = r.ok() ? st->store.try_add(k) : nullptr;
-        if (dst == nullptr || !valid_contribution(c, *st)) {
+        if (!r.ok() || !valid_contribution(c, *st) || !valid_time(o, c.time(), c.out_of_period())) {
+            r.fail();
+            break;
+        }
+        contribution* dst = st->store.try_add(k);
+        if (dst == nullptr) {  // keys must be distinct
             r.fail();
             break;
         }
         *dst = c;
-        (c.out_of_period() ? outside : accepted) += 1;
+        ++(c.out_of_period() ? outside : accepted);
     }
     const std::size_t n_groups = r.count(36);
+    if (n_groups != 0 && o.dedupe) return nullptr;
     for (std::size_t i = 0; i < n_groups && r.ok(); ++i) {
         contribution c;
         c.user = r.u32();
@@ -286,20 +368,18 @@ std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_cod
         g.count = r.u64();
         g.first = r.i64();
         g.last = r.i64();
-        if (!valid_contribution(c, *st) || g.count == 0 || g.first > g.last ||
+        const bool out = c.out_of_period();
+        if (!r.ok() || !valid_contribution(c, *st) || g.count == 0 || g.first > g.last ||
+            !valid_time(o, g.first, out) || !valid_time(o, g.last, out) ||
+            !add_count(out ? outside : accepted, g.count) ||
             st->groups.count({c.user, c.detail, c.meta}) != 0) {
             r.fail();
             break;
         }
         st->groups.emplace(group_key{c.user, c.detail, c.meta}, g);
-        (c.out_of_period() ? outside : accepted) += g.count;
     }
-    const counters& n = st->n;
     const bool consistent =
-        r.ok() && r.remaining() == 0 && accepted == n.accepted && outside == n.out_of_period &&
-        n.records == n.accepted + n.rejected + n.duplicates + n.out_of_period &&
-        st->rejections.size() <= n.rejected && st->rejections.size() <= o.max_listed_rejections &&
-        (o.dedupe ? st->groups.empty() : st->store.size() == 0);
+        r.ok() && r.remaining() == 0 && accepted == n.accepted && outside == n.out_of_period;
     if (!consistent) return nullptr;
     ec.clear();
     return st;

@@ -14,6 +14,10 @@ namespace {
 using detail::is_ascii_digit;
 
 constexpr std::int64_t micros_per_second = 1'000'000;
+static_assert(min_timestamp.time_since_epoch().count() ==
+              detail::days_from_civil(1, 1, 1) * 86400 * micros_per_second);
+static_assert(max_timestamp.time_since_epoch().count() ==
+              detail::days_from_civil(10000, 1, 1) * 86400 * micros_per_second - 1);
 
 /// Reads exactly `n` digits at `s[i..]`.
 bool read_digits(std::string_view s, std::size_t i, std::size_t n, int& out) noexcept {
@@ -154,7 +158,10 @@ std::optional<timestamp> parse_impl(std::string_view text, int naive_offset) noe
     const std::int64_t days = detail::days_from_civil(year, month, day);
     const std::int64_t seconds =
         days * 86400 + hour * 3600 + minute * 60 + second - std::int64_t{offset} * 60;
-    return timestamp(std::chrono::microseconds(seconds * micros_per_second + micros));
+    // An offset may carry the first or last day of the calendar past the range in UTC.
+    const timestamp t(std::chrono::microseconds(seconds * micros_per_second + micros));
+    if (!in_timestamp_range(t)) return std::nullopt;
+    return t;
 }
 
 /// Splits an instant into whole seconds (floored) and microseconds.

@@ -199,8 +199,10 @@ bool cef_record_parser::parse(std::string_view text, std::string& why) {
         const std::size_t k0 = i;
         while (i < e.size() && is_key_char(e[i])) ++i;
         if (i == k0 || i == e.size() || e[i] != '=') {
+            // Cut on a character boundary and never inside an address (excerpt_cut).
+            const std::string_view rest = e.substr(k0);
             why = "CEF extension text that is not key=value, at \"" +
-                  std::string(e.substr(k0, std::min<std::size_t>(20, e.size() - k0))) + "\"";
+                  std::string(rest.substr(0, excerpt_cut(rest, 20))) + "\"";
             return false;
         }
         const std::string_view key = e.substr(k0, i - k0);

@@ -55,9 +55,12 @@ inline constexpr std::size_t max_text_record_bytes = std::size_t{1} << 20;
 
 /// Every JSON shape of DESIGN section 2 (pages, bare arrays, NDJSON), on Boost.JSON's
 /// incremental SAX parser. See docs/input-formats.md for the recovery rules. `fast_path` lets
-/// complete NDJSON event lines go through fast_scan.hpp instead (same results, tested).
-[[nodiscard]] std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout,
-                                                         bool fast_path = true);
+/// complete NDJSON event lines go through fast_scan.hpp instead (same results, tested). Of a
+/// field's value it keeps at most `max_field_bytes` + 1 bytes (`options::max_field_bytes`:
+/// the aggregator rejects the record), however long the value streams in.
+[[nodiscard]] std::unique_ptr<decoder> make_json_decoder(
+    event_sink& sink, json_layout layout, bool fast_path = true,
+    std::size_t max_field_bytes = options{}.max_field_bytes);
 
 /// CEF records, one per line (a syslog prefix before `CEF:` is skipped). See cef.hpp.
 [[nodiscard]] std::unique_ptr<decoder> make_cef_decoder(event_sink& sink);

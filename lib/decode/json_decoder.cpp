@@ -47,6 +47,9 @@ enum field : std::uint8_t {
     f_count
 };
 
+/// Longer than every key read (`mail_message_file_name`...): a longer key is none of ours.
+constexpr std::size_t max_key_bytes = 64;
+
 /// Whether a field holds a string value (rather than a container we descend into).
 constexpr bool is_value_field(field f) noexcept {
     return f != f_none && f != f_message && f != f_security_events;
@@ -156,6 +159,9 @@ struct json_handler {
     bool string_is_element = false;
     std::string key_buf;
     std::array<std::string, f_count> values;
+    /// The most bytes of a value kept: one past the field limit, so that the aggregator still
+    /// sees the field is too long and rejects its record, and memory stays bounded.
+    std::size_t value_cap = static_cast<std::size_t>(-1);
     std::string element_text;  // a string element of a records array: maybe a CEF record
     cef_record_parser cef;
 
@@ -343,15 +349,27 @@ struct json_handler {
             string_begin();
         }
         if (string_target != f_none) {
-            values[string_target].append(s.data(), s.size());
+            append_capped(values[string_target], s, value_cap);
         } else if (string_is_element) {
-            element_text.append(s.data(), s.size());
+            append_capped(element_text, s, max_text_record_bytes + 1);
         }
+    }
+
+    /// Appends `s` to `to` up to `cap` bytes in all.
+    static void append_capped(std::string& to, bj::string_view s, std::size_t cap) {
+        if (to.size() >= cap) return;
+        to.append(s.data(), std::min(s.size(), cap - to.size()));
     }
 
     /// A string element of `security_events` or of a bare array: a CEF record (`format=cef`),
     /// else not an event.
     void element_string_done() {
+        if (element_text.size() > max_text_record_bytes) {
+            element_open = false;
+            sink->on_reject(element_line, reject_reason::invalid_cef,
+                            "a string element longer than 1 MiB");
+            return;
+        }
         if (trim(element_text).substr(0, 4) == "CEF:") {
             element_open = false;
             cef.decode(element_text, element_line, *sink);
@@ -377,14 +395,16 @@ struct json_handler {
     }
 
     bool on_key_part(bj::string_view s, std::size_t, bj::error_code&) {
-        key_buf.append(s.data(), s.size());
+        // No key we read is longer than this: a longer one is kept only as far as tells it
+        // is none of ours.
+        append_capped(key_buf, s, max_key_bytes);
         return true;
     }
 
     bool on_key(bj::string_view s, std::size_t, bj::error_code&) {
         std::string_view k(s.data(), s.size());
         if (!key_buf.empty()) {
-            key_buf.append(s.data(), s.size());
+            append_capped(key_buf, s, max_key_bytes);
             k = key_buf;
         }
         pending = f_none;
@@ -442,10 +462,12 @@ constexpr bool starts_json_value(char c) noexcept {
 
 class json_decoder final : public decoder {
 public:
-    json_decoder(event_sink& sink, json_layout layout, bool fast_path)
+    json_decoder(event_sink& sink, json_layout layout, bool fast_path, std::size_t max_field)
         : sink_(sink), layout_(layout), fast_(fast_path), parser_(parser_options()) {
         parser_.handler().sink = &sink_;
         parser_.handler().line = &line_;
+        parser_.handler().value_cap =
+            max_field == static_cast<std::size_t>(-1) ? max_field : max_field + 1;
     }
 
     void feed(std::string_view bytes) override {
@@ -905,8 +927,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout, bool fast_path) {
-    return std::make_unique<json_decoder>(sink, layout, fast_path);
+std::unique_ptr<decoder> make_json_decoder(event_sink& sink, json_layout layout, bool fast_path,
+                                           std::size_t max_field_bytes) {
+    return std::make_unique<json_decoder>(sink, layout, fast_path, max_field_bytes);
 }
 
 }  // namespace casreport::detail

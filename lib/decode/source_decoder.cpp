@@ -240,9 +240,13 @@ private:
             case input_format::cef: inner_ = make_cef_decoder(sink_); break;
             case input_format::csv: inner_ = make_csv_decoder(sink_, opts_); break;
             case input_format::ndjson:
-                inner_ = make_json_decoder(sink_, json_layout::line_strict);
+                inner_ =
+                    make_json_decoder(sink_, json_layout::line_strict, true, opts_.max_field_bytes);
                 break;
-            default: inner_ = make_json_decoder(sink_, json_layout::multi_line); break;
+            default:
+                inner_ =
+                    make_json_decoder(sink_, json_layout::multi_line, true, opts_.max_field_bytes);
+                break;
         }
         inner_->feed(rest);
         return true;

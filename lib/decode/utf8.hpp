@@ -56,13 +56,30 @@ namespace casreport::detail {
     return true;
 }
 
-/// `v` in double quotes, for a message: cut to at most `max` bytes on a character boundary
-/// (then ending in "…"), control characters shown as spaces.
+/// Where to cut `v` to keep at most `max` bytes of it: on a character boundary, and never
+/// inside a word that holds an '@' (a mail address, whose cut-off rest would leave its local
+/// part where `--redact` can no longer recognize it): such a word is left out whole.
+[[nodiscard]] inline std::size_t excerpt_cut(std::string_view v, std::size_t max) noexcept {
+    if (v.size() <= max) return v.size();
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0U) == 0x80U) --cut;
+    const auto in_word = [](char c) {
+        return static_cast<unsigned char>(c) >= 0x80 ||
+               (c > ' ' && c != '"' && c != '<' && c != '>' && c != ',' && c != ';' && c != '(' &&
+                c != ')' && c != 0x7F);
+    };
+    if (cut == 0 || !in_word(v[cut - 1]) || !in_word(v[cut])) return cut;
+    std::size_t b = cut;
+    while (b > 0 && in_word(v[b - 1])) --b;
+    std::size_t e = cut;
+    while (e < v.size() && in_word(v[e])) ++e;
+    return v.substr(b, e - b).find('@') == std::string_view::npos ? cut : b;
+}
+
+/// `v` in double quotes, for a message: cut to at most `max` bytes (see `excerpt_cut`; then
+/// ending in "…"), control characters shown as spaces.
 [[nodiscard]] inline std::string quoted_excerpt(std::string_view v, std::size_t max = 60) {
-    std::size_t cut = v.size() <= max ? v.size() : max;
-    while (cut > 0 && cut < v.size() && (static_cast<unsigned char>(v[cut]) & 0xC0U) == 0x80U) {
-        --cut;
-    }
+    const std::size_t cut = excerpt_cut(v, max);
     std::string out = "\"";
     out.append(v.substr(0, cut));
     for (std::size_t i = 1; i < out.size(); ++i) {

@@ -31,12 +31,40 @@ const json::array* array_at(const json::object& o, std::string_view key) {
     return &v->get_array();
 }
 
+/// A count: a whole number from 0 to `max_count`, as every report casreport writes holds. A
+/// larger one is refused rather than carried into the month-over-month arithmetic.
 std::uint64_t count_at(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
     if (v == nullptr || v->is_null()) return 0;
-    if (v->is_uint64()) return v->get_uint64();
-    if (v->is_int64() && v->get_int64() >= 0) return static_cast<std::uint64_t>(v->get_int64());
-    throw bad_report(error::input);
+    std::uint64_t n = 0;
+    if (v->is_uint64()) {
+        n = v->get_uint64();
+    } else if (v->is_int64() && v->get_int64() >= 0) {
+        n = static_cast<std::uint64_t>(v->get_int64());
+    } else {
+        throw bad_report(error::input);
+    }
+    if (n > max_count) throw bad_report(error::input);
+    return n;
+}
+
+/// The overview's totals (every service, the other ones too) must be counts as well: the
+/// month-over-month comparison adds them up.
+void check_overview_totals(const report& r) {
+    std::uint64_t atp = 0;
+    std::uint64_t dlp = 0;
+    const auto add = [](std::uint64_t& sum, std::uint64_t n) {
+        if (n > max_count - sum) throw bad_report(error::input);
+        sum += n;
+    };
+    for (const service_counts& c : r.overview) {
+        add(atp, c.atp);
+        add(dlp, c.dlp);
+    }
+    for (const service_counts& c : r.other_services) {
+        add(atp, c.atp);
+        add(dlp, c.dlp);
+    }
 }
 
 std::string string_at(const json::object& o, std::string_view key) {
@@ -82,7 +110,7 @@ std::optional<report_period> read_period(const json::object* p) {
 }
 
 reject_reason read_reason(std::string_view s) {
-    for (std::uint8_t i = 1; i <= 7; ++i) {
+    for (std::uint8_t i = 1; i <= static_cast<std::uint8_t>(last_reject_reason); ++i) {
         const auto r = static_cast<reject_reason>(i);
         if (to_string(r) == s) return r;
     }
@@ -196,6 +224,7 @@ report read_report(const json::object& o) {
     if (const json::array* others = array_at(o, "other_services")) {
         for (const json::value& v : *others) r.other_services.push_back(read_counts(v));
     }
+    check_overview_totals(r);
 
     const json::object& sections = *object_at(o, "sections");
     for (section s : all_sections) {

@@ -15,6 +15,13 @@ public:
     /// The token of a user, given on first sight.
     const std::string& user(const std::string& address) { return assign(address, "user-", users_); }
 
+    /// The key of an unknown service: one written like an address (it keeps its `@`, see
+    /// `other_service_key`) gets a token of its own, `service-001`...; any other is scrubbed.
+    std::string service(const std::string& key) {
+        if (key.find('@') == std::string::npos) return scrub(key);
+        return assign("service:" + key, "service-", services_);
+    }
+
     /// A sender's token: the user's own when the sender is a known user.
     const std::string& sender(const std::string& address) {
         const auto it = tokens_.find(address);
@@ -36,8 +43,9 @@ public:
             std::size_t e = at + 1;
             while (e < text.size() && domain_char(text[e])) ++e;
             while (e > at + 1 && text[e - 1] == '.') --e;
-            const std::string_view domain = text.substr(at + 1, e - at - 1);
-            if (b == at || domain.find('.') == std::string_view::npos) continue;
+            // Without a local part it is no address. A domain without a dot is masked all the
+            // same: an excerpt cut short ("alice@exa…") or a local name (`root@localhost`).
+            if (b == at) continue;
             std::string address;
             detail::append_lower(address, text.substr(b, e - b));
             replace_names(out, text.substr(done, b - done));
@@ -109,13 +117,11 @@ private:
     std::map<std::string, std::string> tokens_;  // address → token
     std::size_t users_ = 0;
     std::size_t senders_ = 0;
+    std::size_t services_ = 0;
 };
 
-}  // namespace
-
-report redact(const report& r) {
-    report out = r;
-    masker m;
+/// Masks `r` in place with `m`'s tokens, giving new ones in the order of the report.
+void redact_with(masker& m, report& out) {
     for (section_report& s : out.sections) {
         for (user_row& row : s.top) {
             if (!row.user.empty()) row.user = m.user(row.user);
@@ -144,7 +150,24 @@ report redact(const report& r) {
         j.source = m.scrub(j.source);
         j.detail = m.scrub(j.detail);
     }
-    for (service_counts& c : out.other_services) c.key = m.scrub(c.key);
+    for (service_counts& c : out.other_services) c.key = m.service(c.key);
+}
+
+}  // namespace
+
+report redact(const report& r) {
+    report out = r;
+    masker m;
+    redact_with(m, out);
+    return out;
+}
+
+redacted_reports redact(const report& current, const report& previous) {
+    redacted_reports out{current, previous};
+    masker m;
+    redact_with(m, out.current);  // first: its tokens are those of redact(current)
+    redact_with(m, out.previous);
+    out.previous.generator = m.scrub(previous.generator);  // from outside, and printed
     return out;
 }
 

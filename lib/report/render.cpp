@@ -274,10 +274,19 @@ std::string render(const report& r, const render_options& opts, std::error_code&
     }
     // What is shown: masked when asked; for people, every log string made safe first (the JSON
     // escapes instead, losing nothing).
+    // Redacting masks last month's report too (its other services' keys are printed), with
+    // the same tokens.
     const bool for_people = opts.format != output_format::json;
-    report shown = opts.redact ? redact(r) : r;
     std::optional<report> before;
-    if (opts.previous != nullptr) before = opts.redact ? redact(*opts.previous) : *opts.previous;
+    report shown;
+    if (opts.redact) {
+        redacted_reports masked = redact(r, opts.previous != nullptr ? *opts.previous : report{});
+        shown = std::move(masked.current);
+        if (opts.previous != nullptr) before = std::move(masked.previous);
+    } else {
+        shown = r;
+        if (opts.previous != nullptr) before = *opts.previous;
+    }
     tenant_info tenant = opts.tenant;
     if (for_people) {
         detail::make_safe(shown);

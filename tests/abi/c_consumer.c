@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
     CHECK(offsetof(casreport_options, max_subjects) == 48);
     CHECK(offsetof(casreport_options, csv_event_kind) == 52);
     CHECK(offsetof(casreport_options, csv_columns_json) == 56);
-    CHECK(sizeof(casreport_options) == 64);
+    CHECK(offsetof(casreport_options, max_field_bytes) == 64); /* version 2 */
+    CHECK(sizeof(casreport_options) == 72);
 #endif
     CHECK(offsetof(casreport_counts, out_of_period) == 32 && sizeof(casreport_counts) == 40);
 

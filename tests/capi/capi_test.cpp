@@ -885,7 +885,7 @@ TEST(FeedFile, NamesTheSourceAndRefusesBadArgumentsWithoutPoisoning) {
     EXPECT_EQ(casreport_aggregator_feed_file(a.get(), nullptr, nullptr, 1),
               CASREPORT_E_INVALID_ARGUMENT);
     EXPECT_EQ(casreport_aggregator_feed_file(a.get(), "/nonexistent/x.ndjson", nullptr, 1),
-              CASREPORT_E_INVALID_ARGUMENT);
+              CASREPORT_E_IO);  // issue #13, 8: a file that cannot be read is I/O
     EXPECT_TRUE(contains(casreport_last_error(), "/nonexistent/x.ndjson"));
     // Still usable: a missing file changed nothing.
     ASSERT_EQ(casreport_aggregator_feed_file(a.get(), CASREPORT_SAMPLE, "june.ndjson", 2),

@@ -21,11 +21,13 @@ docs/python.md has more.
 from __future__ import annotations
 
 import ctypes
+import errno
 import io
 import itertools
 import json
 import os
 import re
+import stat
 import threading
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Dict, Iterable, List, Optional, Union
@@ -134,7 +136,8 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
              file_blocking_min_count: Optional[int] = None,
              max_subjects: Optional[int] = None,
              csv_event_kind: Optional[str] = None,
-             csv_columns: Union[Dict[str, str], str, None] = None) -> _native.Options:
+             csv_columns: Union[Dict[str, str], str, None] = None,
+             max_field_bytes: Optional[int] = None) -> _native.Options:
     opts = _native.default_options()
     counts = {
         "top_n": top_n,
@@ -144,6 +147,7 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
         "individual_min_share_tenths": individual_min_share_tenths,
         "file_blocking_min_count": file_blocking_min_count,
         "max_subjects": max_subjects,
+        "max_field_bytes": max_field_bytes,
     }
     for field, value in counts.items():
         if value is None:
@@ -221,7 +225,8 @@ class Aggregator:
     ``file_blocking_min_count`` (5) and ``max_subjects`` (10); for CSV exports,
     ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
     ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
-    rows that do not say it). Gzip-compressed input is read in every format.
+    rows that do not say it); ``max_field_bytes`` (4096: a record with a longer field is
+    rejected as field_too_long). Gzip-compressed input is read in every format.
 
     A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
     raises InputError, naming it, from the call that finds it (feed, or the call that ends the
@@ -311,9 +316,10 @@ class Aggregator:
         By default the library reads the file itself, the fast way (64 KiB reads, and with
         ``threads`` > 1, or 0 for one per core, a large JSON file split across threads: the
         report is the same for any ``threads``). With ``chunk_size``, Python reads it in
-        chunks of that many bytes and feeds them one by one instead. OSError if the file
-        cannot be opened; InputError if it cannot be used as a whole (the source is ended all
-        the same, so the next file can follow).
+        chunks of that many bytes and feeds them one by one instead. Pipes and FIFOs are read
+        to their end. OSError if the file does not exist or is a directory; IoError if it
+        cannot be read (what was read counts); InputError if it cannot be used as a whole (the
+        source is ended all the same, so the next file can follow).
 
         ``path`` may also be a file object open for reading bytes (``open(p, "rb")``,
         ``io.BytesIO``, ``gzip.open(p)``, a socket's ``makefile("rb")``...): Python reads it
@@ -329,8 +335,10 @@ class Aggregator:
         if chunk_size is None:
             if threads < 0:
                 raise ValueError("threads must be 0 (one per core) or more")
-            with open(path, "rb"):
-                pass  # a missing or unreadable file is Python's OSError, with its path
+            # A missing file or a directory is Python's OSError, with its path. The file is not
+            # opened here: opening a FIFO and closing it would lose what its writer sends.
+            if stat.S_ISDIR(os.stat(path).st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
             name = source.encode("utf-8") if source is not None else None
             with self._lock:
                 _native.lib.casreport_aggregator_feed_file(

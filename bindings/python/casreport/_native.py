@@ -28,7 +28,7 @@ from ._errors import error_for
 #: The C ABI version this package is written for (CASREPORT_ABI_VERSION).
 ABI_VERSION = 1
 #: The casreport_options version this package fills (CASREPORT_OPTIONS_VERSION it knows).
-OPTIONS_VERSION = 1
+OPTIONS_VERSION = 2
 
 ENV_LIBRARY = "CASREPORT_LIBRARY"
 
@@ -41,7 +41,7 @@ else:
 
 
 class Options(ctypes.Structure):
-    """casreport_options, version 1 (fields are only ever appended)."""
+    """casreport_options, version 2 (fields are only ever appended)."""
 
     _fields_ = [
         ("version", c_uint32),
@@ -58,6 +58,8 @@ class Options(ctypes.Structure):
         ("max_subjects", c_uint32),
         ("csv_event_kind", c_uint32),
         ("csv_columns_json", c_char_p),
+        # version 2
+        ("max_field_bytes", c_uint32),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import json
+import os
 import pickle
 import tempfile
 import threading
@@ -15,7 +16,7 @@ import casreport
 from casreport import (Aggregator, CasreportError, IncompatibleError, InputError,
                        InvalidArgumentError, MisuseError, Status)
 
-from _support import SAMPLE, SEED, feed_randomly, rng, without_rejection_lines
+from _support import ROOT, SAMPLE, SEED, feed_randomly, rng, without_rejection_lines
 
 SAMPLE_BYTES = SAMPLE.read_bytes()
 
@@ -115,6 +116,29 @@ class LifeCycle(unittest.TestCase):
         with june() as agg:
             with self.assertRaises(ValueError):
                 agg.feed_file(SAMPLE, threads=-1)
+
+    def test_feed_file_reads_a_fifo_and_refuses_a_directory(self) -> None:
+        # Issue #13, 8: pipes and FIFOs work wherever a path does.
+        with june() as agg:
+            agg.feed_file(SAMPLE)
+            agg.finish()
+            expected = agg.report()
+        with tempfile.TemporaryDirectory() as tmp:
+            fifo = Path(tmp) / "events"
+            os.mkfifo(fifo)
+            for threads in (1, 0):
+                writer = threading.Thread(target=lambda: fifo.write_bytes(SAMPLE_BYTES))
+                writer.start()
+                with june() as agg:
+                    agg.feed_file(fifo, source=str(SAMPLE), threads=threads)
+                    writer.join()
+                    agg.finish()
+                    self.assertEqual(agg.report(), expected)
+            with june() as agg:
+                with self.assertRaises(IsADirectoryError):
+                    agg.feed_file(tmp)
+                agg.feed(SAMPLE_BYTES)  # the aggregator goes on
+                agg.finish()
 
     def test_report_files(self) -> None:
         report = casreport.report_files([SAMPLE], month="2025-06", lang="en", threads=2)
@@ -247,6 +271,19 @@ class Options(unittest.TestCase):
         june(company_min_users=2, individual_min_count=1, individual_min_share_tenths=1,
              file_blocking_min_count=1, max_subjects=3).close()
 
+    def test_max_field_bytes(self) -> None:
+        # Issue #13, 4: a record with a field past the limit (4096 bytes by default) is
+        # rejected as field_too_long, nothing of it kept.
+        line = (b'{"log_item_id":"1","service":"Exchange Online","event":"security_risk_scan",'
+                b'"message":{"affected_user":"' + b"u" * 5000 + b'@x.jp",'
+                b'"detection_time":"2025-06-02T00:00:00Z"}}\n')
+        rejected = json.loads(report_of(line))["input"]
+        self.assertEqual(rejected["rejected"], 1)
+        self.assertEqual(rejected["rejections"][0]["reason"], "field_too_long")
+        self.assertEqual(json.loads(report_of(line, max_field_bytes=8192))["input"]["accepted"], 1)
+        with self.assertRaises(InvalidArgumentError):
+            Aggregator(max_field_bytes=0)
+
     def test_bad_options_raise_invalid_argument(self) -> None:
         bad = [
             {"month": "2025-13"}, {"month": "June"}, {"month": ""}, {"month": 202506},
@@ -317,6 +354,17 @@ class Errors(unittest.TestCase):
                 with self.assertRaises(InputError) as cm:
                     Aggregator.load_state(bad)
                 self.assertStatus(cm, InputError, -3, "input", "casreport_aggregator_load")
+
+    def test_crafted_states_are_refused(self) -> None:
+        # Issue #13, 1: states with a correct checksum whose counts wrap, whose times are out
+        # of range, whose period disagrees with their records or whose users are not UTF-8
+        # (tests/data/hostile/states, written by the unit tests).
+        states = sorted((ROOT / "tests" / "data" / "hostile" / "states").glob("*.state"))
+        self.assertGreaterEqual(len(states), 6)
+        for path in states:
+            with self.subTest(state=path.name):
+                with self.assertRaises(InputError):
+                    Aggregator.load_state(path.read_bytes())
 
     def test_incompatible_merge(self) -> None:
         with Aggregator(month="2025-05") as may:

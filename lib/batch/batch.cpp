@@ -490,31 +490,9 @@ std::string summary_csv(const batch_summary& s) {
     return out;
 }
 
-std::string esc(std::string_view raw) {
-    const std::string s = detail::safe_text(raw);
-    std::string out;
-    for (char ch : s) {
-        switch (ch) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += ch;
-        }
-    }
-    return out;
-}
+std::string esc(std::string_view raw) { return detail::xml_escape(detail::safe_text(raw)); }
 
-std::string grouped(std::uint64_t n) {
-    const std::string d = std::to_string(n);
-    std::string out;
-    for (std::size_t i = 0; i < d.size(); ++i) {
-        if (i != 0 && (d.size() - i) % 3 == 0) out += ',';
-        out += d[i];
-    }
-    return out;
-}
+using detail::grouped;
 
 std::string change_cell(std::uint64_t now, const std::optional<std::uint64_t>& before) {
     if (!before) return "<td class=\"n\"></td>";

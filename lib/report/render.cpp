@@ -11,17 +11,6 @@
 namespace casreport {
 namespace detail {
 
-std::string grouped(std::uint64_t n) {
-    const std::string digits = std::to_string(n);
-    std::string out;
-    out.reserve(digits.size() + digits.size() / 3);
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string signed_change(std::int64_t d) {
     if (d == 0) return "±0";
     // The magnitude as unsigned: -INT64_MIN does not fit an int64_t.

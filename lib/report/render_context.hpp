@@ -12,6 +12,7 @@
 #include "casreport/render.hpp"
 #include "casreport/report.hpp"
 #include "labels.hpp"
+#include "safe_text.hpp"
 
 namespace casreport::detail {
 
@@ -120,9 +121,6 @@ struct render_context {
     /// The shown name of a service key ("exchange_server" → "Exchange Server").
     [[nodiscard]] std::string service_label(std::string_view key) const;
 };
-
-/// "1,234": a count with thousands separators, as people read it.
-[[nodiscard]] std::string grouped(std::uint64_t n);
 
 /// "12件" / "12 events": a number (with thousands separators) and its unit, spaced as each
 /// language writes it.

@@ -6,6 +6,7 @@
 #include "advice.hpp"
 #include "casreport/render.hpp"
 #include "render_context.hpp"
+#include "safe_text.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -116,28 +117,7 @@ constexpr std::string_view risk_colours[] = {"#b3261e", "#e8710a", "#f2c12e", "#
 constexpr std::string_view channel_colours[] = {"#2f6fad", "#14897d"};
 constexpr std::string_view outcome_colours[] = {"#3c8d40", "#e8710a", "#b3261e", "#9aa8b5"};
 
-/// Text for XML: &, <, >, " and ' escaped.
-std::string esc(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default:
-                // Control characters are not allowed in XML 1.0; they never belong in a report.
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-                    out += ' ';
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
-}
+std::string esc(std::string_view s) { return xml_escape(s); }
 
 std::string num(std::uint64_t v) { return grouped(v); }
 

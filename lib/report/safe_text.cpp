@@ -5,8 +5,19 @@ namespace {
 
 constexpr std::string_view replacement = "\xef\xbf\xbd";  // U+FFFD
 
-/// The code point of the well-formed UTF-8 sequence at `s[i]` and its length, or length 0.
-std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept {
+void escape(std::string& out, std::uint32_t cp) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xfU];
+}
+
+void fix(std::string& s) {
+    if (!is_safe_text(s)) s = safe_text(s);
+}
+
+}  // namespace
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept {
     const auto b0 = static_cast<unsigned char>(s[i]);
     if (b0 < 0x80) {
         cp = b0;
@@ -38,22 +49,42 @@ std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) noexcep
     return n;
 }
 
-void escape(std::string& out, std::uint32_t cp) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    out += "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xfU];
+std::string xml_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+                    out += ' ';
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out;
 }
 
-void fix(std::string& s) {
-    if (!is_safe_text(s)) s = safe_text(s);
+std::string grouped(std::uint64_t n) {
+    const std::string digits = std::to_string(n);
+    std::string out;
+    out.reserve(digits.size() + digits.size() / 3);
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
 }
-
-}  // namespace
 
 bool is_safe_text(std::string_view s) noexcept {
     for (std::size_t i = 0; i < s.size();) {
         std::uint32_t cp = 0;
-        const std::size_t n = decode(s, i, cp);
+        const std::size_t n = decode_utf8(s, i, cp);
         if (n == 0 || is_hidden_control(cp) || is_noncharacter(cp)) return false;
         i += n;
     }
@@ -65,7 +96,7 @@ std::string safe_text(std::string_view s) {
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
         std::uint32_t cp = 0;
-        const std::size_t n = decode(s, i, cp);
+        const std::size_t n = decode_utf8(s, i, cp);
         if (n == 0) {
             out += replacement;
             ++i;

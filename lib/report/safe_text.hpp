@@ -26,6 +26,19 @@ namespace casreport::detail {
     return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffeU) == 0xfffeU;
 }
 
+/// The code point of the well-formed UTF-8 sequence at `s[i]` into `cp`, and its length; 0
+/// when the bytes there are not one (RFC 3629: no overlong forms, no surrogates, nothing above
+/// U+10FFFF).
+[[nodiscard]] std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept;
+
+/// Text for XML and HTML: `&`, `<`, `>`, `"` and `'` escaped; a control character, which XML
+/// 1.0 does not allow (only left in a string that did not go through `safe_text`), becomes a
+/// space.
+[[nodiscard]] std::string xml_escape(std::string_view s);
+
+/// "1,234": a count with thousands separators, as people read it.
+[[nodiscard]] std::string grouped(std::uint64_t n);
+
 /// `s` with every hidden control shown as its escape (`\u001B`, `\u202E`), every
 /// noncharacter and every byte that is not UTF-8 as U+FFFD. Everything else is kept, so an
 /// ordinary name is returned unchanged.

@@ -17,8 +17,8 @@
 #include <thread>
 #include <tuple>
 
-#include "../report/json_writer.hpp"
-#include "../report/safe_text.hpp"
+#include "../render/json_writer.hpp"
+#include "../render/safe_text.hpp"
 #include "casreport/options.hpp"
 #include "casreport/period.hpp"
 

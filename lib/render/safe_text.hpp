@@ -2,8 +2,8 @@
 // written by whoever sent the mail or the file: a user name may carry terminal escapes, bidi
 // overrides that reorder what a reader sees, or noncharacters that break an XML page. Private
 // to lib/.
-#ifndef CASREPORT_LIB_REPORT_SAFE_TEXT_HPP
-#define CASREPORT_LIB_REPORT_SAFE_TEXT_HPP
+#ifndef CASREPORT_LIB_RENDER_SAFE_TEXT_HPP
+#define CASREPORT_LIB_RENDER_SAFE_TEXT_HPP
 
 #include <cstdint>
 #include <string>
@@ -56,4 +56,4 @@ void make_safe(tenant_info& t);
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_SAFE_TEXT_HPP
+#endif  // CASREPORT_LIB_RENDER_SAFE_TEXT_HPP

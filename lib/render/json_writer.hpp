@@ -1,7 +1,7 @@
 // A small JSON emitter for the report: fixed key order, integers and one-decimal percentages
 // written as people write them (25.0, never 2.5E1), raw UTF-8. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_JSON_WRITER_HPP
-#define CASREPORT_LIB_REPORT_JSON_WRITER_HPP
+#ifndef CASREPORT_LIB_RENDER_JSON_WRITER_HPP
+#define CASREPORT_LIB_RENDER_JSON_WRITER_HPP
 
 #include <cstdint>
 #include <string>
@@ -112,4 +112,4 @@ private:
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_JSON_WRITER_HPP
+#endif  // CASREPORT_LIB_RENDER_JSON_WRITER_HPP

@@ -1,11 +1,11 @@
 // The rules of DESIGN section 5, evaluated over the folded month. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_FINDINGS_HPP
-#define CASREPORT_LIB_REPORT_FINDINGS_HPP
+#ifndef CASREPORT_LIB_SUMMARIZE_FINDINGS_HPP
+#define CASREPORT_LIB_SUMMARIZE_FINDINGS_HPP
 
 #include <vector>
 
 #include "../aggregate/state.hpp"
-#include "../aggregate/tally.hpp"
+#include "tally.hpp"
 #include "casreport/policy.hpp"
 #include "casreport/report.hpp"
 
@@ -26,4 +26,4 @@ namespace casreport::detail {
 void sort_findings(std::vector<finding>& findings);
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_FINDINGS_HPP
+#endif  // CASREPORT_LIB_SUMMARIZE_FINDINGS_HPP

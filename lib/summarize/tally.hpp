@@ -1,6 +1,6 @@
 // The fold of a partial state into counters: what the report is built from. Private to lib/.
-#ifndef CASREPORT_LIB_AGGREGATE_TALLY_HPP
-#define CASREPORT_LIB_AGGREGATE_TALLY_HPP
+#ifndef CASREPORT_LIB_SUMMARIZE_TALLY_HPP
+#define CASREPORT_LIB_SUMMARIZE_TALLY_HPP
 
 #include <array>
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include "casreport/risk_level.hpp"
 #include "casreport/section.hpp"
 #include "casreport/service.hpp"
-#include "state.hpp"
+#include "../aggregate/state.hpp"
 
 namespace casreport::detail {
 
@@ -87,4 +87,4 @@ void for_each_mail_detection(const partial_state& st, F&& f) {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_AGGREGATE_TALLY_HPP
+#endif  // CASREPORT_LIB_SUMMARIZE_TALLY_HPP

@@ -1,7 +1,7 @@
 // Every label the renderers print, in Japanese (the guide's wording) and English.
 // Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_LABELS_HPP
-#define CASREPORT_LIB_REPORT_LABELS_HPP
+#ifndef CASREPORT_LIB_RENDER_LABELS_HPP
+#define CASREPORT_LIB_RENDER_LABELS_HPP
 
 #include <array>
 #include <string_view>
@@ -94,4 +94,4 @@ struct labels {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_LABELS_HPP
+#endif  // CASREPORT_LIB_RENDER_LABELS_HPP

@@ -1,7 +1,7 @@
 // What every renderer draws from: the report, the language, and the previous month's report
 // with the changes it implies. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_RENDER_CONTEXT_HPP
-#define CASREPORT_LIB_REPORT_RENDER_CONTEXT_HPP
+#ifndef CASREPORT_LIB_RENDER_RENDER_CONTEXT_HPP
+#define CASREPORT_LIB_RENDER_RENDER_CONTEXT_HPP
 
 #include <cstdint>
 #include <optional>
@@ -195,4 +195,4 @@ struct render_context {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_RENDER_CONTEXT_HPP
+#endif  // CASREPORT_LIB_RENDER_RENDER_CONTEXT_HPP

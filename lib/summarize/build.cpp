@@ -4,7 +4,7 @@
 #include <iterator>
 #include <map>
 
-#include "../aggregate/tally.hpp"
+#include "tally.hpp"
 #include "../core/side_task.hpp"
 #include "casreport/version.h"
 #include "findings.hpp"

@@ -1,7 +1,7 @@
 // PDF: the HTML report printed on A4 by a headless Chromium, the browser MSPs already trust to
 // lay out Japanese text. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_RENDER_PDF_HPP
-#define CASREPORT_LIB_REPORT_RENDER_PDF_HPP
+#ifndef CASREPORT_LIB_RENDER_RENDER_PDF_HPP
+#define CASREPORT_LIB_RENDER_RENDER_PDF_HPP
 
 #include <string>
 #include <string_view>
@@ -23,4 +23,4 @@ namespace casreport::detail {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_RENDER_PDF_HPP
+#endif  // CASREPORT_LIB_RENDER_RENDER_PDF_HPP

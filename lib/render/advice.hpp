@@ -1,8 +1,8 @@
 // What the MSP adds to the numbers: each section's "how to read" notes and each finding's
 // title and recommended actions, in Japanese and English. Written for casreport in the spirit
 // of the guide's 【読み解き方】 and 【確認・実施事項】. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_ADVICE_HPP
-#define CASREPORT_LIB_REPORT_ADVICE_HPP
+#ifndef CASREPORT_LIB_RENDER_ADVICE_HPP
+#define CASREPORT_LIB_RENDER_ADVICE_HPP
 
 #include <optional>
 #include <string_view>
@@ -27,4 +27,4 @@ namespace casreport::detail {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_ADVICE_HPP
+#endif  // CASREPORT_LIB_RENDER_ADVICE_HPP

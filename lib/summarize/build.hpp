@@ -1,6 +1,6 @@
 // From the folded state to the report object. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_BUILD_HPP
-#define CASREPORT_LIB_REPORT_BUILD_HPP
+#ifndef CASREPORT_LIB_SUMMARIZE_BUILD_HPP
+#define CASREPORT_LIB_SUMMARIZE_BUILD_HPP
 
 #include "../aggregate/state.hpp"
 #include "casreport/report.hpp"
@@ -15,4 +15,4 @@ namespace casreport::detail {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_BUILD_HPP
+#endif  // CASREPORT_LIB_SUMMARIZE_BUILD_HPP

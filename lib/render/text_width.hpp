@@ -1,6 +1,6 @@
 // Terminal column widths of UTF-8 text, so Japanese tables line up. Private to lib/.
-#ifndef CASREPORT_LIB_REPORT_TEXT_WIDTH_HPP
-#define CASREPORT_LIB_REPORT_TEXT_WIDTH_HPP
+#ifndef CASREPORT_LIB_RENDER_TEXT_WIDTH_HPP
+#define CASREPORT_LIB_RENDER_TEXT_WIDTH_HPP
 
 #include <cstddef>
 #include <cstdint>
@@ -59,4 +59,4 @@ inline std::string pad(std::string_view s, std::size_t width, bool right_align =
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_REPORT_TEXT_WIDTH_HPP
+#endif  // CASREPORT_LIB_RENDER_TEXT_WIDTH_HPP

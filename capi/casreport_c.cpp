@@ -6,8 +6,6 @@
 #include <array>
 #include <cstddef>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "capi_internal.hpp"
 #include "casreport/batch.hpp"
@@ -619,17 +617,7 @@ casreport_status casreport_batch_run(const casreport_batch_options* opts, uint32
                 o.formats.push_back(*f);
             }
         }
-        if (opts->defaults_path != nullptr) {
-            std::ifstream in(opts->defaults_path, std::ios::binary);
-            if (!in) {
-                return c.fail(CASREPORT_E_IO, std::string("cannot read ") + opts->defaults_path);
-            }
-            o.defaults_json.assign(std::istreambuf_iterator<char>(in),
-                                   std::istreambuf_iterator<char>());
-            const std::string path = opts->defaults_path;
-            const std::size_t slash = path.rfind('/');
-            o.defaults_dir = slash == std::string::npos ? "." : path.substr(0, slash);
-        }
+        if (opts->defaults_path != nullptr) o.defaults_path = opts->defaults_path;
         if (opts->issued != nullptr) {
             o.issued = cr::parse_date(opts->issued);
             if (!o.issued)

@@ -127,6 +127,24 @@ def main(cli, sample, not_a_log, work):
     expect(open(os.path.join(py_out, "2025-06", "acme", "report.json"), "rb").read() == acme_json,
            "Python's acme report")
 
+    # --defaults: every tenant's keys, a tenant's own file winning key by key.
+    defaults = os.path.join(work, "msp.json")
+    open(defaults, "w", encoding="utf-8").write(json.dumps({"provider": "Default MSP", "top": 2}))
+    d_out = os.path.join(work, "defaults-out")
+    r = subprocess.run([cli, "batch", "--month", "2025-06", "--out", d_out, "--defaults", defaults,
+                        "--formats", "md", "--issued", "2025-07-01", tenants],
+                       capture_output=True, text=True)
+    expect(r.returncode == 3, f"--defaults exit {r.returncode}: {r.stderr}")
+    g = open(os.path.join(d_out, "2025-06", "globex", "report.md"), encoding="utf-8").read()
+    a = open(os.path.join(d_out, "2025-06", "acme", "report.md"), encoding="utf-8").read()
+    expect("Prepared by: Default MSP" in g, "globex takes the default provider")
+    expect("\n| 3 | `" in g, "globex's own top 3 wins over the default top 2")
+    expect("提供: Example MSP" in a and "| 3 | `" not in a, "acme keeps its provider, takes top 2")
+    open(defaults, "w").write('{"colour": 1}')
+    r = subprocess.run([cli, "batch", "--month", "2025-06", "--out", d_out, "--defaults", defaults,
+                        tenants], capture_output=True, text=True)
+    expect(r.returncode == 1 and "colour" in r.stderr, f"bad --defaults: {r.returncode} {r.stderr}")
+
     # Usage errors.
     r = subprocess.run([cli, "batch", "--out", out, tenants], capture_output=True, text=True)
     expect(r.returncode == 1 and "--month" in r.stderr, f"no --month: {r.returncode}")

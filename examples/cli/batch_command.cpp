@@ -7,8 +7,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -76,15 +74,6 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-std::string read_small(const std::string& path) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw usage_error("cannot read " + path + ": " + ec.message());
-    if (size > (std::uintmax_t{1} << 20)) throw usage_error(path + " is larger than 1 MiB");
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 unsigned whole(const std::string& v, const char* name) {
     if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 4) {
         throw usage_error(std::string(name) + " needs a whole number, not '" + v + "'");
@@ -128,9 +117,7 @@ int run(int argc, char** argv) {
                 start = comma + 1;
             }
         } else if (arg == "--defaults") {
-            const std::string path = value(i);
-            o.defaults_json = read_small(path);
-            o.defaults_dir = std::filesystem::path(path).parent_path().string();
+            o.defaults_path = value(i);
         } else if (arg == "--issued") {
             const std::string v = value(i);
             o.issued = casreport::parse_date(v);

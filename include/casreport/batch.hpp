@@ -33,10 +33,10 @@ struct batch_options {
     /// Formats of every tenant's report unless its `tenant.json` says otherwise; JSON is always
     /// written. Empty: JSON and HTML.
     std::vector<output_format> formats;
-    /// The text of a JSON object with the keys of `tenant.json`, for every tenant (a tenant's
-    /// own file wins, key by key); its folder is where a relative `logo` is looked for.
-    std::string defaults_json;
-    std::string defaults_dir;
+    /// A JSON file holding an object with the keys of `tenant.json`, for every tenant (a
+    /// tenant's own file wins, key by key); a relative `logo` in it is looked for beside it.
+    /// Empty: none.
+    std::string defaults_path;
     /// The issue date of every report; none: today in each tenant's zone. Given, two runs over
     /// the same folders write byte-identical files.
     std::optional<calendar_date> issued;

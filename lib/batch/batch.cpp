@@ -591,9 +591,10 @@ batch_summary run_batch(const batch_options& o, std::error_code& ec, std::string
             if (f != output_format::json) defaults.formats.push_back(f);
         }
     }
-    if (!o.defaults_json.empty()) {
+    if (!o.defaults_path.empty()) {
         try {
-            apply(defaults, o.defaults_json, "defaults", fs::path(o.defaults_dir));
+            const fs::path path(o.defaults_path);
+            apply(defaults, read_file(path, max_config_bytes), o.defaults_path, path.parent_path());
         } catch (const tenant_error& e) {
             return fail(error::invalid_argument, e.what());
         }

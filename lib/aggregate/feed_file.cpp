@@ -24,7 +24,7 @@
 #include "../core/side_task.hpp"
 #include "../decode/csv.hpp"
 #include "aggregator_impl.hpp"
-#include "inflate_ahead.hpp"
+#include "decompress_ahead.hpp"
 #include "read_chunks.hpp"
 
 namespace casreport {
@@ -184,7 +184,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
     unsigned threads =
         fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : fo.threads;
     m.threads = std::max(m.threads, threads);
-    const bool inflate_ahead = threads > 1 && detail::starts_gzip(f.fd());  // any size
+    const bool decompress_ahead = threads > 1 && detail::starts_compressed(f.fd());  // any size
     const off_t size = ::lseek(f.fd(), 0, SEEK_END);
     if (size > 0) {
         threads = static_cast<unsigned>(std::min<std::uint64_t>(
@@ -324,7 +324,9 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             // A document spans a cut: read the file in one pass instead.
         }
     }
-    if (!inflate_ahead || !detail::read_gzip_ahead(f.fd(), m, fo, ec)) read_all(f.fd(), m, fo, ec);
+    if (!decompress_ahead || !detail::read_decompressing_ahead(f.fd(), m, fo, ec)) {
+        read_all(f.fd(), m, fo, ec);
+    }
     if (ec) {
         m.last_error = path + ": " + ec.message();
         m.dec.reset();

@@ -1,0 +1,109 @@
+// Compressed sources: which compression a source uses (told by its first bytes), and one
+// decompressor for all of them that writes into buffers its caller owns. Private to lib/.
+//
+// Every codec is read the same way: streams (gzip members) one after another are one text, as
+// the command-line tools read them; a stream cut short, corrupt data, or data after the last
+// stream make the source unusable, and the text decompressed before that still counts.
+#ifndef CASREPORT_LIB_DECODE_DECOMPRESS_HPP
+#define CASREPORT_LIB_DECODE_DECOMPRESS_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace casreport::detail {
+
+/// The compressions casreport reads.
+enum class codec : std::uint8_t { none, gzip };
+
+[[nodiscard]] constexpr std::string_view to_string(codec c) noexcept {
+    switch (c) {
+        case codec::gzip: return "gzip";
+        case codec::none: break;
+    }
+    return "none";
+}
+
+/// The most bytes `sniff_codec` needs to decide.
+inline constexpr std::size_t codec_magic_bytes = 2;
+
+/// The compression whose magic bytes start `head` (a source's first bytes; the file name plays
+/// no part), `codec::none` when there is none, or nothing while `head` is too short to tell
+/// and more may come (`at_end` false).
+[[nodiscard]] std::optional<codec> sniff_codec(std::string_view head, bool at_end) noexcept;
+
+/// One codec's decompression of a single stream (a gzip member). The decompressor below runs
+/// it once per stream; codecs implement it in their own files (gzip_codec.cpp, ...).
+class stream_engine {
+public:
+    /// The result of one call to `run`.
+    struct step {
+        std::size_t used = 0;        ///< input bytes consumed
+        std::size_t produced = 0;    ///< output bytes written
+        bool ended = false;          ///< the stream ended (its checksum verified)
+        const char* error = nullptr; ///< why the data is corrupt (static text), or null
+    };
+
+    virtual ~stream_engine() = default;
+    /// Gets ready for a new stream. Throws std::bad_alloc when the codec cannot start.
+    virtual void begin() = 0;
+    /// Decompresses from `in` into `out` (`room` bytes), as far as both allow; stops at the
+    /// end of the stream. Output the codec holds back is written by the next calls.
+    virtual step run(std::string_view in, char* out, std::size_t room) = 0;
+    /// Whether a stream of this codec may start with `byte` (what follows a stream is the
+    /// next stream or, where `zero_padding`, zero bytes; anything else is an error).
+    [[nodiscard]] virtual bool may_start(unsigned char byte) const noexcept = 0;
+    /// Whether zero bytes after a stream are padding (gzip written to tape).
+    [[nodiscard]] virtual bool zero_padding() const noexcept { return false; }
+};
+
+[[nodiscard]] std::unique_ptr<stream_engine> make_gzip_engine();
+
+/// A compressed source, decompressed as its bytes arrive into buffers the caller owns, so the
+/// text can be handed on without another copy. Memory is the codec's state and window, whatever
+/// the size of the source.
+class decompressor {
+public:
+    /// The least output room to give `run`. With less, a codec may hold back decompressed
+    /// text that a corruption right after it would then lose, and the text before a corruption
+    /// would depend on how the input was split.
+    static constexpr std::size_t min_room = std::size_t{64} << 10;
+
+    struct step {
+        std::size_t used = 0;      ///< input bytes consumed
+        std::size_t produced = 0;  ///< text bytes written
+    };
+
+    /// Throws std::bad_alloc when the codec cannot start. `c` is not `codec::none`.
+    explicit decompressor(codec c);
+
+    /// Decompresses from `in` into `out` (`room` >= min_room bytes) as far as both allow.
+    /// Call again with the rest of `in` and, while `produced == room`, with fresh room (the
+    /// codec may hold more text even when all of `in` is used). Stops at the first error:
+    /// `failure()` then says why, and what was produced before it is good text.
+    step run(std::string_view in, char* out, std::size_t room);
+
+    /// The end of the input: false, with `failure()` set, when it came inside a stream.
+    bool finish();
+
+    /// Why the source cannot be used, or empty while it can.
+    [[nodiscard]] const std::string& failure() const noexcept { return failure_; }
+
+    [[nodiscard]] codec which() const noexcept { return codec_; }
+
+private:
+    void fail(std::string why);
+
+    codec codec_;
+    std::unique_ptr<stream_engine> engine_;
+    std::string failure_;
+    std::uint64_t consumed_ = 0;  // input bytes used so far
+    bool in_stream_ = false;      // a stream has begun and not ended
+};
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_DECODE_DECOMPRESS_HPP

@@ -4,7 +4,7 @@
 #include "decompress.hpp"
 
 #include <algorithm>
-#include <new>
+#include <stdexcept>
 #include <vector>
 
 #include "decoder.hpp"
@@ -12,24 +12,41 @@
 namespace casreport::detail {
 namespace {
 
+using namespace std::string_view_literals;
+
+/// The first bytes of a codec's data: each byte from its value in `lo` to its value in `hi`.
 struct magic {
     codec which;
-    std::string_view bytes;
+    std::string_view lo;
+    std::string_view hi;
 };
 
 constexpr magic magics[] = {
-    {codec::gzip, std::string_view("\x1F\x8B", 2)},
+    {codec::gzip, "\x1F\x8B"sv, "\x1F\x8B"sv},
+    {codec::zstd, "\x28\xB5\x2F\xFD"sv, "\x28\xB5\x2F\xFD"sv},
+    {codec::zstd, "\x50\x2A\x4D\x18"sv, "\x5F\x2A\x4D\x18"sv},  // a skippable frame (pzstd)
 };
+
+/// Whether `head` matches `m` (1), may match once longer (0), or does not (-1).
+int compare(std::string_view head, const magic& m) noexcept {
+    const std::size_t n = std::min(head.size(), m.lo.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto b = static_cast<unsigned char>(head[i]);
+        if (b < static_cast<unsigned char>(m.lo[i]) || b > static_cast<unsigned char>(m.hi[i])) {
+            return -1;
+        }
+    }
+    return n == m.lo.size() ? 1 : 0;
+}
 
 }  // namespace
 
 std::optional<codec> sniff_codec(std::string_view head, bool at_end) noexcept {
     bool may_be_longer = false;  // `head` is the start of some magic
     for (const magic& m : magics) {
-        if (head.substr(0, m.bytes.size()) == m.bytes) return m.which;
-        if (head.size() < m.bytes.size() && m.bytes.substr(0, head.size()) == head) {
-            may_be_longer = true;
-        }
+        const int c = compare(head, m);
+        if (c > 0) return m.which;
+        may_be_longer = may_be_longer || c == 0;
     }
     if (may_be_longer && !at_end) return std::nullopt;
     return codec::none;
@@ -38,7 +55,8 @@ std::optional<codec> sniff_codec(std::string_view head, bool at_end) noexcept {
 decompressor::decompressor(codec c) : codec_(c) {
     switch (c) {
         case codec::gzip: engine_ = make_gzip_engine(); break;
-        case codec::none: throw std::bad_alloc();  // never asked for
+        case codec::zstd: engine_ = make_zstd_engine(); break;
+        case codec::none: throw std::logic_error("decompressor: codec::none");
     }
 }
 
@@ -53,9 +71,9 @@ decompressor::step decompressor::run(std::string_view in, char* out, std::size_t
                 s.used = pad;
             }
             if (s.used == in.size()) break;
+            stream_at_ = consumed_;
             if (!engine_->may_start(static_cast<unsigned char>(in[s.used]))) {
-                fail("there is data after the end of the " + std::string(to_string(codec_)) +
-                     " stream, at byte " + std::to_string(consumed_));
+                fail_after_the_end();
                 break;
             }
             engine_->begin();
@@ -67,6 +85,10 @@ decompressor::step decompressor::run(std::string_view in, char* out, std::size_t
         s.used += e.used;
         s.produced += e.produced;
         consumed_ += e.used;
+        if (e.foreign) {  // only ever after a stream: the source started with a magic
+            fail_after_the_end();
+            break;
+        }
         if (e.error != nullptr) {
             // No position: where a codec notices depends on how the input was split.
             fail("the " + std::string(to_string(codec_)) + " data is corrupt (" + e.error + ")");
@@ -97,6 +119,11 @@ bool decompressor::finish() {
         return false;
     }
     return true;
+}
+
+void decompressor::fail_after_the_end() {
+    fail("there is data after the end of the " + std::string(to_string(codec_)) +
+         " stream, at byte " + std::to_string(stream_at_));
 }
 
 void decompressor::fail(std::string why) {

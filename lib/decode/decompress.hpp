@@ -1,8 +1,8 @@
 // Compressed sources: which compression a source uses (told by its first bytes), and one
 // decompressor for all of them that writes into buffers its caller owns. Private to lib/.
 //
-// Every codec is read the same way: streams (gzip members) one after another are one text, as
-// the command-line tools read them; a stream cut short, corrupt data, or data after the last
+// Every codec is read the same way: streams (gzip members, zstd frames) one after another are
+// one text, as the command-line tools read them; a stream cut short, corrupt data, or data after the last
 // stream make the source unusable, and the text decompressed before that still counts.
 #ifndef CASREPORT_LIB_DECODE_DECOMPRESS_HPP
 #define CASREPORT_LIB_DECODE_DECOMPRESS_HPP
@@ -17,26 +17,27 @@
 namespace casreport::detail {
 
 /// The compressions casreport reads.
-enum class codec : std::uint8_t { none, gzip };
+enum class codec : std::uint8_t { none, gzip, zstd };
 
 [[nodiscard]] constexpr std::string_view to_string(codec c) noexcept {
     switch (c) {
         case codec::gzip: return "gzip";
+        case codec::zstd: return "zstd";
         case codec::none: break;
     }
     return "none";
 }
 
 /// The most bytes `sniff_codec` needs to decide.
-inline constexpr std::size_t codec_magic_bytes = 2;
+inline constexpr std::size_t codec_magic_bytes = 4;
 
 /// The compression whose magic bytes start `head` (a source's first bytes; the file name plays
 /// no part), `codec::none` when there is none, or nothing while `head` is too short to tell
 /// and more may come (`at_end` false).
 [[nodiscard]] std::optional<codec> sniff_codec(std::string_view head, bool at_end) noexcept;
 
-/// One codec's decompression of a single stream (a gzip member). The decompressor below runs
-/// it once per stream; codecs implement it in their own files (gzip_codec.cpp, ...).
+/// One codec's decompression of a single stream (a gzip member, a zstd frame). The
+/// decompressor below runs it once per stream; codecs implement it in their own files (gzip_codec.cpp, ...).
 class stream_engine {
 public:
     /// The result of one call to `run`.
@@ -44,6 +45,7 @@ public:
         std::size_t used = 0;        ///< input bytes consumed
         std::size_t produced = 0;    ///< output bytes written
         bool ended = false;          ///< the stream ended (its checksum verified)
+        bool foreign = false;        ///< the bytes do not start a stream of this codec
         const char* error = nullptr; ///< why the data is corrupt (static text), or null
     };
 
@@ -61,10 +63,12 @@ public:
 };
 
 [[nodiscard]] std::unique_ptr<stream_engine> make_gzip_engine();
+[[nodiscard]] std::unique_ptr<stream_engine> make_zstd_engine();
 
 /// A compressed source, decompressed as its bytes arrive into buffers the caller owns, so the
-/// text can be handed on without another copy. Memory is the codec's state and window, whatever
-/// the size of the source.
+/// text can be handed on without another copy. Memory is the codec's state and window (about
+/// 90 KiB for gzip; for zstd the window the data was compressed with, 2 MiB at level 3 and
+/// at most 128 MiB), whatever the size of the source.
 class decompressor {
 public:
     /// The least output room to give `run`. With less, a codec may hold back decompressed
@@ -96,11 +100,13 @@ public:
 
 private:
     void fail(std::string why);
+    void fail_after_the_end();
 
     codec codec_;
     std::unique_ptr<stream_engine> engine_;
     std::string failure_;
     std::uint64_t consumed_ = 0;  // input bytes used so far
+    std::uint64_t stream_at_ = 0; // where the current stream began
     bool in_stream_ = false;      // a stream has begun and not ended
 };
 

@@ -43,16 +43,13 @@ bool is_utf8_cut_anywhere(std::string_view s) noexcept {
 std::string what_binary(std::string_view head) {
     using namespace std::string_view_literals;
     if (head.substr(0, 4) == "PK\x03\x04"sv) {
-        return "it is a zip archive: casreport reads gzip (.gz) but not zip; unzip it first";
+        return "it is a zip archive: casreport reads gzip and zstd but not zip; unzip it first";
     }
     if (head.substr(0, 3) == "BZh"sv) {
         return "it is bzip2 data: decompress it first (bzcat FILE | casreport -)";
     }
     if (head.substr(0, 6) == "\xFD\x37zXZ\0"sv) {  // "\xFD7" would be one escape
         return "it is xz data: decompress it first (xzcat FILE | casreport -)";
-    }
-    if (head.substr(0, 4) == "\x28\xB5\x2F\xFD"sv) {
-        return "it is zstd data: decompress it first (zstdcat FILE | casreport -)";
     }
     return {};
 }

@@ -25,6 +25,11 @@ constexpr magic magics[] = {
     {codec::gzip, "\x1F\x8B"sv, "\x1F\x8B"sv},
     {codec::zstd, "\x28\xB5\x2F\xFD"sv, "\x28\xB5\x2F\xFD"sv},
     {codec::zstd, "\x50\x2A\x4D\x18"sv, "\x5F\x2A\x4D\x18"sv},  // a skippable frame (pzstd)
+    {codec::xz, "\xFD" "7zXZ\0"sv, "\xFD" "7zXZ\0"sv},              // "\xFD7" would be one escape
+    // "BZh", the block size in hundreds of kB, then a block ("1AY&SY", pi) or the end of an
+    // empty stream (the square root of pi): a text file may well start with "BZh".
+    {codec::bzip2, "BZh11AY&SY"sv, "BZh91AY&SY"sv},
+    {codec::bzip2, "BZh1\x17\x72\x45\x38\x50\x90"sv, "BZh9\x17\x72\x45\x38\x50\x90"sv},
 };
 
 /// Whether `head` matches `m` (1), may match once longer (0), or does not (-1).
@@ -56,6 +61,8 @@ decompressor::decompressor(codec c) : codec_(c) {
     switch (c) {
         case codec::gzip: engine_ = make_gzip_engine(); break;
         case codec::zstd: engine_ = make_zstd_engine(); break;
+        case codec::xz: engine_ = make_xz_engine(); break;
+        case codec::bzip2: engine_ = make_bzip2_engine(); break;
         case codec::none: throw std::logic_error("decompressor: codec::none");
     }
 }

@@ -1,8 +1,8 @@
 // Compressed sources: which compression a source uses (told by its first bytes), and one
 // decompressor for all of them that writes into buffers its caller owns. Private to lib/.
 //
-// Every codec is read the same way: streams (gzip members, zstd frames) one after another are
-// one text, as the command-line tools read them; a stream cut short, corrupt data, or data after the last
+// Every codec is read the same way: streams (gzip members, zstd frames, xz and bzip2 streams)
+// one after another are one text, as the command-line tools read them; a stream cut short, corrupt data, or data after the last
 // stream make the source unusable, and the text decompressed before that still counts.
 #ifndef CASREPORT_LIB_DECODE_DECOMPRESS_HPP
 #define CASREPORT_LIB_DECODE_DECOMPRESS_HPP
@@ -17,27 +17,30 @@
 namespace casreport::detail {
 
 /// The compressions casreport reads.
-enum class codec : std::uint8_t { none, gzip, zstd };
+enum class codec : std::uint8_t { none, gzip, zstd, xz, bzip2 };
 
 [[nodiscard]] constexpr std::string_view to_string(codec c) noexcept {
     switch (c) {
         case codec::gzip: return "gzip";
         case codec::zstd: return "zstd";
+        case codec::xz: return "xz";
+        case codec::bzip2: return "bzip2";
         case codec::none: break;
     }
     return "none";
 }
 
-/// The most bytes `sniff_codec` needs to decide.
-inline constexpr std::size_t codec_magic_bytes = 4;
+/// The most bytes `sniff_codec` needs to decide (bzip2's: "BZh", the block size, and the
+/// marker of the first block or of the end of the stream).
+inline constexpr std::size_t codec_magic_bytes = 10;
 
 /// The compression whose magic bytes start `head` (a source's first bytes; the file name plays
 /// no part), `codec::none` when there is none, or nothing while `head` is too short to tell
 /// and more may come (`at_end` false).
 [[nodiscard]] std::optional<codec> sniff_codec(std::string_view head, bool at_end) noexcept;
 
-/// One codec's decompression of a single stream (a gzip member, a zstd frame). The
-/// decompressor below runs it once per stream; codecs implement it in their own files (gzip_codec.cpp, ...).
+/// One codec's decompression of a single stream (a gzip member, a zstd frame, an xz or bzip2
+/// stream). The decompressor below runs it once per stream; codecs implement it in their own files (gzip_codec.cpp, ...).
 class stream_engine {
 public:
     /// The result of one call to `run`.
@@ -58,17 +61,20 @@ public:
     /// Whether a stream of this codec may start with `byte` (what follows a stream is the
     /// next stream or, where `zero_padding`, zero bytes; anything else is an error).
     [[nodiscard]] virtual bool may_start(unsigned char byte) const noexcept = 0;
-    /// Whether zero bytes after a stream are padding (gzip written to tape).
+    /// Whether zero bytes after a stream are padding (gzip written to tape, xz stream padding).
     [[nodiscard]] virtual bool zero_padding() const noexcept { return false; }
 };
 
 [[nodiscard]] std::unique_ptr<stream_engine> make_gzip_engine();
 [[nodiscard]] std::unique_ptr<stream_engine> make_zstd_engine();
+[[nodiscard]] std::unique_ptr<stream_engine> make_xz_engine();
+[[nodiscard]] std::unique_ptr<stream_engine> make_bzip2_engine();
 
 /// A compressed source, decompressed as its bytes arrive into buffers the caller owns, so the
 /// text can be handed on without another copy. Memory is the codec's state and window (about
 /// 90 KiB for gzip; for zstd the window the data was compressed with, 2 MiB at level 3 and
-/// at most 128 MiB), whatever the size of the source.
+/// at most 128 MiB; for xz the dictionary, 8 MiB at the default level and at most 128 MiB;
+/// about 3.6 MiB for bzip2), whatever the size of the source.
 class decompressor {
 public:
     /// The least output room to give `run`. With less, a codec may hold back decompressed

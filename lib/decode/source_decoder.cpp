@@ -39,17 +39,12 @@ bool is_utf8_cut_anywhere(std::string_view s) noexcept {
     return false;
 }
 
-/// Names the compressed and archive formats people may try, by their magic bytes.
+/// Names the archive formats people may try, by their magic bytes.
 std::string what_binary(std::string_view head) {
     using namespace std::string_view_literals;
     if (head.substr(0, 4) == "PK\x03\x04"sv) {
-        return "it is a zip archive: casreport reads gzip and zstd but not zip; unzip it first";
-    }
-    if (head.substr(0, 3) == "BZh"sv) {
-        return "it is bzip2 data: decompress it first (bzcat FILE | casreport -)";
-    }
-    if (head.substr(0, 6) == "\xFD\x37zXZ\0"sv) {  // "\xFD7" would be one escape
-        return "it is xz data: decompress it first (xzcat FILE | casreport -)";
+        return "it is a zip archive: casreport reads gzip, zstd, xz and bzip2 but not zip; "
+               "unzip it first";
     }
     return {};
 }

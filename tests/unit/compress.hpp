@@ -3,7 +3,9 @@
 #ifndef CASREPORT_TESTS_UNIT_COMPRESS_HPP
 #define CASREPORT_TESTS_UNIT_COMPRESS_HPP
 
+#include <bzlib.h>
 #include <isa-l/igzip_lib.h>
+#include <lzma.h>
 #include <zstd.h>
 
 #include <cstdint>
@@ -43,6 +45,32 @@ inline std::string zstd(std::string_view text) {
     const std::size_t n = ZSTD_compress2(cctx, out.data(), out.size(), text.data(), text.size());
     ZSTD_freeCCtx(cctx);
     if (ZSTD_isError(n) != 0) throw std::runtime_error("ZSTD_compress2");
+    out.resize(n);
+    return out;
+}
+
+/// `text` as one xz stream (level 1, CRC-64).
+inline std::string xz(std::string_view text) {
+    std::string out(lzma_stream_buffer_bound(text.size()), '\0');
+    std::size_t n = 0;
+    if (lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, nullptr,
+                                reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
+                                reinterpret_cast<std::uint8_t*>(out.data()), &n,
+                                out.size()) != LZMA_OK) {
+        throw std::runtime_error("lzma_easy_buffer_encode");
+    }
+    out.resize(n);
+    return out;
+}
+
+/// `text` as one bzip2 stream (100 kB blocks, so that a few dozen kB make several).
+inline std::string bzip2(std::string_view text) {
+    std::string out(text.size() + text.size() / 100 + 600, '\0');
+    auto n = static_cast<unsigned>(out.size());
+    if (BZ2_bzBuffToBuffCompress(out.data(), &n, const_cast<char*>(text.data()),
+                                 static_cast<unsigned>(text.size()), 1, 0, 0) != BZ_OK) {
+        throw std::runtime_error("BZ2_bzBuffToBuffCompress");
+    }
     out.resize(n);
     return out;
 }

@@ -32,6 +32,8 @@ void PrintTo(const codec_case& c, std::ostream* os) { *os << c.name; }
 const codec_case codecs[] = {
     {"gzip", cr::test::gzip, 2, true},
     {"zstd", cr::test::zstd, 4, false},
+    {"xz", cr::test::xz, 6, true},
+    {"bzip2", cr::test::bzip2, 10, false},
 };
 
 std::string ndjson(int n, std::string_view prefix = "u") {
@@ -211,6 +213,9 @@ TEST(Compressed, OnlyTheWholeMagicMakesCompressedData) {
     // 1f without 8b is not gzip, nor 28 b5 without 2f fd zstd: the text detection has its say.
     EXPECT_EQ(decode_all("\x1F{}", detect).at(0).substr(0, 16), "X:not a CAS log ");
     EXPECT_EQ(decode_all("\x28\xB5{}", detect).at(0).substr(0, 16), "X:not a CAS log ");
+    // bzip2's "BZh" and a block size may start a text; its block marker may not.
+    EXPECT_EQ(decode_all("BZh9 is how these notes start\n", detect).at(0).substr(0, 16),
+              "X:not a CAS log ");
     // A JSON array starts with a byte a zstd skippable frame may start with.
     EXPECT_EQ(decode_all("[" + ndjson(1).substr(0, ndjson(1).size() - 1) + "]\n", detect),
               (log_t{"E1:u0"}));

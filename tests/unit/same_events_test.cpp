@@ -69,15 +69,17 @@ std::vector<std::string> records_in(std::string_view bytes, std::size_t cut = 0)
 std::vector<std::string> records_of(const std::string& file) { return records_in(bytes_of(file)); }
 
 /// The compressed forms of input.ndjson, each made by its own command-line tool.
-const char* const compressed_forms[] = {"input.ndjson.gz", "input.ndjson.zst"};
+const char* const compressed_forms[] = {"input.ndjson.gz", "input.ndjson.zst", "input.ndjson.xz",
+                                        "input.ndjson.bz2"};
 
 }  // namespace
 
 TEST(SameEvents, EveryFormGivesTheSameRecords) {
     const std::vector<std::string> json = records_of("input.ndjson");
     ASSERT_EQ(json.size(), 43U);
-    for (const char* other : {"events_en.csv", "events_ja.csv", "events.cef",
-                              "events_cef_pages.json", "input.ndjson.gz", "input.ndjson.zst"}) {
+    for (const char* other :
+         {"events_en.csv", "events_ja.csv", "events.cef", "events_cef_pages.json",
+          "input.ndjson.gz", "input.ndjson.zst", "input.ndjson.xz", "input.ndjson.bz2"}) {
         const std::vector<std::string> got = records_of(other);
         ASSERT_EQ(got.size(), json.size()) << other;
         for (std::size_t i = 0; i < json.size(); ++i) {

@@ -216,9 +216,11 @@ class Aggregator:
     ``file_blocking_min_count`` (5) and ``max_subjects`` (10); for CSV exports,
     ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
     ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
-    rows that do not say it). Gzip-compressed input is read in every format.
+    rows that do not say it). Input compressed with gzip, zstd, xz or bzip2 is read in every
+    format.
 
-    A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
+    A source that cannot be used as a whole (none of the accepted formats, corrupt compressed
+    data)
     raises InputError, naming it, from the call that finds it (feed, or the call that ends the
     source); the aggregator goes on with the next source.
 

@@ -62,8 +62,7 @@ public:
                 spare_.pop_back();
             }
         }
-        // Not value-initialized: the reader writes every byte it hands on.
-        if (!c.data) c.data.reset(new char[chunk_bytes]);  // NOLINT(cppcoreguidelines-owning-memory)
+        if (!c.data) c.data = std::make_unique<char[]>(chunk_bytes);
         c.size = 0;
         return c;
     }

@@ -19,8 +19,8 @@ namespace casreport::detail {
 /// compressed dump then takes about the time of the slower of the two. `ec` is set only by a
 /// failed read. False, having read nothing, when no thread can be had or the file is not
 /// compressed.
-[[nodiscard]] bool read_decompressing_ahead(int fd, aggregator::impl& agg,
-                                            const file_options& fo, std::error_code& ec);
+[[nodiscard]] bool read_decompressing_ahead(int fd, aggregator::impl& agg, const file_options& fo,
+                                            std::error_code& ec);
 
 }  // namespace casreport::detail
 

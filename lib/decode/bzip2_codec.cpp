@@ -52,9 +52,7 @@ public:
         return s;
     }
 
-    [[nodiscard]] bool may_start(unsigned char byte) const noexcept override {
-        return byte == 'B';
-    }
+    [[nodiscard]] bool may_start(unsigned char byte) const noexcept override { return byte == 'B'; }
 
 private:
     void end() noexcept {

@@ -25,7 +25,7 @@ constexpr magic magics[] = {
     {codec::gzip, "\x1F\x8B"sv, "\x1F\x8B"sv},
     {codec::zstd, "\x28\xB5\x2F\xFD"sv, "\x28\xB5\x2F\xFD"sv},
     {codec::zstd, "\x50\x2A\x4D\x18"sv, "\x5F\x2A\x4D\x18"sv},  // a skippable frame (pzstd)
-    {codec::xz, "\xFD" "7zXZ\0"sv, "\xFD" "7zXZ\0"sv},              // "\xFD7" would be one escape
+    {codec::xz, "\xFD\x37zXZ\0"sv, "\xFD\x37zXZ\0"sv},
     // "BZh", the block size in hundreds of kB, then a block ("1AY&SY", pi) or the end of an
     // empty stream (the square root of pi): a text file may well start with "BZh".
     {codec::bzip2, "BZh11AY&SY"sv, "BZh91AY&SY"sv},

@@ -2,8 +2,9 @@
 // decompressor for all of them that writes into buffers its caller owns. Private to lib/.
 //
 // Every codec is read the same way: streams (gzip members, zstd frames, xz and bzip2 streams)
-// one after another are one text, as the command-line tools read them; a stream cut short, corrupt data, or data after the last
-// stream make the source unusable, and the text decompressed before that still counts.
+// one after another are one text, as the command-line tools read them; a stream cut short, corrupt
+// data, or data after the last stream make the source unusable, and the text decompressed before
+// that still counts.
 #ifndef CASREPORT_LIB_DECODE_DECOMPRESS_HPP
 #define CASREPORT_LIB_DECODE_DECOMPRESS_HPP
 
@@ -40,16 +41,17 @@ inline constexpr std::size_t codec_magic_bytes = 10;
 [[nodiscard]] std::optional<codec> sniff_codec(std::string_view head, bool at_end) noexcept;
 
 /// One codec's decompression of a single stream (a gzip member, a zstd frame, an xz or bzip2
-/// stream). The decompressor below runs it once per stream; codecs implement it in their own files (gzip_codec.cpp, ...).
+/// stream). The decompressor below runs it once per stream; each codec implements it in a file
+/// of its own (gzip_codec.cpp, ...).
 class stream_engine {
 public:
     /// The result of one call to `run`.
     struct step {
-        std::size_t used = 0;        ///< input bytes consumed
-        std::size_t produced = 0;    ///< output bytes written
-        bool ended = false;          ///< the stream ended (its checksum verified)
-        bool foreign = false;        ///< the bytes do not start a stream of this codec
-        const char* error = nullptr; ///< why the data is corrupt (static text), or null
+        std::size_t used = 0;         ///< input bytes consumed
+        std::size_t produced = 0;     ///< output bytes written
+        bool ended = false;           ///< the stream ended (its checksum verified)
+        bool foreign = false;         ///< the bytes do not start a stream of this codec
+        const char* error = nullptr;  ///< why the data is corrupt (static text), or null
     };
 
     virtual ~stream_engine() = default;
@@ -93,7 +95,7 @@ public:
     /// Decompresses from `in` into `out` (`room` >= min_room bytes) as far as both allow.
     /// Call again with the rest of `in` and, while `produced == room`, with fresh room (the
     /// codec may hold more text even when all of `in` is used). Stops at the first error:
-    /// `failure()` then says why, and what was produced before it is good text.
+    /// `failure()` then says why; what was produced before it stands.
     step run(std::string_view in, char* out, std::size_t room);
 
     /// The end of the input: false, with `failure()` set, when it came inside a stream.
@@ -102,8 +104,6 @@ public:
     /// Why the source cannot be used, or empty while it can.
     [[nodiscard]] const std::string& failure() const noexcept { return failure_; }
 
-    [[nodiscard]] codec which() const noexcept { return codec_; }
-
 private:
     void fail(std::string why);
     void fail_after_the_end();
@@ -111,9 +111,9 @@ private:
     codec codec_;
     std::unique_ptr<stream_engine> engine_;
     std::string failure_;
-    std::uint64_t consumed_ = 0;  // input bytes used so far
-    std::uint64_t stream_at_ = 0; // where the current stream began
-    bool in_stream_ = false;      // a stream has begun and not ended
+    std::uint64_t consumed_ = 0;   // input bytes used so far
+    std::uint64_t stream_at_ = 0;  // where the current stream began
+    bool in_stream_ = false;       // a stream has begun and not ended
 };
 
 }  // namespace casreport::detail

@@ -53,10 +53,9 @@ inline std::string zstd(std::string_view text) {
 inline std::string xz(std::string_view text) {
     std::string out(lzma_stream_buffer_bound(text.size()), '\0');
     std::size_t n = 0;
-    if (lzma_easy_buffer_encode(1, LZMA_CHECK_CRC64, nullptr,
-                                reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
-                                reinterpret_cast<std::uint8_t*>(out.data()), &n,
-                                out.size()) != LZMA_OK) {
+    if (lzma_easy_buffer_encode(
+            1, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const std::uint8_t*>(text.data()),
+            text.size(), reinterpret_cast<std::uint8_t*>(out.data()), &n, out.size()) != LZMA_OK) {
         throw std::runtime_error("lzma_easy_buffer_encode");
     }
     out.resize(n);

@@ -111,8 +111,8 @@ TEST_P(Compressed, ZeroBytesAfterTheLastStreamArePaddingWhereTheCodecSaysSo) {
     const std::string za = z(a);
     log_t expected = decode_all(a, detect);
     if (!GetParam().zero_padding) {
-        expected.push_back("X:there is data after the end of the " + name() +
-                           " stream, at byte " + std::to_string(za.size()));
+        expected.push_back("X:there is data after the end of the " + name() + " stream, at byte " +
+                           std::to_string(za.size()));
     }
     EXPECT_EQ(decode_all(za + std::string(512, '\0'), detect), expected);
 }
@@ -226,8 +226,8 @@ TEST(Zstd, SkippableFramesArePassedOver) {
     const std::string b = ndjson(2, "b");
     using cr::test::zstd;
     using cr::test::zstd_skippable;
-    EXPECT_EQ(decode_all(zstd_skippable("pzstd says") + zstd(a) + zstd_skippable("", 15) +
-                             zstd(b) + zstd_skippable(std::string(300, 'x'), 7),
+    EXPECT_EQ(decode_all(zstd_skippable("pzstd says") + zstd(a) + zstd_skippable("", 15) + zstd(b) +
+                             zstd_skippable(std::string(300, 'x'), 7),
                          detect),
               decode_all(a + b, detect));
     // Text after a frame that starts like a skippable frame is still data after the end.

@@ -21,12 +21,12 @@
  *
  *   A bad input record is not an error: it is counted as rejected (with its source, line and
  *   reason, listed in the report) and aggregation goes on. A SOURCE that cannot be used as a
- *   whole (none of the accepted formats, corrupt gzip data) is CASREPORT_E_INPUT, reported by
- *   the first call that finds it (_feed, or whichever call ends the source: _begin_source,
- *   _end_source, _finish, _merge), with casreport_last_error() naming the source. The records
- *   it gave before stay counted; its further bytes are refused the same way until the next
- *   _begin_source, _end_source or _finish, which succeed. The handle goes on: the other
- *   sources count, and a _finish that reports CASREPORT_E_INPUT still finishes.
+ *   whole (none of the accepted formats, corrupt compressed data) is CASREPORT_E_INPUT,
+ *   reported by the first call that finds it (_feed, or whichever call ends the source:
+ *   _begin_source, _end_source, _finish, _merge), with casreport_last_error() naming the
+ *   source. The records it gave before stay counted; its further bytes are refused the same
+ *   way until the next _begin_source, _end_source or _finish, which succeed. The handle goes
+ *   on: the other sources count, and a _finish that reports CASREPORT_E_INPUT still finishes.
  *
  *   CASREPORT_E_INVALID_ARGUMENT, CASREPORT_E_MISUSE, CASREPORT_E_INCOMPATIBLE and
  *   CASREPORT_E_BUFFER_TOO_SMALL leave the handle as it was; CASREPORT_E_INPUT is as above, and
@@ -114,9 +114,9 @@ typedef int32_t casreport_status;
 #define CASREPORT_E_INVALID_ARGUMENT (-1)
 /* A call in the wrong state: feed after finish, report before finish, a poisoned handle. */
 #define CASREPORT_E_MISUSE (-2)
-/* An input unusable as a whole: a source in none of the accepted formats or with corrupt gzip
- * data (see LIFE CYCLE), bytes that are not a saved state. (A bad record within an input is not
- * an error: it is counted as rejected.) */
+/* An input unusable as a whole: a source in none of the accepted formats or with corrupt
+ * compressed data (see LIFE CYCLE), bytes that are not a saved state. (A bad record within an
+ * input is not an error: it is counted as rejected.) */
 #define CASREPORT_E_INPUT (-3)
 /* Partial results that cannot combine: a merge of states with another month, time zone or
  * de-duplication setting. */
@@ -207,7 +207,7 @@ CASREPORT_API uint32_t casreport_abi_version(void);
  *                            threat name, ...), in bytes (default 4096; at least 1): a record
  *                            with a longer one is rejected as field_too_long, nothing of it kept.
  *
- * Gzip-compressed input is recognized and read in every format.
+ * Input compressed with gzip, zstd, xz or bzip2 is recognized and read in every format.
  */
 typedef struct casreport_options {
     uint32_t version;
@@ -301,8 +301,9 @@ CASREPORT_API casreport_status casreport_aggregator_feed(casreport_aggregator* a
  * _begin_source. A path that cannot be opened, or is a directory, is CASREPORT_E_IO and
  * changes nothing; a read that fails midway is CASREPORT_E_IO too, after the records read
  * before it counted (a record it cut short is rejected) and the source ended: the handle goes
- * on. An unusable file is CASREPORT_E_INPUT, as for _feed (the source is ended all the same). A gzip file is inflated on one thread while another decodes it (with
- * `threads` > 1); CSV and CEF files are read on one thread. */
+ * on. An unusable file is CASREPORT_E_INPUT, as for _feed (the source is ended all the same).
+ * A compressed file is decompressed on one thread while another decodes it (with `threads` >
+ * 1); CSV and CEF files are read on one thread. */
 CASREPORT_API casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg,
                                                               const char* path, const char* source,
                                                               uint32_t threads);

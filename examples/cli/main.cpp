@@ -52,8 +52,8 @@ INPUT
       CEF     CEF:0|Trend Micro|CAS|... records, one per line (a syslog prefix is fine), or
               as the strings of an API response fetched with format=cef
       CSV     the console's log export (Logs > Export), English or Japanese headers
-    Any of them may be gzip-compressed: gzip data is recognized by its content, whatever
-    the file is called. "-", or no FILE at all, reads standard input.
+    Any of them may be compressed with gzip, zstd, xz or bzip2, recognized by its content
+    whatever the file is called. "-", or no FILE at all, reads standard input.
 
 OPTIONS
   What to count
@@ -117,8 +117,9 @@ OPTIONS
 
   Behaviour
     --threads N           threads for one large file (default, and 0: one per core): a JSON
-                          file is read in parts at once, a gzip file is inflated on one
-                          thread while another decodes; the report is the same for any N
+                          file is read in parts at once, a compressed file is decompressed
+                          on one thread while another decodes; the report is the same for
+                          any N
     --strict              exit with status 2 when any record was rejected, and say which
     -q, --quiet           no progress display (errors are still shown)
     -h, --help            show this help
@@ -385,7 +386,8 @@ std::string read_whole(const std::string& path, std::uint64_t max) {
     return out;
 }
 
-/// A source the library cannot use (no known format, corrupt gzip data); the message names it.
+/// A source the library cannot use (no known format, corrupt compressed data); the message names
+/// it.
 class input_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -550,7 +552,8 @@ int run(int argc, char** argv) {
     if (a.version) {
         std::printf(
             "casreport %s\n"
-            "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or gzipped.\n",
+            "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or compressed with gzip,\n"
+            "zstd, xz or bzip2.\n",
             CASREPORT_VERSION_STRING);
         return exit_ok;
     }

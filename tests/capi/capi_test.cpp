@@ -474,9 +474,12 @@ TEST(Sources, FinishReportsAnUnusableLastSourceAndStillFinishes) {
     EXPECT_EQ(casreport_aggregator_report_json(a.get(), &p, &n), CASREPORT_OK);  // not poisoned
 }
 
-TEST(Sources, GzipAndCsvReportLikeNdjson) {
+TEST(Sources, CompressedAndCsvReportLikeNdjson) {
     const std::string expected = json_of(golden("same_events/input.ndjson"));
     EXPECT_EQ(json_of(golden("same_events/input.ndjson.gz"), 100), expected);
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.zst"), 100), expected);
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.xz"), 100), expected);
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.bz2"), 100), expected);
     casreport_options o = june();
     o.input_format = CASREPORT_INPUT_CSV;
     EXPECT_EQ(report_json(finished(golden("same_events/events_en.csv"), o).get()), expected);

@@ -33,7 +33,7 @@ cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp" >"$tmp/cpack.log" 2>&
 [ "$(dpkg-deb -f "$deb" Package)" = casreport ] || fail "Package is not casreport"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "Version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
-for dependency in "libc6 (>= " "libstdc++6 (>= " "zlib1g (>= "; do
+for dependency in "libc6 (>= " "libstdc++6 (>= " "libisal2 (>= " "libzstd1 (>= "; do
     case "$depends" in
     *"$dependency"*) ;;
     *) fail "Depends ($depends) lacks $dependency...)" ;;

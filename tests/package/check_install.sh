@@ -96,18 +96,19 @@ layout)
         fail "casreport.pc does not name the prefix it was installed to"
     ;;
 cmake-c)
-    # A C program needs no zlib development files, which only the C++ core links.
-    cmake_consumer cmake_c -DCMAKE_DISABLE_FIND_PACKAGE_ZLIB=ON
+    # A C program needs no decompressors' development files, which only the C++ core links.
+    cmake_consumer cmake_c -DCMAKE_DISABLE_FIND_PACKAGE_BZip2=ON \
+        -DCMAKE_DISABLE_FIND_PACKAGE_LibLZMA=ON
     "$tmp/consumer/build/minimal" "$sample" 2025-06 >"$tmp/out.txt"
     expect_counts "$tmp/out.txt"
     expect_installed_library "$tmp/consumer/build/minimal"
     ;;
 cmake-cxx)
-    # Without zlib, the component core is not found, and the message says what is missing.
-    if (cmake_consumer cmake_cxx -DCMAKE_DISABLE_FIND_PACKAGE_ZLIB=ON) 2>/dev/null; then
-        fail "the component core was found without zlib"
+    # Without libbz2, the component core is not found, and the message says what is missing.
+    if (cmake_consumer cmake_cxx -DCMAKE_DISABLE_FIND_PACKAGE_BZip2=ON) 2>/dev/null; then
+        fail "the component core was found without libbz2"
     fi
-    grep -q "ZLIB" "$tmp/configure.log" || { cat "$tmp/configure.log" >&2; fail "no word of zlib"; }
+    grep -q "BZip2" "$tmp/configure.log" || { cat "$tmp/configure.log" >&2; fail "no word of libbz2"; }
     cmake_consumer cmake_cxx
     "$tmp/consumer/build/report" "$sample" 2025-06 >"$tmp/out.txt"
     expect_counts "$tmp/out.txt"

@@ -226,9 +226,11 @@ class Aggregator:
     ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
     ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
     rows that do not say it); ``max_field_bytes`` (4096: a record with a longer field is
-    rejected as field_too_long). Gzip-compressed input is read in every format.
+    rejected as field_too_long). Input compressed with gzip, zstd, xz or bzip2 is read in every
+    format.
 
-    A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
+    A source that cannot be used as a whole (none of the accepted formats, corrupt compressed
+    data)
     raises InputError, naming it, from the call that finds it (feed, or the call that ends the
     source); the aggregator goes on with the next source.
 

@@ -26,6 +26,8 @@ struct casreport_aggregator {
     /// Rendered reports by format and language. Map nodes never move, so views stay valid.
     std::map<std::pair<casreport::output_format, casreport::language>, std::string> rendered;
     std::optional<std::string> saved;
+    /// The last casreport_aggregator_render_with output.
+    std::string rendered_with;
 };
 
 namespace casreport::capi {

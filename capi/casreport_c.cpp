@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "capi_internal.hpp"
+#include "casreport/batch.hpp"
 
 namespace cr = casreport;
 using cr::capi::call;
@@ -67,6 +68,7 @@ casreport_status status_of(const std::error_code& ec) noexcept {
             case error::input: return CASREPORT_E_INPUT;
             case error::incompatible: return CASREPORT_E_INCOMPATIBLE;
             case error::io: return CASREPORT_E_IO;
+            case error::unavailable: return CASREPORT_E_UNAVAILABLE;
         }
         return CASREPORT_E_INTERNAL;
     }
@@ -196,6 +198,7 @@ const char* casreport_status_name(casreport_status status) {
         case CASREPORT_E_NOMEM: return "nomem";
         case CASREPORT_E_BUFFER_TOO_SMALL: return "buffer_too_small";
         case CASREPORT_E_INTERNAL: return "internal";
+        case CASREPORT_E_UNAVAILABLE: return "unavailable";
         default: return "unknown";
     }
 }
@@ -237,6 +240,23 @@ casreport_status casreport_options_init(casreport_options* opts, uint32_t versio
     });
 }
 
+casreport_status casreport_render_options_init(casreport_render_options* opts, uint32_t version) {
+    return guarded(__func__, [&](const call& c) -> casreport_status {
+        if (opts == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts is NULL");
+        if (version == 0 || version > CASREPORT_RENDER_OPTIONS_VERSION) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "version is not a casreport_render_options version this library "
+                          "knows: pass CASREPORT_RENDER_OPTIONS_VERSION");
+        }
+        const casreport_render_options d = CASREPORT_RENDER_OPTIONS_INIT;
+        *opts = d;
+        opts->version = version;
+        return CASREPORT_OK;
+    });
+}
+
+size_t casreport_render_options_struct_size(void) { return sizeof(casreport_render_options); }
+
 size_t casreport_options_struct_size(void) { return sizeof(casreport_options); }
 size_t casreport_counts_struct_size(void) { return sizeof(casreport_counts); }
 
@@ -261,6 +281,7 @@ casreport_status casreport_aggregator_reset(casreport_aggregator* agg) {
         if (agg == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "agg is NULL");
         agg->rendered.clear();
         agg->saved.reset();
+        agg->rendered_with = std::string();
         agg->core.reset();
         agg->poisoned = false;
         return CASREPORT_OK;
@@ -346,6 +367,30 @@ casreport_status casreport_aggregator_report_json(casreport_aggregator* agg, con
 casreport_status casreport_aggregator_render(casreport_aggregator* agg, const char* format,
                                              const char* language, const char** out,
                                              size_t* out_len) {
+    if (format != nullptr && language != nullptr && out != nullptr && out_len != nullptr &&
+        cr::parse_output_format(format) == cr::output_format::pdf) {
+        // Printing may fail for want of a Chromium, which must not poison the handle: the
+        // path of _render_with, whose output is then kept like every other format's.
+        casreport_render_options ro = CASREPORT_RENDER_OPTIONS_INIT;
+        ro.format = format;
+        ro.language = language;
+        const void* pdf = nullptr;
+        size_t size = 0;
+        const casreport_status s = casreport_aggregator_render_with(agg, &ro, &pdf, &size);
+        if (s != CASREPORT_OK) {
+            *out = nullptr;
+            *out_len = 0;
+            return s;
+        }
+        return guarded(__func__, agg, [&](const call&) -> casreport_status {
+            const auto lang = cr::parse_language(language).value_or(cr::language::ja);
+            auto& kept = agg->rendered[{cr::output_format::pdf, lang}];
+            kept.assign(static_cast<const char*>(pdf), size);
+            *out = kept.c_str();
+            *out_len = kept.size();
+            return CASREPORT_OK;
+        });
+    }
     const bool outputs_ok = view_outputs_ok(out, out_len);
     return guarded(__func__, agg, [&](const call& c) -> casreport_status {
         if (!outputs_ok) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "out or out_len is NULL");
@@ -359,6 +404,116 @@ casreport_status casreport_aggregator_render(casreport_aggregator* agg, const ch
         const std::optional<cr::language> l = cr::parse_language(language);
         if (!l) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "language must be \"ja\" or \"en\"");
         return rendered_view(c, agg, *f, *l, out, out_len);
+    });
+}
+
+casreport_status casreport_aggregator_render_with(casreport_aggregator* agg,
+                                                  const casreport_render_options* opts,
+                                                  const void** out, size_t* out_len) {
+    const bool outputs_ok = view_outputs_ok(out, out_len);
+    if (agg == nullptr) return call(__func__).fail(CASREPORT_E_INVALID_ARGUMENT, "agg is NULL");
+    if (agg->poisoned) {
+        return call(__func__).fail(CASREPORT_E_MISUSE,
+                                   "the aggregator failed earlier (poisoned): reset or free it");
+    }
+    // Rendering reads the handle and never changes its state: no failure here poisons it.
+    return guarded(__func__, [&](const call& c) -> casreport_status {
+        if (!outputs_ok) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "out or out_len is NULL");
+        const casreport_render_options defaults = CASREPORT_RENDER_OPTIONS_INIT;
+        const casreport_render_options& o = opts != nullptr ? *opts : defaults;
+        if (o.version == 0 || o.version > CASREPORT_RENDER_OPTIONS_VERSION) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->version is not a casreport_render_options version this library "
+                          "knows: start from CASREPORT_RENDER_OPTIONS_INIT");
+        }
+        cr::render_options ro;
+        const auto format = cr::parse_output_format(o.format != nullptr ? o.format : "json");
+        if (!format) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->format is not a report format this library knows (json, text, "
+                          "md, csv, html, pdf)");
+        }
+        const auto lang = cr::parse_language(o.language != nullptr ? o.language : "ja");
+        if (!lang) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->language must be ja or en");
+        if (o.redact > 1)
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->redact must be 0 or 1");
+        if (o.tz_offset_minutes <= -24 * 60 || o.tz_offset_minutes >= 24 * 60) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->tz_offset_minutes must be between -1439 and 1439");
+        }
+        ro.format = *format;
+        ro.lang = *lang;
+        ro.redact = o.redact == 1;
+        ro.zone = cr::utc_offset{o.tz_offset_minutes};
+        if (o.customer != nullptr) ro.tenant.name = o.customer;
+        if (o.provider != nullptr) ro.tenant.provider = o.provider;
+        if (o.issued != nullptr) {
+            ro.tenant.issued = cr::parse_date(o.issued);
+            if (!ro.tenant.issued) {
+                return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->issued must be YYYY-MM-DD");
+            }
+        }
+        if (o.logo != nullptr && o.logo_size > 0) {
+            if (o.logo_size > cr::tenant_info::max_logo_bytes) {
+                return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->logo is larger than 1 MiB");
+            }
+            ro.tenant.logo.assign(static_cast<const char*>(o.logo), o.logo_size);
+        }
+        if (o.chromium != nullptr) ro.chromium = o.chromium;
+        cr::report previous;
+        if (o.previous_json != nullptr) {
+            std::error_code ec;
+            previous = cr::parse_report_json(
+                std::string_view(static_cast<const char*>(o.previous_json), o.previous_json_size),
+                ec);
+            if (ec) {
+                return c.fail(CASREPORT_E_INPUT,
+                              ec == cr::error::incompatible
+                                  ? "opts->previous_json is a JSON report of another schema_version"
+                                  : "opts->previous_json is not a casreport JSON report");
+            }
+            ro.previous = &previous;
+        }
+        // The report: the handle's own, or built again with other report-time settings.
+        std::error_code ec;
+        const cr::report& kept = agg->core.report(ec);
+        if (ec) return c.check(ec, not_finished_hint);
+        const cr::options& mine = agg->core.opts();
+        const auto pick = [](uint32_t v, auto own) {
+            return v == CASREPORT_FROM_AGGREGATOR ? own : static_cast<decltype(own)>(v);
+        };
+        cr::finding_policy policy;
+        policy.company_min_users = pick(o.company_min_users, mine.findings.company_min_users);
+        policy.individual_min_count =
+            pick(o.individual_min_count, mine.findings.individual_min_count);
+        policy.individual_min_share_tenths =
+            pick(o.individual_min_share_tenths, mine.findings.individual_min_share_tenths);
+        policy.file_blocking_min_count =
+            pick(o.file_blocking_min_count, mine.findings.file_blocking_min_count);
+        policy.max_subjects = pick(o.max_subjects, mine.findings.max_subjects);
+        const std::size_t top_n = pick(o.top_n, mine.top_n);
+        if (policy.individual_min_share_tenths > 1000) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->individual_min_share_tenths must be at most 1000 (100 %)");
+        }
+        const bool same =
+            top_n == mine.top_n && policy.company_min_users == mine.findings.company_min_users &&
+            policy.individual_min_count == mine.findings.individual_min_count &&
+            policy.individual_min_share_tenths == mine.findings.individual_min_share_tenths &&
+            policy.file_blocking_min_count == mine.findings.file_blocking_min_count &&
+            policy.max_subjects == mine.findings.max_subjects;
+        std::optional<cr::report> rebuilt;
+        if (!same) {
+            rebuilt = agg->core.report_with(top_n, policy, ec);
+            if (ec) return c.check(ec, not_finished_hint);
+        }
+        std::string why;
+        std::string document = cr::render(rebuilt ? *rebuilt : kept, ro, ec, &why);
+        if (ec) return c.fail(cr::capi::status_of(ec), why);
+        agg->rendered_with = std::move(document);
+        *out = agg->rendered_with.c_str();
+        *out_len = agg->rendered_with.size();
+        return CASREPORT_OK;
     });
 }
 
@@ -422,6 +577,59 @@ casreport_status casreport_aggregator_load(const void* data, size_t size,
         }
         if (const casreport_status s = c.check(ec); s != CASREPORT_OK) return s;
         *out = new casreport_aggregator(std::move(a));
+        return CASREPORT_OK;
+    });
+}
+
+casreport_status casreport_batch_run(const casreport_batch_options* opts, uint32_t* tenants,
+                                     uint32_t* failed) {
+    if (tenants != nullptr) *tenants = 0;
+    if (failed != nullptr) *failed = 0;
+    return guarded(__func__, [&](const call& c) -> casreport_status {
+        if (opts == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts is NULL");
+        if (opts->version == 0 || opts->version > CASREPORT_BATCH_OPTIONS_VERSION) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->version is not a casreport_batch_options version this library "
+                          "knows: start from CASREPORT_BATCH_OPTIONS_INIT");
+        }
+        if (opts->tenants_dir == nullptr || opts->out_dir == nullptr || opts->month == nullptr) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                          "opts->tenants_dir, opts->out_dir and opts->month are required");
+        }
+        cr::batch_options o;
+        o.tenants_dir = opts->tenants_dir;
+        o.out_dir = opts->out_dir;
+        o.month = opts->month;
+        o.jobs = opts->jobs;
+        if (opts->formats != nullptr) {
+            std::string_view list = opts->formats;
+            while (!list.empty()) {
+                const std::size_t comma = list.find(',');
+                const std::string_view name = list.substr(0, comma);
+                list =
+                    comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+                if (name.empty()) continue;
+                const auto f = cr::parse_output_format(name);
+                if (!f) {
+                    return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                                  "opts->formats names a format this library does not know");
+                }
+                o.formats.push_back(*f);
+            }
+        }
+        if (opts->defaults_path != nullptr) o.defaults_path = opts->defaults_path;
+        if (opts->issued != nullptr) {
+            o.issued = cr::parse_date(opts->issued);
+            if (!o.issued)
+                return c.fail(CASREPORT_E_INVALID_ARGUMENT, "opts->issued must be YYYY-MM-DD");
+        }
+        if (opts->chromium != nullptr) o.chromium = opts->chromium;
+        std::error_code ec;
+        std::string why;
+        const cr::batch_summary s = cr::run_batch(o, ec, why);
+        if (ec) return c.fail(cr::capi::status_of(ec), why);
+        if (tenants != nullptr) *tenants = static_cast<uint32_t>(s.tenants.size());
+        if (failed != nullptr) *failed = static_cast<uint32_t>(s.failed());
         return CASREPORT_OK;
     });
 }

@@ -47,24 +47,26 @@ def check(path):
         css = style.text or ""
         if "@import" in css or "url(" in css or "@font-face" in css:
             problems.append("the CSS loads something")
-    # One section per page, in the guide's order, with the guide's titles.
+    # The sections in the guide's order, with the guide's titles.
     pages = [s for s in root.iter(XHTML + "section") if "page" in s.get("class", "").split()]
     if [s.get("id") for s in pages] != SECTIONS:
         problems.append("sections %s" % [s.get("id") for s in pages])
     titles = [text_of(s.find(XHTML + "h2")) for s in pages]
     if lang in TITLES and titles != TITLES[lang]:
         problems.append("titles %s" % titles)
-    if "break-before: page" not in source or "size: A4" not in source:
-        problems.append("no A4 page breaks")
-    # Charts: one bar chart per non-empty top table, rings for risk levels and channels.
+    if "size: A4" not in source or "counter(pages)" not in source:
+        problems.append("no A4 pages numbered 'n / N'")
+    # Charts: the top table of each non-empty section carries its bars; rings for risk levels
+    # and channels.
     if not any(True for _ in root.iter(SVG + "svg")):
         problems.append("no SVG chart")
     for page in pages[1:]:
         empty = any("empty" in p.get("class", "").split() for p in page.iter(XHTML + "p"))
-        tables = [t for t in page.iter(XHTML + "table")]
-        bars = [d for d in page.iter(XHTML + "div") if d.get("class") == "bars"]
-        if not empty and (not bars or not tables):
-            problems.append("section %s has no bar chart or table" % page.get("id"))
+        tops = [t for t in page.iter(XHTML + "table") if "top" in t.get("class", "").split()]
+        bars = [b for t in tops for b in t.iter(XHTML + "span")
+                if "bar" in b.get("class", "").split()]
+        if not empty and (len(tops) != 1 or not bars):
+            problems.append("section %s has no top table with bars" % page.get("id"))
     return problems
 
 

@@ -21,12 +21,12 @@
  *
  *   A bad input record is not an error: it is counted as rejected (with its source, line and
  *   reason, listed in the report) and aggregation goes on. A SOURCE that cannot be used as a
- *   whole (none of the accepted formats, corrupt gzip data) is CASREPORT_E_INPUT, reported by
- *   the first call that finds it (_feed, or whichever call ends the source: _begin_source,
- *   _end_source, _finish, _merge), with casreport_last_error() naming the source. The records
- *   it gave before stay counted; its further bytes are refused the same way until the next
- *   _begin_source, _end_source or _finish, which succeed. The handle goes on: the other
- *   sources count, and a _finish that reports CASREPORT_E_INPUT still finishes.
+ *   whole (none of the accepted formats, corrupt compressed data) is CASREPORT_E_INPUT,
+ *   reported by the first call that finds it (_feed, or whichever call ends the source:
+ *   _begin_source, _end_source, _finish, _merge), with casreport_last_error() naming the
+ *   source. The records it gave before stay counted; its further bytes are refused the same
+ *   way until the next _begin_source, _end_source or _finish, which succeed. The handle goes
+ *   on: the other sources count, and a _finish that reports CASREPORT_E_INPUT still finishes.
  *
  *   CASREPORT_E_INVALID_ARGUMENT, CASREPORT_E_MISUSE, CASREPORT_E_INCOMPATIBLE and
  *   CASREPORT_E_BUFFER_TOO_SMALL leave the handle as it was; CASREPORT_E_INPUT is as above, and
@@ -114,9 +114,9 @@ typedef int32_t casreport_status;
 #define CASREPORT_E_INVALID_ARGUMENT (-1)
 /* A call in the wrong state: feed after finish, report before finish, a poisoned handle. */
 #define CASREPORT_E_MISUSE (-2)
-/* An input unusable as a whole: a source in none of the accepted formats or with corrupt gzip
- * data (see LIFE CYCLE), bytes that are not a saved state. (A bad record within an input is not
- * an error: it is counted as rejected.) */
+/* An input unusable as a whole: a source in none of the accepted formats or with corrupt
+ * compressed data (see LIFE CYCLE), bytes that are not a saved state. (A bad record within an
+ * input is not an error: it is counted as rejected.) */
 #define CASREPORT_E_INPUT (-3)
 /* Partial results that cannot combine: a merge of states with another month, time zone or
  * de-duplication setting. */
@@ -130,6 +130,9 @@ typedef int32_t casreport_status;
 #define CASREPORT_E_BUFFER_TOO_SMALL (-7)
 /* A bug in casreport. Please report it with the text of casreport_last_error(). */
 #define CASREPORT_E_INTERNAL (-8)
+/* A program the call needs is not installed: PDF output needs a headless Chromium (Debian's
+ * package `chromium`); casreport_last_error() says which and how to name another. */
+#define CASREPORT_E_UNAVAILABLE (-9)
 
 /* The message of the last failure on the calling thread: UTF-8, never NULL ("" before any
  * failure), owned by the library, valid until the next failing call on this thread. Successful
@@ -204,7 +207,7 @@ CASREPORT_API uint32_t casreport_abi_version(void);
  *                            threat name, ...), in bytes (default 4096; at least 1): a record
  *                            with a longer one is rejected as field_too_long, nothing of it kept.
  *
- * Gzip-compressed input is recognized and read in every format.
+ * Input compressed with gzip, zstd, xz or bzip2 is recognized and read in every format.
  */
 typedef struct casreport_options {
     uint32_t version;
@@ -298,8 +301,9 @@ CASREPORT_API casreport_status casreport_aggregator_feed(casreport_aggregator* a
  * _begin_source. A path that cannot be opened, or is a directory, is CASREPORT_E_IO and
  * changes nothing; a read that fails midway is CASREPORT_E_IO too, after the records read
  * before it counted (a record it cut short is rejected) and the source ended: the handle goes
- * on. An unusable file is CASREPORT_E_INPUT, as for _feed (the source is ended all the same). A gzip file is inflated on one thread while another decodes it (with
- * `threads` > 1); CSV and CEF files are read on one thread. */
+ * on. An unusable file is CASREPORT_E_INPUT, as for _feed (the source is ended all the same).
+ * A compressed file is decompressed on one thread while another decodes it (with `threads` >
+ * 1); CSV and CEF files are read on one thread. */
 CASREPORT_API casreport_status casreport_aggregator_feed_file(casreport_aggregator* agg,
                                                               const char* path, const char* source,
                                                               uint32_t threads);
@@ -331,6 +335,90 @@ CASREPORT_API casreport_status casreport_aggregator_render(casreport_aggregator*
                                                            const char* format, const char* language,
                                                            const char** out, size_t* out_len);
 
+/* ---- Rendering with every report option ------------------------------------------------ */
+
+/* The current version of casreport_render_options. */
+#define CASREPORT_RENDER_OPTIONS_VERSION 1
+
+/* A report-time setting left as the aggregator's own options (top_n and the thresholds). */
+#define CASREPORT_FROM_AGGREGATOR 0xFFFFFFFFu
+
+/* How casreport_aggregator_render_with renders a report: every option of a report, as the
+ * command-line tool has them. Start from CASREPORT_RENDER_OPTIONS_INIT or
+ * casreport_render_options_init(); fields are only ever appended; passed by pointer, borrowed for
+ * the call only.
+ *
+ * Version 1 fields:
+ *   format, language         names as for casreport_aggregator_render: "json" (default), "text",
+ *                            "md", "csv", "html", "pdf"; "ja" (default) or "en".
+ *   redact                   1: mask user and sender addresses everywhere (default 0).
+ *   top_n, company_min_users, individual_min_count, individual_min_share_tenths,
+ *   file_blocking_min_count, max_subjects
+ *                            as in casreport_options; CASREPORT_FROM_AGGREGATOR (default) keeps
+ *                            the aggregator's. The report is then built again from the state.
+ *   previous_json, previous_json_size
+ *                            last month's JSON report (month over month); NULL (default): none.
+ *                            Bytes that are not such a report are CASREPORT_E_INPUT.
+ *   customer, provider       who the report is for and who issues it (UTF-8; NULL: none).
+ *   issued                   the issue date, "YYYY-MM-DD" (NULL: today in the report's zone, shown
+ *                            only with a customer, provider or logo).
+ *   logo, logo_size          PNG or SVG bytes for the cover of HTML and PDF (NULL: none).
+ *   chromium                 PDF: the Chromium to print with (NULL: $CASREPORT_CHROMIUM, then
+ *                            chromium on PATH). No Chromium is CASREPORT_E_UNAVAILABLE.
+ *   tz_offset_minutes        the zone of dates shown when the report has no month (default 540;
+ *                            with a month, the month's zone).
+ */
+typedef struct casreport_render_options {
+    uint32_t version;
+    const char* format;
+    const char* language;
+    uint32_t redact;
+    uint32_t top_n;
+    uint32_t company_min_users;
+    uint32_t individual_min_count;
+    uint32_t individual_min_share_tenths;
+    uint32_t file_blocking_min_count;
+    uint32_t max_subjects;
+    const void* previous_json;
+    size_t previous_json_size;
+    const char* customer;
+    const char* provider;
+    const char* issued;
+    const void* logo;
+    size_t logo_size;
+    const char* chromium;
+    int32_t tz_offset_minutes;
+} casreport_render_options;
+
+/* The defaults, for a declaration: casreport_render_options ro = CASREPORT_RENDER_OPTIONS_INIT; */
+#define CASREPORT_RENDER_OPTIONS_INIT                                                           \
+    {                                                                                           \
+        CASREPORT_RENDER_OPTIONS_VERSION, "json", "ja", 0, CASREPORT_FROM_AGGREGATOR,           \
+            CASREPORT_FROM_AGGREGATOR, CASREPORT_FROM_AGGREGATOR, CASREPORT_FROM_AGGREGATOR,    \
+            CASREPORT_FROM_AGGREGATOR, CASREPORT_FROM_AGGREGATOR, NULL, 0, NULL, NULL, NULL, NULL, \
+            0, NULL, 540                                                                        \
+    }
+
+/* Fills *opts with the defaults of render options version `version` (pass
+ * CASREPORT_RENDER_OPTIONS_VERSION). CASREPORT_E_INVALID_ARGUMENT if opts is NULL or the version
+ * is 0 or newer than this library's. */
+CASREPORT_API casreport_status casreport_render_options_init(casreport_render_options* opts,
+                                                             uint32_t version);
+
+/* sizeof(casreport_render_options) of this library's current version, for bindings. */
+CASREPORT_API size_t casreport_render_options_struct_size(void);
+
+/* The report of a FINISHED handle rendered with `opts` (NULL: the defaults, the JSON report), as
+ * a view of *out_len bytes owned by the handle: UTF-8 text, NUL-terminated, or PDF bytes. The
+ * view stays valid until the next _render_with on the same handle, or its _reset or _free.
+ * CASREPORT_E_INVALID_ARGUMENT for an unknown format or language, a malformed date, a logo that
+ * is neither PNG nor SVG or is larger than 1 MiB; CASREPORT_E_INPUT for previous_json that is not
+ * a JSON report; for PDF, CASREPORT_E_UNAVAILABLE without a Chromium and CASREPORT_E_IO when it
+ * fails. None of these changes the handle. */
+CASREPORT_API casreport_status casreport_aggregator_render_with(casreport_aggregator* agg,
+                                                                const casreport_render_options* opts,
+                                                                const void** out, size_t* out_len);
+
 /* Adds the records of `other`, a FINISHED (or loaded) handle whose input comes after everything
  * fed to `agg`, which must not have finished. A record of `other` already seen by `agg` counts
  * as a duplicate. `other` is not changed. CASREPORT_E_INCOMPATIBLE, leaving `agg` as it was,
@@ -351,6 +439,48 @@ CASREPORT_API casreport_status casreport_aggregator_save(casreport_aggregator* a
  * version (*out is then NULL). The bytes are borrowed for the call only. */
 CASREPORT_API casreport_status casreport_aggregator_load(const void* data, size_t size,
                                                          casreport_aggregator** out);
+
+/* ---- An MSP's monthly round ------------------------------------------------------------ */
+
+/* The current version of casreport_batch_options. */
+#define CASREPORT_BATCH_OPTIONS_VERSION 1
+
+/* What casreport_batch_run does (docs/batch.md). Start from CASREPORT_BATCH_OPTIONS_INIT; fields
+ * are only ever appended; borrowed for the call only.
+ *
+ * Version 1 fields:
+ *   tenants_dir   TENANTS: one folder per tenant, its logs and an optional tenant.json (required)
+ *   out_dir       OUT: the round's files go to OUT/YYYY-MM/ (required)
+ *   month         "YYYY-MM" (required)
+ *   jobs          tenants at once; 0 (default): one per core
+ *   formats       comma-separated format names for every tenant (JSON always); NULL: "json,html"
+ *   defaults_path a JSON file with the keys of tenant.json for every tenant; NULL: none
+ *   issued        "YYYY-MM-DD", the issue date of every report; NULL: today
+ *   chromium      the Chromium that prints PDF; NULL: as casreport_render_options
+ */
+typedef struct casreport_batch_options {
+    uint32_t version;
+    const char* tenants_dir;
+    const char* out_dir;
+    const char* month;
+    uint32_t jobs;
+    const char* formats;
+    const char* defaults_path;
+    const char* issued;
+    const char* chromium;
+} casreport_batch_options;
+
+#define CASREPORT_BATCH_OPTIONS_INIT \
+    { CASREPORT_BATCH_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL }
+
+/* Runs the round: every tenant's reports and state, then OUT/YYYY-MM/index.html, summary.json
+ * and summary.csv (the summary of each tenant is in summary.json). CASREPORT_OK when the round
+ * ran, even if tenants failed: *tenants and *failed (either may be NULL) then count them.
+ * CASREPORT_E_INVALID_ARGUMENT for missing or bad options (a month, a format name, a defaults
+ * file that is not such an object); CASREPORT_E_IO when TENANTS cannot be read or OUT written.
+ * Thread-safe: rounds may run in parallel over distinct OUT folders. */
+CASREPORT_API casreport_status casreport_batch_run(const casreport_batch_options* opts,
+                                                   uint32_t* tenants, uint32_t* failed);
 
 #ifdef __cplusplus
 }

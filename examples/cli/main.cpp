@@ -3,6 +3,7 @@
 // Exit status: 0 success, 1 usage or I/O error, 2 when --strict is given and a record was
 // rejected.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <casreport/casreport.hpp>
@@ -17,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch_command.hpp"
 #include "progress.hpp"
 
 namespace {
@@ -30,6 +32,7 @@ constexpr const char* usage_text = R"(NAME
 
 SYNOPSIS
     casreport [OPTIONS] [FILE|-]...
+    casreport batch --month YYYY-MM --out OUT [OPTIONS] TENANTS
 
 DESCRIPTION
     Reads Cloud App Security (CAS) security-event logs and writes the monthly report: the
@@ -39,6 +42,9 @@ DESCRIPTION
     advice. Duplicate events are counted once, and records that cannot be read are counted
     and listed in the report, never silently dropped.
 
+    casreport batch makes every tenant's report of a month in one run, with a summary and an
+    index page for the round: see 'casreport batch --help'.
+
 INPUT
     Each FILE is read in the format told by its first lines:
       JSON    log API responses ({"security_events": [...]}, one or many per file), bare
@@ -46,8 +52,8 @@ INPUT
       CEF     CEF:0|Trend Micro|CAS|... records, one per line (a syslog prefix is fine), or
               as the strings of an API response fetched with format=cef
       CSV     the console's log export (Logs > Export), English or Japanese headers
-    Any of them may be gzip-compressed: gzip data is recognized by its content, whatever
-    the file is called. "-", or no FILE at all, reads standard input.
+    Any of them may be compressed with gzip, zstd, xz or bzip2, recognized by its content
+    whatever the file is called. "-", or no FILE at all, reads standard input.
 
 OPTIONS
   What to count
@@ -72,11 +78,19 @@ OPTIONS
     --max-subjects N      users, senders or threats listed per finding (default 10)
 
   Output
-    --format json|text|md|csv|html
+    --format json|text|md|csv|html|pdf
                           output format (default text): JSON (the machine-readable
                           report), a terminal text, Markdown for tickets and mail, CSV for
-                          spreadsheets, or one printable HTML page with charts
+                          spreadsheets, one printable HTML page with charts, or that page
+                          as an A4 PDF with page numbers (needs a headless Chromium)
     --lang ja|en          labels and advice in Japanese (default) or English
+    --customer NAME       the customer the report is for, on its cover and heading
+    --provider NAME       the provider (MSP) that issues it
+    --logo FILE           the provider's logo, PNG or SVG, on the cover of HTML and PDF
+    --issued YYYY-MM-DD   the issue date shown with the customer (default: today in the
+                          report's time zone)
+    --chromium PATH       the Chromium that prints PDF (default: $CASREPORT_CHROMIUM, else
+                          chromium on PATH; Debian: apt-get install chromium fonts-noto-cjk)
     --previous REPORT.json
                           last month's JSON report: show the change of every total
     --redact              mask user and sender addresses (user-001, sender-001, ...)
@@ -102,9 +116,10 @@ OPTIONS
     --merge-state FILE    add a saved state (repeatable), as if its input came first
 
   Behaviour
-    --threads N           threads for one large file (default: one per core): a JSON
-                          file is read in parts at once, a gzip file is inflated on one
-                          thread while another decodes; the report is the same for any N
+    --threads N           threads for one large file (default, and 0: one per core): a JSON
+                          file is read in parts at once, a compressed file is decompressed
+                          on one thread while another decodes; the report is the same for
+                          any N
     --strict              exit with status 2 when any record was rejected, and say which
     -q, --quiet           no progress display (errors are still shown)
     -h, --help            show this help
@@ -128,6 +143,10 @@ EXAMPLES
     A printable HTML report with the change since last month's JSON report:
         casreport --month 2025-07 --previous 2025-06.json --format html -o report.html logs/*
 
+    The PDF a customer receives, with their name and the provider's logo:
+        casreport --month 2025-06 --format pdf --customer "株式会社サンプル" \
+            --provider "Example MSP" --logo msp.svg -o report.pdf logs/*
+
     Console CSV exports (one per log type), times shown in Japan time:
         casreport --month 2025-06 SecurityRisk.csv VirtualAnalyzer.csv Ransomware.csv DLP.csv
 
@@ -147,11 +166,16 @@ SEE ALSO
 
 struct cli_args {
     casreport::options opts;
-    casreport::render_options render{casreport::output_format::text, casreport::language::ja};
+    casreport::render_options render = [] {
+        casreport::render_options r;
+        r.format = casreport::output_format::text;
+        return r;
+    }();
     unsigned threads = 0;  // one per core
     bool strict = false;
     bool quiet = false;
     std::string previous;
+    std::string logo;
     std::string csv_map;
     std::string output;
     std::string save_state;
@@ -222,13 +246,32 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--format") {
             const std::string v = value(i, arg);
             const auto f = casreport::parse_output_format(v);
-            if (!f) throw usage_error("unknown --format '" + v + "' (json, text, md, csv or html)");
+            if (!f) {
+                throw usage_error("unknown --format '" + v +
+                                  "' (json, text, md, csv, html or pdf)");
+            }
             a.render.format = *f;
         } else if (arg == "--lang") {
             const std::string v = value(i, arg);
             const auto l = casreport::parse_language(v);
             if (!l) throw usage_error("unknown --lang '" + v + "' (ja or en)");
             a.render.lang = *l;
+        } else if (arg == "--customer") {
+            a.render.tenant.name = value(i, arg);
+        } else if (arg == "--provider") {
+            a.render.tenant.provider = value(i, arg);
+        } else if (arg == "--logo") {
+            a.logo = value(i, arg);
+            if (a.logo.empty()) throw usage_error("--logo needs a file name");
+        } else if (arg == "--issued") {
+            const std::string v = value(i, arg);
+            a.render.tenant.issued = casreport::parse_date(v);
+            if (!a.render.tenant.issued) {
+                throw usage_error("--issued needs a date such as 2025-07-01, not '" + v + "'");
+            }
+        } else if (arg == "--chromium") {
+            a.render.chromium = value(i, arg);
+            if (a.render.chromium.empty()) throw usage_error("--chromium needs a program");
         } else if (arg == "--top") {
             a.opts.top_n = whole_number(value(i, arg), arg, 0, 1000000);
         } else if (arg == "--company-min-users") {
@@ -243,6 +286,7 @@ cli_args parse_args(int argc, char** argv) {
             a.opts.findings.max_subjects = whole_number(value(i, arg), arg, 1, 1000000);
         } else if (arg == "--month") {
             month = value(i, arg);
+            if (month.empty()) throw usage_error("--month needs a month such as 2025-06");
         } else if (arg == "--tz") {
             const std::string v = value(i, arg);
             tz = casreport::parse_utc_offset(v);
@@ -273,7 +317,7 @@ cli_args parse_args(int argc, char** argv) {
         } else if (arg == "--redact") {
             a.render.redact = true;
         } else if (arg == "--threads") {
-            a.threads = whole_number(value(i, arg), arg, 1, 1024);
+            a.threads = whole_number(value(i, arg), arg, 0, 1024);
         } else if (arg == "-q" || arg == "--quiet") {
             a.quiet = true;
         } else if (arg == "--no-dedupe") {
@@ -290,7 +334,10 @@ cli_args parse_args(int argc, char** argv) {
             throw usage_error("unknown option '" + std::string(arg) + "'");
         }
     }
-    if (tz) a.opts.naive_time_zone = *tz;
+    if (tz) {
+        a.opts.naive_time_zone = *tz;
+        a.render.zone = *tz;
+    }
     if (!month.empty()) {
         a.opts.period = casreport::report_period::parse(month, tz.value_or(casreport::jst));
         if (!a.opts.period) {
@@ -339,7 +386,8 @@ std::string read_whole(const std::string& path, std::uint64_t max) {
     return out;
 }
 
-/// A source the library cannot use (no known format, corrupt gzip data); the message names it.
+/// A source the library cannot use (no known format, corrupt compressed data); the message names
+/// it.
 class input_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -369,6 +417,12 @@ std::uint64_t file_size(const std::string& path) {
     struct stat st {};
     const int rc = path == "-" ? fstat(fileno(stdin), &st) : stat(path.c_str(), &st);
     return rc == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+/// An empty input is no error (a quiet month), but rarely what was meant.
+void warn_empty(const std::string& what) {
+    std::fprintf(stderr, "casreport: warning: %s is empty: no records read from it\n",
+                 what.c_str());
 }
 
 /// Reads every input: files through aggregator::feed_file (several threads for a large one),
@@ -405,6 +459,7 @@ void read_inputs(casreport::aggregator& agg, const std::vector<std::string>& fil
                 throw io_error("cannot read " + path + ": " + ec.message());
             }
             check(agg, ec);
+            if (bytes_read.load() == 0) warn_empty(path);
             done += bytes_read.load();
             records = agg.counts().records;
             shown.update(done, records);  // the ticker's last look may predate the last read
@@ -413,6 +468,7 @@ void read_inputs(casreport::aggregator& agg, const std::vector<std::string>& fil
         agg.begin_source(path, ec);
         check(agg, ec);
         std::vector<char> buf(std::size_t{64} << 10);  // small reads: the copy stays in cache
+        const std::uint64_t before = done;
         for (;;) {
             const std::size_t n = std::fread(buf.data(), 1, buf.size(), stdin);
             if (n > 0) {
@@ -426,6 +482,7 @@ void read_inputs(casreport::aggregator& agg, const std::vector<std::string>& fil
         if (std::ferror(stdin) != 0) {
             throw io_error("cannot read standard input: " + std::string(std::strerror(errno)));
         }
+        if (done == before) warn_empty("standard input");
         agg.end_source(ec);
         check(agg, ec);
         records = agg.counts().records;
@@ -447,16 +504,43 @@ void tell_rejections(const casreport::input_summary& in) {
     }
 }
 
+/// Fails now, before any input is read, when `path` cannot be written, saying why.
+void check_writable(const std::string& path) {
+    if (path.empty() || path == "-") return;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        throw io_error("cannot write " + path + ": " + std::strerror(EISDIR));
+    }
+    const bool existed = ::access(path.c_str(), F_OK) == 0;
+    std::FILE* f = std::fopen(path.c_str(), "ab");
+    if (f == nullptr) throw io_error("cannot write " + path + ": " + std::strerror(errno));
+    std::fclose(f);
+    if (!existed) std::remove(path.c_str());
+}
+
+/// Writes `text` to `path` (standard output for "" or "-"). A file appears whole or not at
+/// all: the text goes to a temporary file beside it, renamed over it once complete.
 void write_output(const std::string& path, const std::string& text) {
     if (path.empty() || path == "-") {
         std::fwrite(text.data(), 1, text.size(), stdout);
         if (std::fflush(stdout) != 0) throw io_error("cannot write the report");
         return;
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) throw io_error("cannot write " + path);
+    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.close();
+        if (!out) {
+            std::remove(temp.c_str());
+            throw io_error("cannot write " + path + ": " + std::strerror(errno));
+        }
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        const int why = errno;
+        std::remove(temp.c_str());
+        throw io_error("cannot write " + path + ": " + std::strerror(why));
+    }
 }
 
 int run(int argc, char** argv) {
@@ -468,16 +552,29 @@ int run(int argc, char** argv) {
     if (a.version) {
         std::printf(
             "casreport %s\n"
-            "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or gzipped.\n",
+            "Reads CAS logs as JSON, NDJSON, CEF or console CSV, plain or compressed with gzip,\n"
+            "zstd, xz or bzip2.\n",
             CASREPORT_VERSION_STRING);
         return exit_ok;
     }
     if (a.files.empty()) {
         if (!a.merge_states.empty()) {
             // Only merging saved states: no input to read.
+        } else if (::isatty(fileno(stdin)) != 0) {
+            throw usage_error(
+                "no input: name the log files to read, or pipe them in ('-' reads standard "
+                "input)");
         } else {
             a.files.emplace_back("-");
         }
+    }
+    check_writable(a.output);
+    check_writable(a.save_state);
+    if (!a.logo.empty()) {
+        if (file_size(a.logo) > casreport::tenant_info::max_logo_bytes) {
+            throw usage_error("--logo " + a.logo + " is larger than 1 MiB");
+        }
+        a.render.tenant.logo = read_whole(a.logo, casreport::tenant_info::max_logo_bytes);
     }
 
     if (!a.csv_map.empty()) {
@@ -551,7 +648,12 @@ int run(int argc, char** argv) {
 
     if (!a.save_state.empty()) write_output(a.save_state, agg.save());
     const casreport::report& r = agg.report();
-    write_output(a.output, casreport::render(r, a.render));
+    std::error_code ec;
+    std::string why;
+    const std::string document = casreport::render(r, a.render, ec, &why);
+    if (ec == casreport::error::invalid_argument) throw usage_error(why);
+    if (ec) throw io_error(why);
+    write_output(a.output, document);
     if (a.strict && r.input.rejected > 0) {
         tell_rejections(r.input);
         return exit_rejected;
@@ -562,6 +664,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "batch") {
+        return casreport_cli::run_batch_command(argc - 1, argv + 1);
+    }
     try {
         return run(argc, argv);
     } catch (const usage_error& e) {

@@ -12,7 +12,7 @@
 namespace casreport_cli {
 
 /// One status line, redrawn in place: the file, the bytes read (of the total when every
-/// input's size is known: compressed bytes for a .gz), records and records per second, and
+/// input's size is known: compressed bytes for a compressed file), records and records per second, and
 /// the time left. It appears only after the run has taken a second, and ends with a summary
 /// line; when disabled (stderr not a terminal, --quiet) it prints nothing at all.
 class progress {

@@ -116,6 +116,12 @@ public:
     [[nodiscard]] const casreport::report& report(std::error_code& ec);
     [[nodiscard]] const casreport::report& report();
 
+    /// The report built anew with other report-time settings than the options': `top_n` rows
+    /// and the findings thresholds `findings` (the month, zone and de-duplication stay those
+    /// of the input). Not kept: each call builds it again from the state.
+    [[nodiscard]] casreport::report report_with(std::size_t top_n, const finding_policy& findings,
+                                                std::error_code& ec) const;
+
     /// The input accounting so far.
     [[nodiscard]] input_counts counts() const noexcept;
 

@@ -3,6 +3,7 @@
 #define CASREPORT_CASREPORT_HPP
 
 #include "casreport/aggregator.hpp"
+#include "casreport/batch.hpp"
 #include "casreport/error.hpp"
 #include "casreport/event_kind.hpp"
 #include "casreport/options.hpp"

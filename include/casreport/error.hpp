@@ -18,6 +18,8 @@ enum class error : int {
     input = 3,             ///< the input as a whole is unusable (unknown format, bad state bytes)
     incompatible = 4,      ///< states or reports built with different options cannot combine
     io = 5,                ///< a file could not be read or written
+    // 6..8 are the C API's own codes (no memory, buffer too small, internal).
+    unavailable = 9,  ///< a program the call needs is not installed (PDF: Chromium)
 };
 
 [[nodiscard]] const std::error_category& casreport_category() noexcept;

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "casreport/report.hpp"
+#include "casreport/time.hpp"
 
 namespace casreport {
 
@@ -20,6 +21,7 @@ enum class output_format : std::uint8_t {
     markdown = 2,  ///< for tickets and mail
     csv = 3,       ///< long form, one number per row (docs/output-formats.md)
     html = 4,      ///< one self-contained, printable page with charts
+    pdf = 5,       ///< the HTML page printed on A4 by a headless Chromium (`render_options`)
 };
 
 constexpr std::string_view to_string(output_format f) noexcept {
@@ -29,6 +31,7 @@ constexpr std::string_view to_string(output_format f) noexcept {
         case output_format::markdown: return "markdown";
         case output_format::csv: return "csv";
         case output_format::html: return "html";
+        case output_format::pdf: return "pdf";
     }
     return "json";
 }
@@ -42,6 +45,7 @@ constexpr std::optional<output_format> parse_output_format(std::string_view s) n
     if (s == "md" || s == "markdown") return output_format::markdown;
     if (s == "csv") return output_format::csv;
     if (s == "html" || s == "htm") return output_format::html;
+    if (s == "pdf") return output_format::pdf;
     return std::nullopt;
 }
 
@@ -50,6 +54,25 @@ constexpr std::optional<language> parse_language(std::string_view s) noexcept {
     if (s == "en") return language::en;
     return std::nullopt;
 }
+
+/// Who a report is for and who issues it: a cover block in HTML and PDF, the heading of text
+/// and Markdown, and the JSON's "tenant" object. All optional; when none is given
+/// the report names nobody and the JSON has no "tenant".
+struct tenant_info {
+    std::string name;      ///< the customer, "株式会社サンプル"
+    std::string provider;  ///< the managed-service provider that issues the report
+    /// The issue date. None: today in the report's zone (only when another field is given).
+    std::optional<calendar_date> issued;
+    /// A logo, PNG or SVG bytes (told by their content), embedded in HTML and PDF as data.
+    /// At most `max_logo_bytes`; anything else is `error::invalid_argument`.
+    std::string logo;
+
+    static constexpr std::size_t max_logo_bytes = std::size_t{1} << 20;
+
+    [[nodiscard]] bool given() const noexcept {
+        return !name.empty() || !provider.empty() || issued.has_value() || !logo.empty();
+    }
+};
 
 struct render_options {
     output_format format = output_format::json;
@@ -60,9 +83,26 @@ struct render_options {
     const report* previous = nullptr;
     /// Mask user and sender addresses everywhere (see `redact`).
     bool redact = false;
+    tenant_info tenant{};
+    /// The zone of the dates and times shown to people when the report has no month (with
+    /// a month, the month's zone): Japan time by default.
+    utc_offset zone = jst;
+    /// PDF: the Chromium (or Chrome) program to print with. Empty: `$CASREPORT_CHROMIUM`,
+    /// then `chromium`, `chromium-browser`, `google-chrome` on `PATH`.
+    std::string chromium{};
 };
 
 /// The report in the chosen format. UTF-8; Japanese is written as is, never `\u`-escaped.
+/// Every string that came from a log is made safe for the format first (control and bidi
+/// characters shown as `\u001B`, noncharacters and bad UTF-8 as U+FFFD; the JSON escapes them
+/// instead, losing nothing). PDF bytes are binary.
+///
+/// Fails with `error::invalid_argument` for a logo that is not PNG or SVG or too large, and,
+/// for PDF, with `error::unavailable` when no Chromium can be found and `error::io` when it
+/// fails; the throwing overload says why in `what()`, and so does `ec`'s companion `message`
+/// when given.
+[[nodiscard]] std::string render(const report& r, const render_options& opts, std::error_code& ec,
+                                 std::string* message = nullptr);
 [[nodiscard]] std::string render(const report& r, const render_options& opts);
 
 /// The JSON report of DESIGN section 4 (schema_version 1), pretty-printed, keys in a fixed order.

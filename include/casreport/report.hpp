@@ -139,7 +139,9 @@ struct finding {
     severity level = severity::info;
     std::optional<section> where;  ///< the section it concerns
     std::uint64_t count = 0;
-    std::vector<finding_subject> subjects;
+    std::vector<finding_subject> subjects;  ///< at most `finding_policy::max_subjects`
+    /// Subjects that qualified but were left out of `subjects` ("ほか 3件").
+    std::uint64_t more_subjects = 0;
 };
 
 struct report {

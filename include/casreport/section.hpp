@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "casreport/event_kind.hpp"
+#include "casreport/risk_level.hpp"
 #include "casreport/security_filter.hpp"
 
 namespace casreport {
@@ -63,6 +64,29 @@ constexpr bool is_atp(section s) noexcept { return s != section::dlp; }
 
 /// Whether a kind counts in the overview's ATP column (every filter, spam included).
 constexpr bool is_atp(event_kind k) noexcept { return k != event_kind::dlp; }
+
+/// Whether a detection is a sign of an attack, for the targeted-attack findings (DESIGN
+/// section 5): malware and web reputation always, Virtual Analyzer only at risk high or medium
+/// (the guide: 中以上). File blocking never (the guide reads many blocks as a possible user
+/// error), nor DLP (a policy match) or ransomware (its own finding).
+constexpr bool is_attack_signal(section s, risk_level r) noexcept {
+    switch (s) {
+        case section::malware:
+        case section::web_reputation: return true;
+        case section::virtual_analyzer: return r == risk_level::high || r == risk_level::medium;
+        case section::file_blocking:
+        case section::dlp:
+        case section::ransomware: return false;
+    }
+    return false;
+}
+
+/// Whether a detection left in place (or failed) leaves a threat behind, for the
+/// threat_left_in_place finding (DESIGN section 5): the attack signals and ransomware. A
+/// sandbox verdict of low, no risk or unknown that was let through is no threat left behind.
+constexpr bool is_threat(section s, risk_level r) noexcept {
+    return s == section::ransomware || is_attack_signal(s, r);
+}
 
 }  // namespace casreport
 

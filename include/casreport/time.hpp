@@ -52,6 +52,29 @@ inline constexpr utc_offset jst{9 * 60};
 /// `2025-06-01T09:15:42+09:00` in the given zone, to the second.
 [[nodiscard]] std::string format_in_zone(timestamp t, utc_offset zone);
 
+/// A day of the calendar (proleptic Gregorian), as people write it on a report.
+struct calendar_date {
+    int year = 1970;
+    int month = 1;  ///< 1..12
+    int day = 1;    ///< 1..31
+
+    friend constexpr bool operator==(calendar_date a, calendar_date b) noexcept {
+        return a.year == b.year && a.month == b.month && a.day == b.day;
+    }
+    friend constexpr bool operator!=(calendar_date a, calendar_date b) noexcept {
+        return !(a == b);
+    }
+};
+
+/// Parses `YYYY-MM-DD` (years 1..9999); nothing for anything else or an impossible date.
+[[nodiscard]] std::optional<calendar_date> parse_date(std::string_view text) noexcept;
+
+/// `2025-07-01`.
+[[nodiscard]] std::string to_string(calendar_date d);
+
+/// The day `t` falls on in `zone`.
+[[nodiscard]] calendar_date date_in_zone(timestamp t, utc_offset zone) noexcept;
+
 /// Parses `±HH:MM`, `±HHMM`, `±HH`, `Z` or `UTC`.
 [[nodiscard]] std::optional<utc_offset> parse_utc_offset(std::string_view text) noexcept;
 

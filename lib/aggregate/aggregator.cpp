@@ -1,9 +1,9 @@
-// casreport::aggregator: sources → decoder → normalize → partial state → report.
+// casreport::aggregator: sources → decoder → normalize → partial state. Its report, built from
+// the state by the next stage, is in lib/summarize/aggregator_report.cpp.
 #include "casreport/aggregator.hpp"
 
 #include "../decode/csv.hpp"
 #include "../decode/utf8.hpp"
-#include "../report/build.hpp"
 #include "aggregator_impl.hpp"
 #include "state_codec.hpp"
 
@@ -42,11 +42,6 @@ std::string detail::check_options(const options& opts) {
 namespace {
 
 void fail(std::error_code& ec, error e) { ec = make_error_code(e); }
-
-const report& empty_report() {
-    static const report r{};
-    return r;
-}
 
 /// What both merges check, in this order, before taking anything from `other`; false, with
 /// `ec` set, when they must not go on. A refused merge changes nothing: compatibility is checked
@@ -137,17 +132,6 @@ void aggregator::finish(std::error_code& ec) {
 }
 
 bool aggregator::finished() const noexcept { return impl_->finished; }
-
-const report& aggregator::report(std::error_code& ec) {
-    ec.clear();
-    impl& m = *impl_;
-    if (!m.finished) {
-        fail(ec, error::misuse);
-        return empty_report();
-    }
-    if (!m.cached) m.cached = detail::build_report(m.state, m.opts, m.threads);
-    return *m.cached;
-}
 
 input_counts aggregator::counts() const noexcept {
     const detail::counters n = impl_->state.current();

@@ -25,7 +25,7 @@
 #include "../core/side_task.hpp"
 #include "../decode/csv.hpp"
 #include "aggregator_impl.hpp"
-#include "inflate_ahead.hpp"
+#include "decompress_ahead.hpp"
 #include "read_chunks.hpp"
 
 namespace casreport {
@@ -204,7 +204,8 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
     unsigned threads =
         fo.threads == 0 ? std::max(1U, std::thread::hardware_concurrency()) : fo.threads;
     m.threads = std::max(m.threads, threads);
-    const bool inflate_ahead = seekable && threads > 1 && detail::starts_gzip(f.fd());
+    // Any size: the seekable check is for the magic-byte probe (a pipe is read in one pass).
+    const bool decompress_ahead = seekable && threads > 1 && detail::starts_compressed(f.fd());
     const off_t size = seekable ? ::lseek(f.fd(), 0, SEEK_END) : 0;
     if (size > 0) {
         threads = static_cast<unsigned>(std::min<std::uint64_t>(
@@ -344,7 +345,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
             // A document spans a cut: read the file in one pass instead.
         }
     }
-    if (!inflate_ahead || !detail::read_gzip_ahead(f.fd(), m, fo, ec)) {
+    if (!decompress_ahead || !detail::read_decompressing_ahead(f.fd(), m, fo, ec)) {
         read_all(f.fd(), seekable, m, fo, ec);
     }
     if (ec) {

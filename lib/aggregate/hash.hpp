@@ -56,6 +56,8 @@ inline std::uint64_t load_le_end(const unsigned char* end, std::size_t n,
 }
 
 /// Two multiply-fold lanes over 16-byte blocks, each seeing both words, crossed at the end.
+/// Saved states hold its values (record keys, the checksum): tests/unit/hash_test.cpp pins its
+/// known answers, and any change to it needs a new codec version in state_codec.cpp.
 inline key128 hash128(std::string_view s, std::uint64_t seed = 0) noexcept {
     constexpr std::uint64_t k0 = 0x9e3779b97f4a7c15ULL;
     constexpr std::uint64_t k1 = 0xbf58476d1ce4e5b9ULL;

@@ -188,8 +188,6 @@ public:
         indexed_ = 0;
     }
 
-    [[nodiscard]] bool has_index() const noexcept { return index_.size() != 0; }
-
     void clear() {
         blocks_.clear();
         size_ = 0;

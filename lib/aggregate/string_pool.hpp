@@ -75,7 +75,6 @@ public:
     }
 
     [[nodiscard]] std::size_t size() const noexcept { return offsets_.size(); }
-    [[nodiscard]] std::size_t bytes() const noexcept { return data_.size(); }
 
     void clear() {
         data_.clear();

@@ -13,6 +13,7 @@ public:
             case error::input: return "unusable input";
             case error::incompatible: return "incompatible options or state";
             case error::io: return "input/output error";
+            case error::unavailable: return "a program it needs is not installed";
         }
         return "unknown casreport error";
     }

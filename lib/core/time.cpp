@@ -235,6 +235,42 @@ std::optional<utc_offset> parse_utc_offset(std::string_view text) noexcept {
     return utc_offset{*m};
 }
 
+std::optional<calendar_date> parse_date(std::string_view text) noexcept {
+    const std::string_view t = detail::trim(text);
+    if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+    int fields[3] = {0, 0, 0};
+    const std::size_t starts[3] = {0, 5, 8};
+    const std::size_t lengths[3] = {4, 2, 2};
+    for (int f = 0; f < 3; ++f) {
+        for (std::size_t i = starts[f]; i < starts[f] + lengths[f]; ++i) {
+            if (t[i] < '0' || t[i] > '9') return std::nullopt;
+            fields[f] = fields[f] * 10 + (t[i] - '0');
+        }
+    }
+    const calendar_date d{fields[0], fields[1], fields[2]};
+    if (d.year < 1 || d.month < 1 || d.month > 12 || d.day < 1 ||
+        d.day > detail::days_in_month(d.year, d.month)) {
+        return std::nullopt;
+    }
+    return d;
+}
+
+std::string to_string(calendar_date d) {
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return {buf, static_cast<std::size_t>(n)};
+}
+
+calendar_date date_in_zone(timestamp t, utc_offset zone) noexcept {
+    std::int64_t seconds = 0;
+    std::int64_t micros = 0;
+    split(t, seconds, micros);
+    seconds += std::int64_t{zone.minutes} * 60;
+    const std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    const detail::civil_date c = detail::civil_from_days(days);
+    return {c.year, c.month, c.day};
+}
+
 std::string to_string(utc_offset z) {
     const int a = z.minutes < 0 ? -z.minutes : z.minutes;
     char buf[16];

@@ -11,6 +11,7 @@
 #include "casreport/error.hpp"
 #include "casreport/options.hpp"
 #include "casreport/record.hpp"
+#include "decompress.hpp"
 
 namespace casreport::detail {
 
@@ -37,7 +38,7 @@ public:
     /// Whether everything fed so far ended exactly between two records, with nothing held
     /// back: a sequential reader would read what follows the same way this one starts reading
     /// a fresh range. The parallel file reader relies on it; decoders of formats that are never
-    /// split (CSV, CEF, gzip) keep the answer "no".
+    /// split (CSV, CEF, compressed) keep the answer "no".
     [[nodiscard]] virtual bool at_record_boundary() const noexcept { return false; }
     /// The line number the next byte belongs to (1-based), where the decoder can tell.
     [[nodiscard]] virtual std::uint64_t line() const noexcept { return 0; }
@@ -65,18 +66,18 @@ inline constexpr std::size_t max_text_record_bytes = std::size_t{1} << 20;
 /// CEF records, one per line (a syslog prefix before `CEF:` is skipped). See cef.hpp.
 [[nodiscard]] std::unique_ptr<decoder> make_cef_decoder(event_sink& sink);
 
-/// Inflates gzip data as it arrives and feeds it to `next`. A corrupt or truncated stream makes
-/// the source unusable (what was inflated before counts).
-[[nodiscard]] std::unique_ptr<decoder> make_gzip_decoder(event_sink& sink,
-                                                         std::unique_ptr<decoder> next);
+/// Decompresses `c` data as it arrives (decompress.hpp) and feeds the text to `next`. Corrupt,
+/// truncated or trailing data makes the source unusable (what was decompressed before counts).
+[[nodiscard]] std::unique_ptr<decoder> make_decompressing_decoder(event_sink& sink, codec c,
+                                                                  std::unique_ptr<decoder> next);
 
-/// One source: inflates gzip (told by its magic bytes), strips a UTF-8 BOM, detects the format
-/// from the first lines (source_decoder.cpp) unless `forced` names one, and decodes it.
+/// One source: decompresses it when its magic bytes say so, strips a UTF-8 BOM, detects the
+/// format from the first lines (source_decoder.cpp) unless `forced` names one, and decodes it.
 [[nodiscard]] std::unique_ptr<decoder> make_source_decoder(event_sink& sink, input_format forced,
                                                            const options& opts);
 
-/// What a source decoder does after inflating: strips a UTF-8 BOM, detects the format, decodes.
-/// For text that was inflated elsewhere (see lib/aggregate/inflate_ahead.hpp).
+/// What a source decoder does after decompressing: strips a UTF-8 BOM, detects the format,
+/// decodes. For text that was decompressed elsewhere (see lib/aggregate/decompress_ahead.hpp).
 [[nodiscard]] std::unique_ptr<decoder> make_text_decoder(event_sink& sink, input_format forced,
                                                          const options& opts);
 

@@ -1,4 +1,4 @@
-// One source: inflate gzip, strip a UTF-8 byte-order mark, settle the format, hand the bytes on.
+// One source: decompress it, strip a UTF-8 byte-order mark, settle the format, hand the bytes on.
 //
 // Detection (input_format::auto_detect) reads the first non-blank lines, at most
 // `detect_lines` of them within `detect_bytes`: a line that starts with `{` or `[` means JSON,
@@ -39,20 +39,12 @@ bool is_utf8_cut_anywhere(std::string_view s) noexcept {
     return false;
 }
 
-/// Names the compressed and archive formats people may try, by their magic bytes.
+/// Names the archive formats people may try, by their magic bytes.
 std::string what_binary(std::string_view head) {
     using namespace std::string_view_literals;
     if (head.substr(0, 4) == "PK\x03\x04"sv) {
-        return "it is a zip archive: casreport reads gzip (.gz) but not zip; unzip it first";
-    }
-    if (head.substr(0, 3) == "BZh"sv) {
-        return "it is bzip2 data: decompress it first (bzcat FILE | casreport -)";
-    }
-    if (head.substr(0, 6) == "\xFD\x37zXZ\0"sv) {  // "\xFD7" would be one escape
-        return "it is xz data: decompress it first (xzcat FILE | casreport -)";
-    }
-    if (head.substr(0, 4) == "\x28\xB5\x2F\xFD"sv) {
-        return "it is zstd data: decompress it first (zstdcat FILE | casreport -)";
+        return "it is a zip archive: casreport reads gzip, zstd, xz and bzip2 but not zip; "
+               "unzip it first";
     }
     return {};
 }
@@ -260,8 +252,8 @@ private:
     bool failed_ = false;
 };
 
-/// A source: gzip data (by its magic bytes, 1f 8b, whatever the file is called) is inflated
-/// on the way to the text decoder.
+/// A source: compressed data (told by its magic bytes, whatever the file is called) is
+/// decompressed on the way to the text decoder.
 class source_decoder final : public decoder {
 public:
     source_decoder(event_sink& sink, input_format forced, const options& opts)
@@ -272,16 +264,18 @@ public:
             inner_->feed(bytes);
             return;
         }
-        if (head_.empty() && bytes.size() >= gzip_magic.size()) {
-            start(bytes);  // settled by this chunk: nothing to hold
-            return;
+        if (head_.empty()) {
+            if (const auto c = sniff_codec(bytes, false)) {
+                start(*c, bytes);  // settled by this chunk: nothing to hold
+                return;
+            }
         }
         head_.append(bytes);
-        if (head_.size() >= gzip_magic.size()) start_from_head();
+        if (const auto c = sniff_codec(head_, false)) start_from_head(*c);
     }
 
     void finish() override {
-        if (!inner_) start_from_head();
+        if (!inner_) start_from_head(sniff_codec(head_, true).value_or(codec::none));
         inner_->finish();
     }
 
@@ -294,29 +288,27 @@ public:
     }
 
 private:
-    static constexpr std::string_view gzip_magic = "\x1F\x8B";
-
-    void start(std::string_view first) {
+    void start(codec c, std::string_view first) {
         auto text = std::make_unique<text_decoder>(sink_, forced_, opts_);
-        if (first.substr(0, gzip_magic.size()) == gzip_magic) {
-            inner_ = make_gzip_decoder(sink_, std::move(text));
+        if (c != codec::none) {
+            inner_ = make_decompressing_decoder(sink_, c, std::move(text));
         } else {
             inner_ = std::move(text);
         }
         inner_->feed(first);
     }
 
-    void start_from_head() {
+    void start_from_head(codec c) {
         std::string held;
         held.swap(head_);
-        start(held);
+        start(c, held);
     }
 
     event_sink& sink_;
     input_format forced_;
     const options& opts_;
     std::unique_ptr<decoder> inner_;
-    std::string head_;  // the first byte, until the second says whether this is gzip
+    std::string head_;  // the first bytes, until they say whether the source is compressed
 };
 
 }  // namespace

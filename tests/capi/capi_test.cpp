@@ -110,7 +110,8 @@ TEST(Status, NamesAreStableAndTotal) {
     EXPECT_STREQ(casreport_status_name(CASREPORT_E_BUFFER_TOO_SMALL), "buffer_too_small");
     EXPECT_STREQ(casreport_status_name(CASREPORT_E_INTERNAL), "internal");
     EXPECT_STREQ(casreport_status_name(1), "unknown");
-    EXPECT_STREQ(casreport_status_name(-9), "unknown");
+    EXPECT_STREQ(casreport_status_name(CASREPORT_E_UNAVAILABLE), "unavailable");
+    EXPECT_STREQ(casreport_status_name(-10), "unknown");
     EXPECT_STREQ(casreport_status_name(INT32_MIN), "unknown");
 }
 
@@ -311,7 +312,7 @@ TEST(Arguments, UnknownFormatAndLanguageNames) {
     ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
     const char* p = nullptr;
     std::size_t n = 0;
-    EXPECT_EQ(casreport_aggregator_render(a.get(), "pdf", "ja", &p, &n),
+    EXPECT_EQ(casreport_aggregator_render(a.get(), "rtf", "ja", &p, &n),
               CASREPORT_E_INVALID_ARGUMENT);
     EXPECT_TRUE(contains(casreport_last_error(), "format")) << casreport_last_error();
     EXPECT_EQ(casreport_aggregator_render(a.get(), "JSON ", "ja", &p, &n),
@@ -473,9 +474,12 @@ TEST(Sources, FinishReportsAnUnusableLastSourceAndStillFinishes) {
     EXPECT_EQ(casreport_aggregator_report_json(a.get(), &p, &n), CASREPORT_OK);  // not poisoned
 }
 
-TEST(Sources, GzipAndCsvReportLikeNdjson) {
+TEST(Sources, CompressedAndCsvReportLikeNdjson) {
     const std::string expected = json_of(golden("same_events/input.ndjson"));
     EXPECT_EQ(json_of(golden("same_events/input.ndjson.gz"), 100), expected);
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.zst"), 100), expected);
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.xz"), 100), expected);
+    EXPECT_EQ(json_of(golden("same_events/input.ndjson.bz2"), 100), expected);
     casreport_options o = june();
     o.input_format = CASREPORT_INPUT_CSV;
     EXPECT_EQ(report_json(finished(golden("same_events/events_en.csv"), o).get()), expected);
@@ -893,4 +897,113 @@ TEST(FeedFile, NamesTheSourceAndRefusesBadArgumentsWithoutPoisoning) {
     EXPECT_TRUE(contains(report_json(a.get()).c_str(), "\"source\": \"june.ndjson\""));
     EXPECT_EQ(casreport_aggregator_feed_file(a.get(), CASREPORT_SAMPLE, nullptr, 1),
               CASREPORT_E_MISUSE);
+}
+
+// ---- rendering with every report option ------------------------------------------------------
+
+TEST(RenderWith, ArgumentsAndVersionsAreChecked) {
+    casreport_render_options ro = CASREPORT_RENDER_OPTIONS_INIT;
+    EXPECT_EQ(casreport_render_options_init(nullptr, CASREPORT_RENDER_OPTIONS_VERSION),
+              CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(casreport_render_options_init(&ro, 0), CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(casreport_render_options_init(&ro, CASREPORT_RENDER_OPTIONS_VERSION + 1),
+              CASREPORT_E_INVALID_ARGUMENT);
+    casreport_render_options from_init{};
+    ASSERT_EQ(casreport_render_options_init(&from_init, CASREPORT_RENDER_OPTIONS_VERSION),
+              CASREPORT_OK);
+    // The macro and the function agree.
+    EXPECT_STREQ(from_init.format, ro.format);
+    EXPECT_STREQ(from_init.language, ro.language);
+    EXPECT_EQ(from_init.top_n, CASREPORT_FROM_AGGREGATOR);
+    EXPECT_EQ(from_init.max_subjects, CASREPORT_FROM_AGGREGATOR);
+    EXPECT_EQ(from_init.redact, 0U);
+    EXPECT_EQ(from_init.previous_json, nullptr);
+    EXPECT_EQ(from_init.customer, nullptr);
+    EXPECT_EQ(from_init.logo_size, 0U);
+    EXPECT_EQ(from_init.tz_offset_minutes, ro.tz_offset_minutes);
+    EXPECT_EQ(casreport_render_options_struct_size(), sizeof(casreport_render_options));
+
+    const void* p = reinterpret_cast<const void*>(1);
+    std::size_t n = 7;
+    EXPECT_EQ(casreport_aggregator_render_with(nullptr, &ro, &p, &n), CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(p, nullptr);
+    EXPECT_EQ(n, 0U);
+    agg_ptr a = make();
+    EXPECT_EQ(casreport_aggregator_render_with(a.get(), &ro, nullptr, &n),
+              CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(casreport_aggregator_render_with(a.get(), &ro, &p, nullptr),
+              CASREPORT_E_INVALID_ARGUMENT);
+    EXPECT_EQ(casreport_aggregator_render_with(a.get(), &ro, &p, &n), CASREPORT_E_MISUSE);
+    ASSERT_EQ(casreport_aggregator_feed(a.get(), sample().data(), sample().size()), CASREPORT_OK);
+    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+
+    const auto refused = [&](casreport_render_options bad, const char* what) {
+        EXPECT_EQ(casreport_aggregator_render_with(a.get(), &bad, &p, &n),
+                  CASREPORT_E_INVALID_ARGUMENT)
+            << what;
+        EXPECT_TRUE(contains(casreport_last_error(), what)) << casreport_last_error();
+    };
+    casreport_render_options bad = ro;
+    bad.version = 0;
+    refused(bad, "version");
+    bad = ro;
+    bad.format = "rtf";
+    refused(bad, "format");
+    bad = ro;
+    bad.language = "fr";
+    refused(bad, "language");
+    bad = ro;
+    bad.issued = "2025-13-01";
+    refused(bad, "issued");
+    bad = ro;
+    bad.logo = "GIF89a";
+    bad.logo_size = 6;
+    refused(bad, "PNG");
+    bad = ro;
+    bad.individual_min_share_tenths = 1001;
+    refused(bad, "individual_min_share_tenths");
+    bad = ro;
+    bad.previous_json = "{}";
+    bad.previous_json_size = 2;
+    EXPECT_EQ(casreport_aggregator_render_with(a.get(), &bad, &p, &n), CASREPORT_E_INPUT);
+    bad = ro;
+    bad.format = "pdf";
+    bad.chromium = "/nonexistent/chromium";
+    EXPECT_EQ(casreport_aggregator_render_with(a.get(), &bad, &p, &n), CASREPORT_E_UNAVAILABLE);
+    EXPECT_TRUE(contains(casreport_last_error(), "/nonexistent/chromium"));
+    // None of these poisoned the handle.
+    EXPECT_EQ(casreport_aggregator_render_with(a.get(), nullptr, &p, &n), CASREPORT_OK);
+}
+
+TEST(RenderWith, DefaultsAreTheJsonReportAndOptionsApply) {
+    agg_ptr a = make();
+    ASSERT_EQ(casreport_aggregator_feed(a.get(), sample().data(), sample().size()), CASREPORT_OK);
+    ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);
+    const char* json = nullptr;
+    std::size_t json_len = 0;
+    ASSERT_EQ(casreport_aggregator_report_json(a.get(), &json, &json_len), CASREPORT_OK);
+    const void* p = nullptr;
+    std::size_t n = 0;
+    ASSERT_EQ(casreport_aggregator_render_with(a.get(), nullptr, &p, &n), CASREPORT_OK);
+    EXPECT_EQ(std::string(static_cast<const char*>(p), n), std::string(json, json_len));
+
+    casreport_render_options ro = CASREPORT_RENDER_OPTIONS_INIT;
+    ro.format = "md";
+    ro.language = "en";
+    ro.redact = 1;
+    ro.top_n = 2;
+    ro.customer = "Sample Co.";
+    ro.provider = "Example MSP";
+    ro.issued = "2025-07-01";
+    ASSERT_EQ(casreport_aggregator_render_with(a.get(), &ro, &p, &n), CASREPORT_OK)
+        << casreport_last_error();
+    const std::string md(static_cast<const char*>(p), n);
+    EXPECT_EQ(static_cast<const char*>(p)[n], '\0');
+    EXPECT_TRUE(contains(md.c_str(), "**Prepared for: Sample Co.**")) << md;
+    EXPECT_TRUE(contains(md.c_str(), "Issued: 1 July 2025"));
+    EXPECT_TRUE(contains(md.c_str(), "| 2 | `user-"));
+    EXPECT_FALSE(contains(md.c_str(), "\n| 3 | `")) << "top 2";
+    EXPECT_FALSE(contains(md.c_str(), "@example.co.jp")) << "redacted";
+    // The handle's own report is untouched: its view still holds all eight malware users.
+    EXPECT_TRUE(contains(json, "yoshida.dai@example.co.jp"));
 }

@@ -18,8 +18,10 @@ that are not such objects are skipped. OUT_DIR receives:
   events_cef_pages.json
                    the CEF records as the string elements of two API pages (format=cef)
 
-The NDJSON itself, gzipped with `gzip -n`, is the gzip form. casreport's own reading of these
-files is what the tests check; this script only writes them.
+The NDJSON itself, compressed by the command-line tools, gives the compressed forms:
+`gzip -n -9` (input.ndjson.gz), `pzstd -p 2 -3` (input.ndjson.zst, a skippable frame
+before the frame), `xz -6` (input.ndjson.xz) and `bzip2 -9` (input.ndjson.bz2). casreport's own reading of these files is what the tests check; this
+script only writes them.
 """
 import datetime
 import json

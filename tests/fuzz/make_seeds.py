@@ -13,8 +13,10 @@ few settings bytes before its input (see the target's source); seeds put neutral
 from __future__ import annotations
 
 import argparse
+import bz2
 import gzip
 import json
+import lzma
 import os
 import subprocess
 import tempfile
@@ -91,7 +93,8 @@ CEF_WORDS = [
     "TrendMicroCasMailFileName=", "fname=", "fileHash=", "TrendMicroCasSecurityRiskName=",
     "cs1Label=", "cs1=", r"\=", r"\|", r"\n", "1749000000000",
 ]
-GZIP_WORDS = [b"\x1f\x8b\x08\x00", b"\x1f\x8b\x08\x08", b"\x00\x00\x00\x00", b"\x03\x00"]
+GZIP_WORDS = [b"\x1f\x8b\x08\x00", b"\x1f\x8b\x08\x08", b"\x00\x00\x00\x00", b"\x03\x00",
+              b"\x28\xb5\x2f\xfd", b"\xfd7zXZ\x00", b"BZh9", b"1AY&SY"]
 STATE_WORDS = [b"CASRSTAT", b"\x01\x00\x00\x00", b"\xe9\x07\x00\x00", b"\x06\x00\x00\x00",
                b"\x1c\x02\x00\x00", b"\xff\xff\xff\xff\xff\xff\xff\x7f",
                b"\x00\x00\x00\x00\x00\x00\x00\x80", b"\xff\xff\xff\xff\xff\x00\x00\x00", b"a@x.jp"]
@@ -170,7 +173,10 @@ def main() -> None:
                        ("members", members), ("trailing_zeros", members + b"\0" * 64),
                        ("truncated", members[:-9]), ("trailing_junk", members + b"junk"),
                        ("bomb_1m", gzip.compress(b"\n" * (1 << 20), compresslevel=9))]:
-        write("fuzz_gzip", name, data, b"\x05")
+        write("fuzz_gzip", name, data, b"\x00\x05")
+    # The first byte chooses the codec: 0x40 xz, 0x60 bzip2 (0x20 zstd: no seed, Python has none).
+    write("fuzz_gzip", "xz", lzma.compress(sample[:8000]), b"\x40\x05")
+    write("fuzz_gzip", "bzip2", bz2.compress(sample[:8000]), b"\x60\x05")
 
     for path in sorted(HOSTILE_STATES.glob("*.state")):
         write("fuzz_state", path.stem, path.read_bytes())

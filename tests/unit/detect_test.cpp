@@ -87,8 +87,8 @@ TEST(Detect, AnythingElseIsUnusableWithAMessageThatSaysWhatItSaw) {
     EXPECT_EQ(decode_all("Notes for June, not a log\n", detect).at(0).substr(0, 44),
               "X:not a CAS log in a format casreport reads:");
     EXPECT_EQ(decode_all(std::string("PK\x03\x04\x14\x00\x00\x00", 8), detect),
-              (log_t{"X:not a CAS log: it is a zip archive: casreport reads gzip (.gz) but not "
-                     "zip; unzip it first"}));
+              (log_t{"X:not a CAS log: it is a zip archive: casreport reads gzip, zstd, xz and "
+                     "bzip2 but not zip; unzip it first"}));
     EXPECT_EQ(decode_all("\x8c\x9f\x8f\x6f\x93\xfa\x8e\x9e,x\n", detect),
               (log_t{"X:not a CAS log: line 1 is not UTF-8 text (a Japanese CSV export saved "
                      "as Shift_JIS? convert it first: iconv -f CP932 -t UTF-8)"}));

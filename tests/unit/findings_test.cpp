@@ -110,6 +110,7 @@ TEST(ThreatLeftInPlace, FiresForEachAtpSectionWithPassedOrFailedEvents) {
     web.filter = "Web Reputation";
     ev va = passed;
     va.kind = "virtual_analyzer";
+    va.risk = "High";
     ev ransom = failed;
     ransom.kind = "ransomware";
     const cr::report r = input()
@@ -145,6 +146,34 @@ TEST(ThreatLeftInPlace, NotForRemediatedFileBlockingOrDlp) {
     dlp.action = "Pass";
     const cr::report r = input().add(user_ev("ok@x.jp"), 3).add(blocked).add(dlp).report();
     EXPECT_TRUE(of_rule(r, "threat_left_in_place").empty());
+}
+
+TEST(ThreatLeftInPlace, IgnoresSandboxVerdictsThatAreNoThreat) {
+    // DESIGN section 5: a Virtual Analyzer verdict of no risk, low or unknown that was let
+    // through left no threat behind; high and medium did.
+    input in;
+    for (const char* risk : {"No risk", "Low", "", "Unrated"}) {
+        ev va = user_ev("calm@x.jp");
+        va.kind = "virtual_analyzer";
+        va.action = "Pass";
+        va.risk = risk;
+        in.add(va, 2);
+    }
+    EXPECT_TRUE(of_rule(in.report(), "threat_left_in_place").empty());
+    ev risky = user_ev("risky@x.jp");
+    risky.kind = "virtual_analyzer";
+    risky.action = "Pass";
+    risky.risk = "Medium";
+    in.add(risky, 3);
+    const cr::report r = in.report();
+    const auto found = of_rule(r, "threat_left_in_place");
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0]->where, cr::section::virtual_analyzer);
+    EXPECT_EQ(found[0]->count, 3U);
+    ASSERT_EQ(found[0]->subjects.size(), 1U);
+    EXPECT_EQ(found[0]->subjects[0].name, "risky@x.jp");
+    // The section still counts every verdict as it was handled.
+    EXPECT_EQ(r.at(cr::section::virtual_analyzer).outcomes[cr::outcome::left_in_place], 11U);
 }
 
 // ---- targeted_attack_company ---------------------------------------------------------------
@@ -230,6 +259,36 @@ TEST(TargetedAttackCompany, OnlyMailInAtpSectionsAndNeverAnEmptyValue) {
     EXPECT_EQ(r.at(cr::section::malware).total, 8U);  // they were counted all the same
 }
 
+TEST(TargetedAttackCompany, NeverFileBlockingAndOnlyRiskySandboxVerdicts) {
+    // DESIGN section 5: many blocked files read as a possible user error, not an attack; a
+    // Virtual Analyzer verdict counts only at risk high or medium (the guide: 中以上).
+    ev blocked = mail("", "evil@bad.example");
+    blocked.filter = "File Blocking";
+    ev calm = mail("", "evil@bad.example");
+    calm.kind = "virtual_analyzer";
+    calm.risk = "Low";
+    input in;
+    for (const char* u : {"u1@x.jp", "u2@x.jp", "u3@x.jp", "u4@x.jp"}) {
+        blocked.user = calm.user = u;
+        in.add(blocked, 2).add(calm);
+    }
+    EXPECT_TRUE(of_rule(in.report(), "targeted_attack_company").empty());
+    ev risky = calm;
+    risky.risk = "High";
+    for (const char* u : {"u1@x.jp", "u2@x.jp", "u3@x.jp"}) {
+        risky.user = u;
+        in.add(risky);
+    }
+    const cr::report r = in.report();
+    const auto found = of_rule(r, "targeted_attack_company");
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0]->where, cr::section::virtual_analyzer);
+    // Only the three risky verdicts are the attack's detections.
+    EXPECT_EQ(found[0]->count, 3U);
+    ASSERT_EQ(found[0]->subjects.size(), 1U);
+    EXPECT_EQ(found[0]->subjects[0].distinct_users, 3U);
+}
+
 TEST(TargetedAttackCompany, ThresholdIsAnOption) {
     cr::finding_policy two;
     two.company_min_users = 2;
@@ -272,6 +331,31 @@ TEST(TargetedAttackIndividual, CountsMailOnlyAndNeverTheUnknownUser) {
     EXPECT_TRUE(of_rule(r, "targeted_attack_individual").empty());
     r = input().add(mail("", "s@a.example"), 6).report();
     EXPECT_TRUE(of_rule(r, "targeted_attack_individual").empty());
+}
+
+TEST(TargetedAttackIndividual, NeverFileBlockingAndOnlyRiskySandboxVerdicts) {
+    // Six blocked files for one user: a file_blocking_review, never an attack on a person.
+    ev blocked = mail("me@x.jp", "s@a.example");
+    blocked.filter = "File Blocking";
+    cr::report r = input().add(blocked, 6).report();
+    EXPECT_TRUE(of_rule(r, "targeted_attack_individual").empty());
+    EXPECT_EQ(of_rule(r, "file_blocking_review").size(), 1U);
+    // In the Virtual Analyzer, low and unknown verdicts neither count for the user nor make the
+    // section's total the share is taken of: 5 risky of 5 risky is 100 %, whatever else came.
+    ev va = mail("me@x.jp", "s@a.example");
+    va.kind = "virtual_analyzer";
+    va.risk = "Low";
+    ev others = mail("o@x.jp", "");
+    others.kind = "virtual_analyzer";
+    others.risk = "Unknown";
+    r = input().add(va, 9).add(others, 9).report();
+    EXPECT_TRUE(of_rule(r, "targeted_attack_individual").empty());
+    va.risk = "Medium";
+    r = input().add(va, 5).add(others, 9).report();
+    const auto found = of_rule(r, "targeted_attack_individual");
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0]->where, cr::section::virtual_analyzer);
+    EXPECT_EQ(found[0]->count, 5U);
 }
 
 TEST(TargetedAttackIndividual, ThresholdsAreOptions) {

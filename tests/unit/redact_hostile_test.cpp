@@ -57,10 +57,9 @@ TEST(RedactHostile, AnUnknownServiceNamedLikeAnAddressIsMasked) {
     for (const std::string& out : redacted_renderings(r)) {
         EXPECT_EQ(out.find("trent"), std::string::npos) << out;
         EXPECT_EQ(out.find("corp_example"), std::string::npos);
+        EXPECT_NE(out.find("service-001"), std::string::npos);
+        EXPECT_NE(out.find("slack"), std::string::npos);  // a plain name stays readable
     }
-    const cr::report masked = cr::redact(r);
-    EXPECT_EQ(masked.other_services[0].key, "slack");  // a plain name stays readable
-    EXPECT_EQ(masked.other_services[1].key, "service-001");
 }
 
 // Issue #13, 5: a rejection excerpt cut at 60 bytes left an address's local part unmasked.

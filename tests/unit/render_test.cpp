@@ -70,7 +70,10 @@ TEST(OutputFormat, NamesRoundTripAndValuesAreStable) {
     EXPECT_EQ(cr::parse_output_format("md"), cr::output_format::markdown);
     EXPECT_EQ(cr::parse_output_format("txt"), cr::output_format::text);
     EXPECT_EQ(cr::parse_output_format("htm"), cr::output_format::html);
-    EXPECT_FALSE(cr::parse_output_format("pdf"));
+    EXPECT_EQ(static_cast<int>(cr::output_format::pdf), 5);
+    EXPECT_EQ(cr::parse_output_format("pdf"), cr::output_format::pdf);
+    EXPECT_FALSE(cr::parse_output_format("PDF"));
+    EXPECT_FALSE(cr::parse_output_format("rtf"));
     EXPECT_FALSE(cr::parse_output_format("HTML"));
 }
 
@@ -329,8 +332,9 @@ TEST(Render, HtmlIsSelfContained) {
         const std::string u = it->str();
         EXPECT_TRUE(u == "http://www.w3.org/1999/xhtml" || u == "http://www.w3.org/2000/svg") << u;
     }
-    EXPECT_NE(html.find("break-before: page"), std::string::npos);
+    // A4, each page numbered "3 / 6" by the page's own margin box.
     EXPECT_NE(html.find("size: A4"), std::string::npos);
+    EXPECT_NE(html.find("content: counter(page) \" / \" counter(pages)"), std::string::npos);
 }
 
 TEST(Render, CsvIsLongFormWithAFixedHeader) {
@@ -362,4 +366,197 @@ TEST(Render, MarkdownNeverMakesAThreatClickable) {
               std::string::npos)
         << md;
     EXPECT_NE(md.find("- threat `` x`y` `` (3 detections, 3 users)"), std::string::npos) << md;
+}
+
+// ---- hostile strings: every byte of a log is written by an attacker --------------------------
+
+namespace {
+
+/// A month of mail whose every string is hostile: terminal escapes (CSI, OSC 8 hyperlink),
+/// CR, BS, BEL and NUL, a bidi override, noncharacters, an autolinking URL; each user is
+/// reached by one sender three times so that the findings list them too.
+cr::report hostile() {
+    const std::string bad_user[] = {
+        R"(\u001b[31mred\u001b[0m@x.jp)",
+        R"(\u001b]8;;https://evil.example/\u0007click\u001b]8;;\u0007@x.jp)",
+        R"(cr\rbs\bbel\u0007nul\u0000@x.jp)",
+        "\xe2\x80\xae"
+        "gnp.exe@x.jp",  // U+202E RIGHT-TO-LEFT OVERRIDE
+        "non\xef\xbf\xbe"
+        "char\xef\xbf\xbf@x.jp",  // U+FFFE, U+FFFF
+        "www.evil.example",
+    };
+    std::string lines;
+    int id = 0;
+    for (const std::string& u : bad_user) {
+        for (int i = 0; i < 3; ++i) {
+            lines += "{\"log_item_id\":\"h" + std::to_string(++id) +
+                     "\",\"service\":\"Exchange Online\",\"event\":\"security_risk_scan\","
+                     "\"message\":{\"affected_user\":\"" +
+                     u +
+                     "\",\"detection_time\":\"2025-06-10T00:00:00Z\","
+                     "\"triggered_security_filter\":\"Malware Scanning\",\"action\":\"Pass\","
+                     "\"mail_message_sender\":\"\\u001b[2Jwipe@bad.example\","
+                     "\"security_risk_name\":\"\\u202eTROJ\\u0007\"}}\n";
+        }
+    }
+    lines +=
+        "{\"log_item_id\":\"svc\",\"service\":\"\\u001b[5mBlink\\u202e\",\"event\":"
+        "\"security_risk_scan\",\"message\":{\"affected_user\":\"a@x.jp\","
+        "\"detection_time\":\"2025-06-10T00:00:00Z\"}}\n";
+    lines += "{\"not json \x1b[31m\n";  // a rejection whose excerpt holds an escape
+    return report_of(lines);
+}
+
+bool has(const std::string& s, std::string_view bytes) {
+    return s.find(bytes) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(HostileStrings, NoControlBidiOrNoncharacterReachesAPersonsFormat) {
+    const cr::report r = hostile();
+    ASSERT_EQ(r.at(cr::section::malware).total, 18U);
+    for (cr::output_format f : {cr::output_format::text, cr::output_format::markdown,
+                                cr::output_format::csv, cr::output_format::html}) {
+        for (cr::language lang : both_languages) {
+            for (bool redact : {false, true}) {
+                cr::render_options ro;
+                ro.format = f;
+                ro.lang = lang;
+                ro.redact = redact;
+                const std::string doc = cr::render(r, ro);
+                SCOPED_TRACE(std::string(cr::to_string(f)) + (redact ? " redacted" : ""));
+                for (std::size_t i = 0; i < doc.size(); ++i) {
+                    const auto c = static_cast<unsigned char>(doc[i]);
+                    const bool line_end = c == '\n' || (c == '\r' && f == cr::output_format::csv &&
+                                                        i + 1 < doc.size() && doc[i + 1] == '\n');
+                    ASSERT_TRUE(c >= 0x20 || line_end)
+                        << "control byte " << static_cast<int>(c) << " at " << i;
+                    ASSERT_NE(c, 0x7f);
+                }
+                EXPECT_FALSE(has(doc, "\xe2\x80\xae")) << "a raw U+202E";
+                EXPECT_FALSE(has(doc, "\xef\xbf\xbe")) << "a raw U+FFFE";
+                EXPECT_FALSE(has(doc, "\xef\xbf\xbf")) << "a raw U+FFFF";
+                EXPECT_FALSE(has(doc, "\xc2\x9b")) << "a raw C1 CSI";
+                if (!redact && f != cr::output_format::html) {
+                    // Shown, not hidden: the reader sees what was there.
+                    EXPECT_TRUE(has(doc, "\\u001B[31mred")) << doc.substr(0, 2000);
+                    EXPECT_TRUE(has(doc, "\\u202E"));
+                }
+            }
+        }
+    }
+}
+
+TEST(HostileStrings, MarkdownShowsNamesAsCodeSpansThatNeverLink) {
+    const std::string md = cr::render(hostile(), {cr::output_format::markdown, cr::language::en});
+    EXPECT_TRUE(has(md, "`www.evil.example`")) << md;
+    // No bare (linkable) occurrence of the address outside a code span.
+    const std::regex bare(R"((^|[^`])www\.evil\.example)");
+    EXPECT_FALSE(std::regex_search(md, bare));
+}
+
+TEST(HostileStrings, JsonKeepsEveryCharacterEscaped) {
+    const std::string json = cr::render(hostile(), {cr::output_format::json, cr::language::en});
+    EXPECT_FALSE(has(json, "\x1b"));
+    EXPECT_FALSE(has(json, "\xe2\x80\xae"));
+    EXPECT_TRUE(has(json, "\\u001b[31mred\\u001b[0m@x.jp"));
+    EXPECT_TRUE(has(json, "\\u202e"));
+    EXPECT_TRUE(has(json, "non\\ufffechar\\uffff@x.jp"));
+    // And it reads back to the same strings.
+    const cr::report back = cr::parse_report_json(json);
+    bool found = false;
+    for (const cr::user_row& u : back.at(cr::section::malware).top) {
+        if (u.user == "\x1b[31mred\x1b[0m@x.jp") found = true;
+    }
+    EXPECT_TRUE(found);
+}
+
+TEST(Render, NumbersDatesAndWordsAreForPeople) {
+    // 1,234 detections: thousands separators in every count of the human formats.
+    std::string lines;
+    for (int i = 0; i < 1234; ++i) {
+        lines += event("n" + std::to_string(i), "Exchange Online", "a@x.jp");
+    }
+    const cr::report r = report_of(lines);
+    const std::string ja = cr::render(r, {cr::output_format::text, cr::language::ja});
+    EXPECT_TRUE(has(ja, "合計 1,234件")) << ja.substr(0, 1500);
+    EXPECT_TRUE(has(ja, "2025年6月1日〜2025年6月30日 (日本時間)"));
+    EXPECT_TRUE(has(ja, "2025年6月10日 09:00 〜 2025年6月10日 09:00 (日本時間)"));
+    const std::string en = cr::render(r, {cr::output_format::html, cr::language::en});
+    EXPECT_TRUE(has(en, "1 June – 30 June 2025 (Japan time)"));
+    EXPECT_TRUE(has(en, "1,234 records = 1,234 counted"));
+    // The CSV is for spreadsheets: its numbers stay bare.
+    const std::string csv = cr::render(r, {cr::output_format::csv, cr::language::en});
+    EXPECT_TRUE(has(csv, ",1234,,total,"));
+}
+
+TEST(Render, RejectionsShowTheFileNameAndAReasonInTheReportsLanguage) {
+    cr::options o;
+    o.period = cr::report_period::parse("2025-06");
+    cr::aggregator agg(o);
+    agg.begin_source("/home/msp/tenants/acme/2025-06/logs.ndjson");
+    agg.feed("{\"broken\n");
+    agg.finish();
+    const cr::report& r = agg.report();
+    const std::string ja = cr::render(r, {cr::output_format::html, cr::language::ja});
+    EXPECT_FALSE(has(ja, "/home/msp")) << "the MSP's path";
+    EXPECT_TRUE(has(ja, "logs.ndjson:1"));
+    EXPECT_TRUE(has(ja, "JSONとして読めない"));
+    EXPECT_FALSE(has(ja, "syntax error")) << "the parser's English in a Japanese report";
+    EXPECT_TRUE(has(ja, "読み込めなかった 1件"));
+    EXPECT_FALSE(has(ja, "+ 不正"));
+    // The JSON keeps the whole path and the parser's words.
+    const std::string json = cr::render(r, {cr::output_format::json, cr::language::ja});
+    EXPECT_TRUE(has(json, "/home/msp/tenants/acme/2025-06/logs.ndjson"));
+}
+
+TEST(Render, TenantAppearsOnlyWhenGiven) {
+    const cr::report r = sample();
+    cr::render_options ro;
+    ro.format = cr::output_format::json;
+    EXPECT_FALSE(has(cr::render(r, ro), "\"tenant\""));
+    ro.tenant.name = "株式会社サンプル";
+    ro.tenant.issued = cr::parse_date("2025-07-01");
+    const std::string json = cr::render(r, ro);
+    EXPECT_TRUE(has(json, "\"name\": \"株式会社サンプル\""));
+    EXPECT_TRUE(has(json, "\"issued\": \"2025-07-01\""));
+    ro.format = cr::output_format::html;
+    ro.tenant.logo = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    const std::string html = cr::render(r, ro);
+    EXPECT_TRUE(has(html, "株式会社サンプル 御中"));
+    EXPECT_TRUE(has(html, "src=\"data:image/svg+xml;base64,"));
+    ro.tenant.logo = "GIF89a";
+    std::error_code ec;
+    std::string why;
+    EXPECT_TRUE(cr::render(r, ro, ec, &why).empty());
+    EXPECT_EQ(ec, cr::error::invalid_argument);
+    EXPECT_NE(why.find("PNG"), std::string::npos);
+}
+
+TEST(Render, MonthOverMonthColourFollowsMeaning) {
+    const cr::report now = sample();
+    cr::report before = now;
+    for (cr::section_report& s : before.sections) {
+        for (auto& n : s.outcomes.by_outcome) n = n > 0 ? n - 1 : 0;
+    }
+    cr::render_options ro;
+    ro.format = cr::output_format::html;
+    ro.previous = &before;
+    const std::string html = cr::render(now, ro);
+    // More remediated: neutral grey; more left in place: red.
+    EXPECT_TRUE(has(html, "対処済み 10<span class=\"chg neutral\">+1</span>")) << html;
+    EXPECT_TRUE(has(html, "脅威が残存 1<span class=\"chg up\">+1</span>"));
+}
+
+TEST(Render, ChangesOfHugeCountsSaturateInsteadOfOverflowing) {
+    cr::report now = sample();
+    cr::report before = now;
+    before.sections[0].total = UINT64_MAX;
+    now.sections[0].total = 0;
+    cr::render_options ro;
+    ro.format = cr::output_format::text;
+    ro.previous = &before;
+    EXPECT_TRUE(has(cr::render(now, ro), "-9,223,372,036,854,775,808"));
 }

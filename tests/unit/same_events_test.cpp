@@ -47,30 +47,56 @@ public:
     std::vector<std::string> records;
 };
 
-std::vector<std::string> records_of(const std::string& file) {
+std::string bytes_of(const std::string& file) {
     const fs::path path = fs::path(CASREPORT_GOLDEN_DIR) / "same_events" / file;
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
+    return bytes.str();
+}
+
+/// The records of `bytes`, fed in two pieces cut at `cut` (0: in one).
+std::vector<std::string> records_in(std::string_view bytes, std::size_t cut = 0) {
     normalizer n;
     cr::options opts;  // auto-detected; CSV times in Japan time, the default
     auto d = cr::detail::make_source_decoder(n, opts.format, opts);
-    d->feed(bytes.str());
+    d->feed(bytes.substr(0, cut));
+    d->feed(bytes.substr(cut));
     d->finish();
     return n.records;
 }
+
+std::vector<std::string> records_of(const std::string& file) { return records_in(bytes_of(file)); }
+
+/// The compressed forms of input.ndjson, each made by its own command-line tool.
+const char* const compressed_forms[] = {"input.ndjson.gz", "input.ndjson.zst", "input.ndjson.xz",
+                                        "input.ndjson.bz2"};
 
 }  // namespace
 
 TEST(SameEvents, EveryFormGivesTheSameRecords) {
     const std::vector<std::string> json = records_of("input.ndjson");
     ASSERT_EQ(json.size(), 43U);
-    for (const char* other : {"events_en.csv", "events_ja.csv", "events.cef",
-                              "events_cef_pages.json", "input.ndjson.gz"}) {
+    for (const char* other :
+         {"events_en.csv", "events_ja.csv", "events.cef", "events_cef_pages.json",
+          "input.ndjson.gz", "input.ndjson.zst", "input.ndjson.xz", "input.ndjson.bz2"}) {
         const std::vector<std::string> got = records_of(other);
         ASSERT_EQ(got.size(), json.size()) << other;
         for (std::size_t i = 0; i < json.size(); ++i) {
             EXPECT_EQ(got[i], json[i]) << other << ", record " << i + 1;
+        }
+    }
+}
+
+// The golden cases feed the compressed forms in chunks of a few sizes; here every cut of the
+// compressed bytes into two pieces gives the records of the plain text.
+TEST(SameEvents, EveryCompressedFormForEveryCutOfItsBytes) {
+    const std::vector<std::string> plain = records_of("input.ndjson");
+    for (const char* form : compressed_forms) {
+        const std::string bytes = bytes_of(form);
+        ASSERT_GT(bytes.size(), 100U) << form;
+        for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+            ASSERT_EQ(records_in(bytes, cut), plain) << form << " cut at byte " << cut;
         }
     }
 }

@@ -13,21 +13,24 @@ A ctypes binding of libcasreport (no build step). The usual way::
 or, for files at hand, ``casreport.report_files(["a.ndjson", "b.json"], month="2025-06")``.
 
 Partial results combine across threads, processes and machines: ``save_state()`` a finished
-aggregator, ``Aggregator.load_state(data)`` it elsewhere and ``merge()`` it into one that has not
-finished. docs/python.md has more.
+aggregator (or pickle it), ``Aggregator.load_state(data)`` it elsewhere and ``merge()`` it into
+one that has not finished, or ``casreport.merge_states(states)`` them all at once.
+docs/python.md has more.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import io
+import itertools
 import json
 import os
 import re
 import stat
 import threading
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional, Union
+from typing import Any, BinaryIO, Dict, Iterable, List, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -40,6 +43,7 @@ from ._errors import (
     MisuseError,
     NoMemoryError,
     Status,
+    UnavailableError,
     status_name,
 )
 
@@ -55,9 +59,12 @@ __all__ = [
     "MisuseError",
     "NoMemoryError",
     "Status",
+    "UnavailableError",
     "abi_version",
+    "batch",
     "library_path",
     "library_version",
+    "merge_states",
     "report_files",
 ]
 
@@ -180,6 +187,13 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
     return opts
 
 
+def _text_arg(name: str, value: Any) -> bytes:
+    """A str argument as the UTF-8 bytes C takes."""
+    if not isinstance(value, str):
+        raise _refuse(f"{name} must be a string, not {value!r}")
+    return value.encode("utf-8")
+
+
 def _as_buffer(data: Buffer):
     """(argument, size) for a C `const void*`: bytes and writable buffers are passed without a
     copy, other read-only buffers are copied once."""
@@ -212,9 +226,11 @@ class Aggregator:
     ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
     ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
     rows that do not say it); ``max_field_bytes`` (4096: a record with a longer field is
-    rejected as field_too_long). Gzip-compressed input is read in every format.
+    rejected as field_too_long). Input compressed with gzip, zstd, xz or bzip2 is read in every
+    format.
 
-    A source that cannot be used as a whole (none of the accepted formats, corrupt gzip data)
+    A source that cannot be used as a whole (none of the accepted formats, corrupt compressed
+    data)
     raises InputError, naming it, from the call that finds it (feed, or the call that ends the
     source); the aggregator goes on with the next source.
 
@@ -295,7 +311,7 @@ class Aggregator:
         with self._lock:
             _native.lib.casreport_aggregator_end_source(self._live())
 
-    def feed_file(self, path: PathLike, chunk_size: Optional[int] = None, *,
+    def feed_file(self, path: Union[PathLike, BinaryIO], chunk_size: Optional[int] = None, *,
                   source: Optional[str] = None, threads: int = 1) -> None:
         """Feeds a whole file as its own source, named ``source`` or the path as given.
 
@@ -305,7 +321,19 @@ class Aggregator:
         chunks of that many bytes and feeds them one by one instead. Pipes and FIFOs are read
         to their end. OSError if the file does not exist or is a directory; IoError if it
         cannot be read (what was read counts); InputError if it cannot be used as a whole (the
-        source is ended all the same, so the next file can follow)."""
+        source is ended all the same, so the next file can follow).
+
+        ``path`` may also be a file object open for reading bytes (``open(p, "rb")``,
+        ``io.BytesIO``, ``gzip.open(p)``, a socket's ``makefile("rb")``...): Python reads it
+        to its end in chunks of ``chunk_size`` (default 1 MiB) and leaves it open; the source
+        is named ``source``, or the file's name. ``threads`` applies to paths only."""
+        if hasattr(path, "read"):
+            name = source
+            if name is None:
+                name = getattr(path, "name", None)
+                name = os.fsdecode(name) if isinstance(name, (str, bytes)) else "input"
+            self._feed_reader(path, name, (1 << 20) if chunk_size is None else chunk_size)
+            return
         if chunk_size is None:
             if threads < 0:
                 raise ValueError("threads must be 0 (one per core) or more")
@@ -320,20 +348,36 @@ class Aggregator:
             return
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
-        name = source if source is not None else os.fsdecode(path)
+        with open(path, "rb") as f:
+            self._feed_reader(f, source if source is not None else os.fsdecode(path),
+                              chunk_size)
+
+    def _feed_reader(self, f: BinaryIO, name: str, chunk_size: int) -> None:
+        """Feeds the binary file object ``f`` to its end as the source ``name``."""
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        if isinstance(f, io.TextIOBase):
+            raise TypeError("feed_file() needs a file open for bytes (mode 'rb'), not text")
+        readinto = getattr(f, "readinto", None)
         buf = bytearray(chunk_size)
         view = memoryview(buf)
-        with open(path, "rb") as f:
-            self.begin_source(name)
-            try:
-                while True:
-                    n = f.readinto(buf)
-                    if not n:
-                        break
-                    self.feed(view[:n])
-            except InputError:
-                self.end_source()  # drops the unusable source; succeeds
-                raise
+        self.begin_source(name)
+        try:
+            while True:
+                if readinto is not None:
+                    n = readinto(buf)
+                    chunk = view[:n] if n else None
+                else:
+                    chunk = f.read(chunk_size)
+                    if isinstance(chunk, str):
+                        raise TypeError("feed_file() needs a file open for bytes (mode 'rb'), "
+                                        "not text")
+                if not chunk:
+                    break
+                self.feed(chunk)
+        except InputError:
+            self.end_source()  # drops the unusable source; succeeds
+            raise
         self.end_source()
 
     def finish(self) -> None:
@@ -355,16 +399,84 @@ class Aggregator:
             _native.lib.casreport_aggregator_counts(self._live(), ctypes.byref(out))
         return Counts(out.records, out.accepted, out.rejected, out.duplicates, out.out_of_period)
 
-    def render(self, format: str = "text", lang: str = "ja") -> str:
-        """The report of a finished aggregator as ``format`` ("json", "text", "md", "csv" or
-        "html") in ``lang`` ("ja" or "en")."""
+    def render(self, format: str = "text", lang: str = "ja", *, redact: bool = False,
+               top: Optional[int] = None, company_min_users: Optional[int] = None,
+               individual_min_count: Optional[int] = None,
+               individual_min_share_tenths: Optional[int] = None,
+               file_blocking_min_count: Optional[int] = None,
+               max_subjects: Optional[int] = None,
+               previous: Union[Dict[str, Any], str, bytes, "os.PathLike[str]", None] = None,
+               customer: Optional[str] = None, provider: Optional[str] = None,
+               issued: Union[str, "datetime.date", None] = None,
+               logo: Union[bytes, str, "os.PathLike[str]", None] = None,
+               chromium: Optional[str] = None,
+               tz: Union[str, int, None] = None) -> Union[str, bytes]:
+        """The report of a finished aggregator as ``format`` ("json", "text", "md", "csv",
+        "html" or "pdf") in ``lang`` ("ja" or "en"): text, or bytes for "pdf".
+
+        Every option of a report, as the command-line tool has them: ``redact`` masks
+        addresses; ``top`` and the findings thresholds rebuild the report with other settings
+        than the aggregator's; ``previous`` is last month's JSON report (a dict, its text, or a
+        path) for month over month; ``customer``, ``provider``, ``issued`` (a date or
+        "YYYY-MM-DD") and ``logo`` (PNG or SVG bytes, or a path) name who the report is for
+        and from; ``chromium`` is the program that prints PDF; ``tz`` the zone of the dates
+        shown when the report has no month."""
+        ro = _native.default_render_options()
+        ro.format = _text_arg("format", format)
+        ro.language = _text_arg("lang", lang)
+        ro.redact = 1 if redact else 0
+        counts = {
+            "top_n": top,
+            "company_min_users": company_min_users,
+            "individual_min_count": individual_min_count,
+            "individual_min_share_tenths": individual_min_share_tenths,
+            "file_blocking_min_count": file_blocking_min_count,
+            "max_subjects": max_subjects,
+        }
+        for field, value in counts.items():
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or \
+                    not 0 <= value < _native.FROM_AGGREGATOR:
+                raise _refuse(f"{field} must be a whole number from 0 to "
+                              f"{_native.FROM_AGGREGATOR - 1}, not {value!r}")
+            setattr(ro, field, value)
+        keep = []  # buffers that must outlive the call
+        if previous is not None:
+            if isinstance(previous, dict):
+                data = json.dumps(previous).encode("utf-8")
+            elif isinstance(previous, bytes):
+                data = previous
+            else:
+                with open(previous, "rb") as f:
+                    data = f.read()
+            keep.append(data)
+            ro.previous_json = ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p)
+            ro.previous_json_size = len(data)
+        if customer is not None:
+            ro.customer = _text_arg("customer", customer)
+        if provider is not None:
+            ro.provider = _text_arg("provider", provider)
+        if issued is not None:
+            ro.issued = _text_arg("issued", issued if isinstance(issued, str)
+                                  else issued.isoformat())
+        if logo is not None:
+            if not isinstance(logo, bytes):
+                with open(logo, "rb") as f:
+                    logo = f.read()
+            keep.append(logo)
+            ro.logo = ctypes.cast(ctypes.c_char_p(logo), ctypes.c_void_p)
+            ro.logo_size = len(logo)
+        if chromium is not None:
+            ro.chromium = _text_arg("chromium", chromium)
+        if tz is not None:
+            ro.tz_offset_minutes = _tz_minutes(tz)
         ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
-        fmt, language = format.encode("utf-8"), lang.encode("utf-8")
         with self._lock:
-            _native.lib.casreport_aggregator_render(self._live(), fmt, language,
-                                                    ctypes.byref(ptr), ctypes.byref(size))
+            _native.lib.casreport_aggregator_render_with(self._live(), ctypes.byref(ro),
+                                                         ctypes.byref(ptr), ctypes.byref(size))
             data = _native.view(ptr, size)
-        return data.decode("utf-8")
+        return data if format == "pdf" else data.decode("utf-8")
 
     def report(self, lang: str = "ja") -> Dict[str, Any]:
         """The JSON report of a finished aggregator (schema_version 1), as a dict."""
@@ -389,6 +501,39 @@ class Aggregator:
                                                   ctypes.byref(size))
             return _native.view(ptr, size)
 
+    def __reduce__(self):
+        """Pickling (and copy.copy) goes through the saved state: the copy is a loaded, finished
+        aggregator with the same options and report. An unfinished or closed one raises
+        MisuseError, as save_state() does."""
+        return (_from_state, (type(self), self.save_state()))
+
+
+def _from_state(cls, state: bytes) -> Aggregator:
+    return cls.load_state(state)
+
+
+def merge_states(states: Iterable[Buffer]) -> Aggregator:
+    """One finished aggregator from saved states (save_state() bytes of the parts, in input
+    order), with the options of the first: its report is that of one aggregator fed every
+    part's input. InvalidArgumentError if there is no state; IncompatibleError if one was
+    saved with another month, time zone or de-duplication setting; InputError if one is not
+    a saved state."""
+    parts = iter(states)
+    first = next(parts, None)
+    if first is None:
+        raise _refuse("merge_states() needs at least one saved state")
+    total = Aggregator.load_state(first)
+    try:
+        total.reset()  # empty, with the first state's options
+        for state in itertools.chain([first], parts):
+            with Aggregator.load_state(state) as part:
+                total.merge(part)
+        total.finish()
+    except BaseException:
+        total.close()
+        raise
+    return total
+
 
 def report_files(paths: Iterable[PathLike], *, lang: str = "ja", threads: int = 0,
                  **options: Any) -> Dict[str, Any]:
@@ -399,3 +544,36 @@ def report_files(paths: Iterable[PathLike], *, lang: str = "ja", threads: int = 
             agg.feed_file(p, threads=threads)
         agg.finish()
         return agg.report(lang)
+
+
+def batch(tenants_dir: PathLike, out_dir: PathLike, *, month: str, jobs: int = 0,
+          formats: Union[str, Iterable[str], None] = None,
+          defaults: Optional[PathLike] = None, issued: Union[str, "datetime.date", None] = None,
+          chromium: Optional[str] = None) -> List[Dict[str, Any]]:
+    """An MSP's monthly round, as ``casreport batch`` runs it (docs/batch.md): every tenant
+    folder of ``tenants_dir`` reported into ``out_dir/<month>/``, tenants ``jobs`` at a time (0:
+    one per core). Returns the tenants of the round's summary.json, one dict each (``id``,
+    ``name``, ``status`` "ok" or "error", counts, ``findings`` by severity, ``error``). A
+    failed tenant is a row, not an exception; a round that cannot run raises."""
+    opts = _native.BatchOptions()
+    opts.version = _native.BATCH_OPTIONS_VERSION
+    opts.tenants_dir = os.fsencode(tenants_dir)
+    opts.out_dir = os.fsencode(out_dir)
+    opts.month = _text_arg("month", month)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= _UINT32_MAX:
+        raise _refuse(f"jobs must be a whole number, not {jobs!r}")
+    opts.jobs = jobs
+    if formats is not None:
+        opts.formats = _text_arg("formats", formats if isinstance(formats, str)
+                                 else ",".join(formats))
+    if defaults is not None:
+        opts.defaults_path = os.fsencode(defaults)
+    if issued is not None:
+        opts.issued = _text_arg("issued", issued if isinstance(issued, str)
+                                else issued.isoformat())
+    if chromium is not None:
+        opts.chromium = _text_arg("chromium", chromium)
+    _native.lib.casreport_batch_run(ctypes.byref(opts), None, None)
+    summary = os.path.join(os.fsdecode(out_dir), month, "summary.json")
+    with open(summary, encoding="utf-8") as f:
+        return json.load(f)["tenants"]

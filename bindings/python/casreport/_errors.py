@@ -18,6 +18,7 @@ class Status(enum.IntEnum):
     NOMEM = -6
     BUFFER_TOO_SMALL = -7
     INTERNAL = -8
+    UNAVAILABLE = -9
 
 
 class CasreportError(Exception):
@@ -66,6 +67,10 @@ class InternalError(CasreportError):
     """A bug in casreport."""
 
 
+class UnavailableError(CasreportError):
+    """A program the call needs is not installed (PDF output needs a headless Chromium)."""
+
+
 _BY_STATUS: Dict[int, Type[CasreportError]] = {
     Status.INVALID_ARGUMENT: InvalidArgumentError,
     Status.MISUSE: MisuseError,
@@ -74,6 +79,7 @@ _BY_STATUS: Dict[int, Type[CasreportError]] = {
     Status.IO: IoError,
     Status.NOMEM: NoMemoryError,
     Status.INTERNAL: InternalError,
+    Status.UNAVAILABLE: UnavailableError,
 }
 
 

@@ -63,6 +63,59 @@ class Options(ctypes.Structure):
     ]
 
 
+#: The casreport_render_options version this package fills.
+RENDER_OPTIONS_VERSION = 1
+
+#: CASREPORT_FROM_AGGREGATOR: a report-time setting left as the aggregator's.
+FROM_AGGREGATOR = 0xFFFFFFFF
+
+
+class RenderOptions(ctypes.Structure):
+    """casreport_render_options, version 1 (fields are only ever appended)."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("format", c_char_p),
+        ("language", c_char_p),
+        ("redact", c_uint32),
+        ("top_n", c_uint32),
+        ("company_min_users", c_uint32),
+        ("individual_min_count", c_uint32),
+        ("individual_min_share_tenths", c_uint32),
+        ("file_blocking_min_count", c_uint32),
+        ("max_subjects", c_uint32),
+        ("previous_json", c_void_p),
+        ("previous_json_size", c_size_t),
+        ("customer", c_char_p),
+        ("provider", c_char_p),
+        ("issued", c_char_p),
+        ("logo", c_void_p),
+        ("logo_size", c_size_t),
+        ("chromium", c_char_p),
+        ("tz_offset_minutes", c_int32),
+    ]
+
+
+#: The casreport_batch_options version this package fills.
+BATCH_OPTIONS_VERSION = 1
+
+
+class BatchOptions(ctypes.Structure):
+    """casreport_batch_options, version 1 (fields are only ever appended)."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("tenants_dir", c_char_p),
+        ("out_dir", c_char_p),
+        ("month", c_char_p),
+        ("jobs", c_uint32),
+        ("formats", c_char_p),
+        ("defaults_path", c_char_p),
+        ("issued", c_char_p),
+        ("chromium", c_char_p),
+    ]
+
+
 class Counts(ctypes.Structure):
     """casreport_counts (frozen)."""
 
@@ -93,6 +146,20 @@ _DECLARATIONS = [
     ("casreport_options_init", [POINTER(Options), c_uint32], _STATUS),
     # size_t casreport_options_struct_size(void);
     ("casreport_options_struct_size", [], c_size_t),
+    # casreport_status casreport_render_options_init(casreport_render_options* opts,
+    #                                                uint32_t version);
+    ("casreport_render_options_init", [POINTER(RenderOptions), c_uint32], _STATUS),
+    # size_t casreport_render_options_struct_size(void);
+    ("casreport_render_options_struct_size", [], c_size_t),
+    # casreport_status casreport_aggregator_render_with(casreport_aggregator* agg,
+    #                                                   const casreport_render_options* opts,
+    #                                                   const void** out, size_t* out_len);
+    ("casreport_aggregator_render_with",
+     [c_void_p, POINTER(RenderOptions), POINTER(c_void_p), POINTER(c_size_t)], _STATUS),
+    # casreport_status casreport_batch_run(const casreport_batch_options* opts,
+    #                                      uint32_t* tenants, uint32_t* failed);
+    ("casreport_batch_run", [POINTER(BatchOptions), POINTER(c_uint32), POINTER(c_uint32)],
+     _STATUS),
     # size_t casreport_counts_struct_size(void);
     ("casreport_counts_struct_size", [], c_size_t),
     # casreport_status casreport_aggregator_new(const casreport_options* opts,
@@ -201,7 +268,8 @@ for _name, _argtypes, _restype in _DECLARATIONS:
         _f.restype = _restype
 
 if ctypes.sizeof(Counts) != lib.casreport_counts_struct_size() or \
-        ctypes.sizeof(Options) > lib.casreport_options_struct_size():
+        ctypes.sizeof(Options) > lib.casreport_options_struct_size() or \
+        ctypes.sizeof(RenderOptions) > lib.casreport_render_options_struct_size():
     raise ImportError(f"casreport: {path} does not have the struct layout this package mirrors")
 
 
@@ -209,6 +277,13 @@ def default_options() -> Options:
     """The library's default options (casreport_options_init)."""
     opts = Options()
     lib.casreport_options_init(ctypes.byref(opts), OPTIONS_VERSION)
+    return opts
+
+
+def default_render_options() -> RenderOptions:
+    """The library's default render options (casreport_render_options_init)."""
+    opts = RenderOptions()
+    lib.casreport_render_options_init(ctypes.byref(opts), RENDER_OPTIONS_VERSION)
     return opts
 
 

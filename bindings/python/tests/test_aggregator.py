@@ -170,9 +170,10 @@ class Sources(unittest.TestCase):
             whole.finish()
             self.assertEqual(counts, whole.counts())
 
-    def test_gzip_csv_and_cef_report_like_ndjson(self) -> None:
+    def test_compressed_csv_and_cef_report_like_ndjson(self) -> None:
         expected = report_of((GOLDEN / "input.ndjson").read_bytes(), month="2025-06")
-        for name in ("input.ndjson.gz", "events_en.csv", "events_ja.csv", "events.cef",
+        for name in ("input.ndjson.gz", "input.ndjson.zst", "input.ndjson.xz",
+                     "input.ndjson.bz2", "events_en.csv", "events_ja.csv", "events.cef",
                      "events_cef_pages.json"):
             with self.subTest(name=name):
                 self.assertEqual(report_of((GOLDEN / name).read_bytes(), month="2025-06"),
@@ -334,7 +335,7 @@ class Errors(unittest.TestCase):
         with june() as agg:
             agg.finish()
             with self.assertRaises(InvalidArgumentError) as cm:
-                agg.render("pdf")
+                agg.render("rtf")
             self.assertStatus(cm, InvalidArgumentError, -1, "invalid_argument", "format")
             with self.assertRaises(InvalidArgumentError) as cm:
                 agg.render("json", "fr")

@@ -1,0 +1,139 @@
+#include "safe_text.hpp"
+
+namespace casreport::detail {
+namespace {
+
+constexpr std::string_view replacement = "\xef\xbf\xbd";  // U+FFFD
+
+void escape(std::string& out, std::uint32_t cp) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xfU];
+}
+
+void fix(std::string& s) {
+    if (!is_safe_text(s)) s = safe_text(s);
+}
+
+}  // namespace
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        cp = b0;
+        return 1;
+    }
+    std::size_t n = 0;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+        n = 2;
+        cp = b0 & 0x1fU;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+        n = 3;
+        cp = b0 & 0x0fU;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+        n = 4;
+        cp = b0 & 0x07U;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xc0U) != 0x80U) return 0;
+        cp = (cp << 6) | (b & 0x3fU);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
+        return 0;
+    }
+    return n;
+}
+
+std::string xml_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+                    out += ' ';
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out;
+}
+
+std::string grouped(std::uint64_t n) {
+    const std::string digits = std::to_string(n);
+    std::string out;
+    out.reserve(digits.size() + digits.size() / 3);
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+bool is_safe_text(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, i, cp);
+        if (n == 0 || is_hidden_control(cp) || is_noncharacter(cp)) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string safe_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, i, cp);
+        if (n == 0) {
+            out += replacement;
+            ++i;
+            continue;
+        }
+        if (is_hidden_control(cp)) {
+            escape(out, cp);
+        } else if (is_noncharacter(cp)) {
+            out += replacement;
+        } else {
+            out.append(s.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
+
+void make_safe(report& r) {
+    fix(r.generator);
+    for (rejection& j : r.input.rejections) {
+        fix(j.source);
+        fix(j.detail);
+    }
+    for (service_counts& c : r.overview) fix(c.key);
+    for (service_counts& c : r.other_services) fix(c.key);
+    for (section_report& s : r.sections) {
+        for (user_row& u : s.top) fix(u.user);
+    }
+    for (finding& f : r.findings) {
+        fix(f.rule);
+        for (finding_subject& s : f.subjects) fix(s.name);
+    }
+}
+
+void make_safe(tenant_info& t) {
+    fix(t.name);
+    fix(t.provider);
+}
+
+}  // namespace casreport::detail

@@ -1,0 +1,59 @@
+// Strings from logs made harmless for the documents people read. Every byte of a log is
+// written by whoever sent the mail or the file: a user name may carry terminal escapes, bidi
+// overrides that reorder what a reader sees, or noncharacters that break an XML page. Private
+// to lib/.
+#ifndef CASREPORT_LIB_RENDER_SAFE_TEXT_HPP
+#define CASREPORT_LIB_RENDER_SAFE_TEXT_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "casreport/render.hpp"
+#include "casreport/report.hpp"
+
+namespace casreport::detail {
+
+/// What `safe_text` shows differently: C0 controls, DEL, C1 controls, the bidi controls
+/// (U+061C, U+200E/F, U+202A..E, U+2066..9) and the line and paragraph separators.
+[[nodiscard]] constexpr bool is_hidden_control(std::uint32_t cp) noexcept {
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+           cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/// Unicode's noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
+[[nodiscard]] constexpr bool is_noncharacter(std::uint32_t cp) noexcept {
+    return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffeU) == 0xfffeU;
+}
+
+/// The code point of the well-formed UTF-8 sequence at `s[i]` into `cp`, and its length; 0
+/// when the bytes there are not one (RFC 3629: no overlong forms, no surrogates, nothing above
+/// U+10FFFF).
+[[nodiscard]] std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept;
+
+/// Text for XML and HTML: `&`, `<`, `>`, `"` and `'` escaped; a control character, which XML
+/// 1.0 does not allow (only left in a string that did not go through `safe_text`), becomes a
+/// space.
+[[nodiscard]] std::string xml_escape(std::string_view s);
+
+/// "1,234": a count with thousands separators, as people read it.
+[[nodiscard]] std::string grouped(std::uint64_t n);
+
+/// `s` with every hidden control shown as its escape (`\u001B`, `\u202E`), every
+/// noncharacter and every byte that is not UTF-8 as U+FFFD. Everything else is kept, so an
+/// ordinary name is returned unchanged.
+[[nodiscard]] std::string safe_text(std::string_view s);
+
+/// Whether `safe_text(s)` would change `s`.
+[[nodiscard]] bool is_safe_text(std::string_view s) noexcept;
+
+/// Every string of `r` that came from a log or a state (users, subjects, service keys,
+/// rejection sources and details, the generator) through `safe_text`.
+void make_safe(report& r);
+
+/// The same for the identity an MSP gives (a name may be pasted from anywhere).
+void make_safe(tenant_info& t);
+
+}  // namespace casreport::detail
+
+#endif  // CASREPORT_LIB_RENDER_SAFE_TEXT_HPP

@@ -77,6 +77,7 @@ public:
 
     /// Starts loading the slot of hash `h` (a memo too large to stay in cache).
     void prefetch(std::uint64_t h) const noexcept {
+        if (slots_.empty()) return;
         const char* at = reinterpret_cast<const char*>(&slots_[h & (slots - 1)]);
         __builtin_prefetch(at);
         __builtin_prefetch(at + sizeof(slot) - 1);
@@ -88,6 +89,9 @@ public:
         // An empty view may have a null data(), which memcmp/memcpy must not see (UB even for
         // 0 bytes); it is cheap to compute anyway.
         if (!kept(s)) return compute(s);
+        // The slots are made on first use: a state that is only loaded, merged or reported
+        // (and every short-lived aggregator) never pays for them.
+        if (slots_.empty()) slots_.resize(slots);
         slot& sl = slots_[h & (slots - 1)];
         if (sl.used && sl.hash == h && sl.len == s.size() &&
             same_bytes(sl.text, s.data(), s.size())) {
@@ -123,7 +127,7 @@ private:
         bool used = false;
         T value{};
     };
-    std::vector<slot> slots_ = std::vector<slot>(slots);
+    std::vector<slot> slots_;
 };
 
 }  // namespace casreport::detail

@@ -60,6 +60,9 @@ void partial_state::clear() {
     strings.clear();
     other_services.clear();
     details.clear();
+    detail_index_.clear();
+    details_indexed_ = 0;
+    recent_details_.clear();
     store.clear();
     groups.clear();
     service_codes_.clear();
@@ -132,8 +135,8 @@ std::uint32_t partial_state::service_code(std::string_view raw_service) {
     });
 }
 
-std::uint32_t partial_state::detail_id(const raw_event& raw, const keyed_text& file,
-                                       detail_hashes h) {
+mail_detail partial_state::detail_of(const raw_event& raw, const keyed_text& file,
+                                     detail_hashes h) {
     mail_detail d;
     d.sender = sender_memo_.get(raw.mail_message_sender, h.sender, [&](std::string_view s) {
         normalize_address(s, text_buf_);
@@ -143,8 +146,28 @@ std::uint32_t partial_state::detail_id(const raw_event& raw, const keyed_text& f
                                 [&](std::string_view s) { return strings.intern(trim(s)); });
     // Attachment hashes rarely repeat: no memo, straight to the (prefetched) pool slot.
     d.file = strings.intern(file.text, file.key);
+    return d;
+}
+
+void partial_state::index_details() {
+    // Details loaded may repeat (states saved before they were shared): the first of equal
+    // ones is the shared id.
+    for (; details_indexed_ < details.size(); ++details_indexed_) {
+        const mail_detail& d = details[details_indexed_];
+        if (detail_index_.find(d) == 0) {
+            detail_index_.insert(d, static_cast<std::uint32_t>(details_indexed_ + 1));
+        }
+    }
+}
+
+std::uint32_t partial_state::shared_detail_id(const mail_detail& d) {
+    index_details();
+    if (const std::uint32_t id = detail_index_.find(d); id != 0) return id;
     details.push_back(d);
-    return static_cast<std::uint32_t>(details.size());
+    const auto id = static_cast<std::uint32_t>(details.size());
+    detail_index_.insert(d, id);
+    details_indexed_ = details.size();
+    return id;
 }
 
 key128 partial_state::tuple_key(const raw_event& raw, std::uint32_t code, std::uint8_t kind,
@@ -194,10 +217,10 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     const security_filter filter =
         filter_memo_.get(raw.triggered_security_filter, parse_security_filter);
     const std::uint8_t category = category_of(static_cast<event_kind>(kind), filter);
-    const bool mail_detail = category != category_overview_only && is_mail_code(code);
+    const bool has_detail = category != category_overview_only && is_mail_code(code);
     keyed_text file_text{};
     detail_hashes memo_hashes;
-    if (mail_detail) {
+    if (has_detail) {
         file_text = lower_key(raw.file_sha1, file_buf_);
         strings.prefetch(file_text.key);
         // Senders and threat names outnumber what the cache holds of their memos.
@@ -220,12 +243,15 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     c.user = user;
     c.meta = contribution::make_meta(code, category, result,
                                      risk_memo_.get(raw.risk_level, parse_risk_level), outside);
-    c.detail = mail_detail ? detail_id(raw, file_text, memo_hashes) : 0;
+    mail_detail detail;
+    if (has_detail) detail = detail_of(raw, file_text, memo_hashes);
     if (!opts_.dedupe) {
+        c.detail = has_detail ? shared_detail_id(detail) : 0;
         ++(outside ? n.out_of_period : n.accepted);
         add_group({c.user, c.detail, c.meta}, {1, time, time});
         return std::nullopt;
     }
+    c.detail = has_detail ? detail_pending : 0;  // added if the record proves new
     if (id.empty()) {
         key = tuple_key(raw, code, kind, time, user);
         store.prefetch(key);
@@ -234,22 +260,31 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     // "the first one counts" holds exactly.
     if (queue_count_ == queue_size) {
         const pending_insert& oldest = queue_[queue_head_];
-        insert(oldest.key, oldest.c);
+        insert(oldest.key, oldest.c, oldest.d);
         queue_head_ = (queue_head_ + 1) % queue_size;
         --queue_count_;
     }
-    queue_[(queue_head_ + queue_count_) % queue_size] = {key, c};
+    queue_[(queue_head_ + queue_count_) % queue_size] = {key, c, detail};
     ++queue_count_;
     return std::nullopt;
 }
 
-void partial_state::insert(key128 key, const contribution& c) {
+void partial_state::insert(key128 key, const contribution& c, const mail_detail& d) {
     contribution* dst = store.try_add(key);
     if (dst == nullptr) {
-        ++n.duplicates;
+        ++n.duplicates;  // and its detail is not kept: repeats cost no memory
         return;
     }
     *dst = c;
+    if (c.detail == detail_pending) {
+        if (recent_details_.empty()) recent_details_.resize(recent_details);  // on first use
+        recent_detail& r = recent_details_[triple_hash{}(d) & (recent_details - 1)];
+        if (r.id == 0 || !(r.d == d)) {
+            details.push_back(d);
+            r = {d, static_cast<std::uint32_t>(details.size())};
+        }
+        dst->detail = r.id;
+    }
     ++(c.out_of_period() ? n.out_of_period : n.accepted);
 }
 
@@ -269,7 +304,7 @@ counters partial_state::current() const noexcept {
 void partial_state::flush_pending() {
     for (; queue_count_ > 0; --queue_count_) {
         const pending_insert& p = queue_[queue_head_];
-        insert(p.key, p.c);
+        insert(p.key, p.c, p.d);
         queue_head_ = (queue_head_ + 1) % queue_size;
     }
     queue_head_ = 0;
@@ -304,7 +339,9 @@ void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std:
 
 contribution partial_state::translation::operator()(contribution c) const noexcept {
     c.user = users[c.user];
-    if (c.detail != 0) c.detail += detail_base;
+    if (c.detail != 0) {
+        c.detail = detail_ids.empty() ? c.detail + detail_base : detail_ids[c.detail - 1];
+    }
     std::uint32_t code = c.service_code();
     if (code >= first_other_service_code) code = codes[code - first_other_service_code];
     c.meta = (code << 16) | (c.meta & 0xffffU);
@@ -324,6 +361,15 @@ void partial_state::translate_strings(const partial_state& later, translation& t
     t.codes.resize(later.other_services.size());
     for (std::size_t i = 0; i < t.codes.size(); ++i) {
         t.codes[i] = intern_service(strings.at(ids[later.other_services[i]]));
+    }
+    if (!opts_.dedupe) {
+        // Equal details share one id, so that equal groups of both sides become one.
+        t.detail_ids.resize(later.details.size());
+        for (std::size_t i = 0; i < t.detail_ids.size(); ++i) {
+            const mail_detail& d = later.details[i];
+            t.detail_ids[i] = shared_detail_id({ids[d.sender], ids[d.threat], ids[d.file]});
+        }
+        return;
     }
     // Later details are appended: a raw spelling seen on both sides gets a second entry with
     // the same ids, which the findings aggregate anyway.

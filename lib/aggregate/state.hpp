@@ -71,6 +71,59 @@ struct triple_hash {
     }
 };
 
+/// Mail detail → its id, so that equal details share one (de-duplication off: records that
+/// repeat one detail then fall into one group). Open addressing, 16 bytes a slot.
+class detail_index {
+public:
+    detail_index() { slots_.resize(initial_slots); }
+
+    /// The id of `d` (`i + 1` for `details[i]`), or 0 when it is not indexed.
+    [[nodiscard]] std::uint32_t find(const mail_detail& d) const noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = triple_hash{}(d)&mask;; i = (i + 1) & mask) {
+            const slot& s = slots_[i];
+            if (s.id == 0) return 0;
+            if (s.d == d) return s.id;
+        }
+    }
+
+    /// Files `d` under `id` (it must not be indexed yet).
+    void insert(const mail_detail& d, std::uint32_t id) {
+        if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+        place(d, id);
+        ++size_;
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+    void clear() {
+        std::vector<slot>(initial_slots).swap(slots_);
+        size_ = 0;
+    }
+
+private:
+    static constexpr std::size_t initial_slots = 256;
+    struct slot {
+        mail_detail d;
+        std::uint32_t id = 0;  // 0: empty
+    };
+    void place(const mail_detail& d, std::uint32_t id) noexcept {
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = triple_hash{}(d)&mask;
+        while (slots_[i].id != 0) i = (i + 1) & mask;
+        slots_[i] = {d, id};
+    }
+    void grow() {
+        std::vector<slot> old(slots_.size() * 2);
+        old.swap(slots_);
+        for (const slot& s : old) {
+            if (s.id != 0) place(s.d, s.id);
+        }
+    }
+    std::vector<slot> slots_;
+    std::size_t size_ = 0;
+};
+
 class partial_state {
 public:
     explicit partial_state(const options& opts);
@@ -142,9 +195,13 @@ public:
     /// Service code `first_other_service_code + i` is the unknown service keyed by
     /// `strings.at(other_services[i])`.
     std::vector<std::uint32_t> other_services;
-    /// Detail id `i + 1` is `details[i]`; 0 means none. One entry per mail detection (no
-    /// lookup on the hot path); entries may repeat ids, as findings aggregate by sender,
-    /// threat and file.
+    /// Detail id `i + 1` is `details[i]`; 0 means none. With de-duplication, an entry is added
+    /// when a mail detection proves new, unless a recent one had the same detail
+    /// (`recent_details_`: no exact lookup on the hot path, nothing for duplicates, and one
+    /// entry for a detail that repeats); entries may repeat ids, as findings aggregate by
+    /// sender, threat and file. Without it, one entry per distinct detail (`detail_index`), so
+    /// that repeated records collapse into one group. Either way memory grows with distinct
+    /// details, not with records.
     mapped_vector<mail_detail> details;
     record_store store;                                               ///< de-duplication on
     std::unordered_map<group_key, record_group, triple_hash> groups;  ///< de-duplication off
@@ -177,17 +234,24 @@ private:
         std::vector<std::uint32_t> users;
         std::vector<std::uint32_t> codes;
         std::uint32_t detail_base = 0;
+        /// De-duplication off: our id of each later detail (equal details share one).
+        std::vector<std::uint32_t> detail_ids;
         contribution operator()(contribution c) const noexcept;
     };
     void translate_users(const partial_state& later, translation& t);
     void translate_strings(const partial_state& later, translation& t);
     void take_counters(const partial_state& later, std::uint64_t line_offset);
     void take_groups(const partial_state& later, const translation& t);
-    void insert(key128 key, const contribution& c);
+    void insert(key128 key, const contribution& c, const mail_detail& d);
+
+    /// Marks a queued record's contribution whose mail detail is added only if the record
+    /// proves new (`insert`).
+    static constexpr std::uint32_t detail_pending = 0xffffffffU;
 
     struct pending_insert {
         key128 key;
         contribution c;
+        mail_detail d;  ///< when `c.detail == detail_pending`
     };
     static constexpr std::size_t queue_size = 16;
     std::array<pending_insert, queue_size> queue_{};
@@ -210,7 +274,12 @@ private:
         std::uint64_t sender = 0;
         std::uint64_t threat = 0;
     };
-    std::uint32_t detail_id(const raw_event& raw, const keyed_text& file, detail_hashes h);
+    /// The mail detail of a detection (its strings interned, nothing else added).
+    mail_detail detail_of(const raw_event& raw, const keyed_text& file, detail_hashes h);
+    /// The id of `d` among the details, adding it when new (de-duplication off).
+    std::uint32_t shared_detail_id(const mail_detail& d);
+    /// Indexes the details added since the last call (de-duplication off).
+    void index_details();
     key128 tuple_key(const raw_event& raw, std::uint32_t service_code, std::uint8_t kind,
                      std::int64_t time, std::uint32_t user);
 
@@ -220,6 +289,15 @@ private:
     std::string user_buf_;
     std::string file_buf_;
     std::unordered_map<std::uint32_t, std::uint32_t> service_codes_;  // strings id → code
+    detail_index detail_index_;        // de-duplication off: details[0, details_indexed_)
+    std::size_t details_indexed_ = 0;  // ... are in detail_index_
+    /// De-duplication on: the last detail added per slot (direct-mapped by its hash) and its id.
+    struct recent_detail {
+        mail_detail d;
+        std::uint32_t id = 0;  // 0: none
+    };
+    static constexpr std::size_t recent_details = 1024;
+    std::vector<recent_detail> recent_details_;  // made on first use
     // Hot-path memos, keyed by the raw bytes of the input.
     small_memo<std::uint32_t, 4096> sender_memo_;       // raw sender → strings id
     small_memo<std::uint32_t, 1024, 120> threat_memo_;  // raw threat name (URLs too) → id

@@ -86,7 +86,7 @@ public:
     void release() { *this = string_pool(); }
 
 private:
-    static constexpr std::size_t initial_slots = 1024;
+    static constexpr std::size_t initial_slots = 64;  // grows as strings come
     static constexpr std::uint64_t pool_seed = 0x5f3759df0badc0deULL;
 
     /// 16 bytes: the key's low word picks the slot and, with 32 more bits, names the string.

@@ -4,6 +4,9 @@
 // `options::csv_columns` adds or overrides names.
 #include <array>
 #include <cstring>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "casreport/detail/ascii.hpp"
 #include "csv.hpp"
@@ -207,16 +210,26 @@ constexpr kind_signature kind_signatures[] = {
     {"レポート", event_kind::virtual_analyzer},
 };
 
-raw_field builtin_field(std::string_view folded) {
-    for (const column_name& c : builtin_names) {
-        if (fold_header(c.name) == folded) return c.field;
-    }
-    return raw_field::none;
+// The tables above folded once: a header of many columns (a hostile one holds up to 1 MiB
+// of them) costs one lookup a column, not a fold of every name for every column.
+raw_field builtin_field(const std::string& folded) {
+    static const std::unordered_map<std::string, raw_field> by_name = [] {
+        std::unordered_map<std::string, raw_field> t;
+        for (const column_name& c : builtin_names) t.emplace(fold_header(c.name), c.field);
+        return t;
+    }();
+    const auto it = by_name.find(folded);
+    return it == by_name.end() ? raw_field::none : it->second;
 }
 
 std::optional<event_kind> signature_kind(std::string_view folded) {
-    for (const kind_signature& s : kind_signatures) {
-        if (folded.find(fold_header(s.part)) != std::string_view::npos) return s.kind;
+    static const std::vector<std::pair<std::string, event_kind>> parts = [] {
+        std::vector<std::pair<std::string, event_kind>> t;
+        for (const kind_signature& s : kind_signatures) t.emplace_back(fold_header(s.part), s.kind);
+        return t;
+    }();
+    for (const auto& [part, kind] : parts) {
+        if (folded.find(part) != std::string_view::npos) return kind;
     }
     return std::nullopt;
 }
@@ -243,24 +256,17 @@ std::string check_csv_columns(const options& opts) {
 
 csv_header read_csv_header(const std::vector<std::string_view>& names, const options& opts) {
     csv_header h;
-    std::vector<std::pair<std::string, raw_field>> user;
+    std::unordered_map<std::string, raw_field> user;  // the last entry for a name wins
     for (const auto& [header, field] : opts.csv_columns) {
-        if (const auto f = csv_field_by_name(field)) user.emplace_back(fold_header(header), *f);
+        if (const auto f = csv_field_by_name(field)) user.insert_or_assign(fold_header(header), *f);
     }
     std::optional<event_kind> signed_kind;
     bool mixed = false;
     bool has_filter = false;
     for (std::string_view name : names) {
         const std::string folded = fold_header(trim(name));
-        raw_field f = raw_field::none;
-        bool mapped_by_user = false;
-        for (const auto& [h_name, h_field] : user) {
-            if (h_name == folded) {
-                f = h_field;
-                mapped_by_user = true;
-            }
-        }
-        if (!mapped_by_user) f = builtin_field(folded);
+        const auto by_user = user.find(folded);
+        const raw_field f = by_user != user.end() ? by_user->second : builtin_field(folded);
         h.columns.push_back(f);
         if (f != raw_field::none) ++h.known;
         if (f == raw_field::detection_time) h.has_time = true;
@@ -384,9 +390,13 @@ private:
                                 std::to_string(header_->columns.size()));
             return;
         }
-        if (!is_valid_utf8(r.text)) {
-            sink_.on_reject(r.line, reject_reason::invalid_utf8, "a CSV row that is not UTF-8");
-            return;
+        // Field by field: the row's text holds its fields without their separators, so two
+        // halves of a sequence cut by a `,` (found by fuzz_csv) would read as one character.
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (!is_valid_utf8(r.field(i))) {
+                sink_.on_reject(r.line, reject_reason::invalid_utf8, "a CSV row that is not UTF-8");
+                return;
+            }
         }
         std::array<std::string_view, raw_field_count> v{};
         for (std::size_t i = 0; i < r.size(); ++i) {
@@ -409,7 +419,9 @@ private:
             return unusable("the CSV header row (line " + std::to_string(r.line) +
                             ") cannot be read: " + std::string(r.error));
         }
-        if (!is_valid_utf8(r.text)) {
+        bool utf8 = true;  // field by field, as rows are
+        for (std::size_t i = 0; i < r.size() && utf8; ++i) utf8 = is_valid_utf8(r.field(i));
+        if (!utf8) {
             return unusable(
                 "the CSV header is not UTF-8 (a Japanese export saved as Shift_JIS? "
                 "convert it first: iconv -f CP932 -t UTF-8)");

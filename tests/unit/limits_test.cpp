@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aggregate/state.hpp"
 #include "casreport/aggregator.hpp"
 #include "casreport/render.hpp"
 #include "decode_test_util.hpp"
@@ -147,4 +148,86 @@ TEST(FieldLimit, TheStreamingParserKeepsNoMoreThanTheLimit) {
     e->feed("\"]}\n");
     e->finish();
     EXPECT_EQ(elements.log, (std::vector<std::string>{"R1:invalid_cef"}));
+}
+
+// ---- memory grows with distinct values, not with records (issue #13, item 3) ----------------
+
+namespace {
+
+/// The state of `copies` of one Exchange mail detection; with `distinct_ids`, each copy has its
+/// own log_item_id (a new record repeating one sender, threat and file).
+crd::partial_state repeated(std::size_t copies, bool dedupe, bool distinct_ids) {
+    cr::options o = june();
+    o.dedupe = dedupe;
+    crd::partial_state st(o);
+    std::string id;
+    const std::string time = "2025-06-02T00:00:00Z";
+    cr::raw_event e;
+    e.service = "Exchange Online";
+    e.event = "security_risk_scan";
+    e.affected_user = "a@x.jp";
+    e.detection_time = time;
+    e.triggered_security_filter = "Malware Scanning";
+    e.action = "Quarantine";
+    e.mail_message_sender = "<bad@evil.example>";
+    e.security_risk_name = "TROJ_X";
+    for (std::size_t i = 0; i < copies; ++i) {
+        id = distinct_ids ? "id-" + std::to_string(i) : "id";
+        e.log_item_id = id;
+        EXPECT_FALSE(st.add(e, {}));
+    }
+    st.flush_pending();
+    return st;
+}
+
+}  // namespace
+
+// Issue #13, 3: the same event repeated cost 12 bytes a record with de-duplication (a mail
+// detail per duplicate) and about 100 with --no-dedupe (a detail and a group per record).
+TEST(RepeatedInput, DuplicatesKeepNothing) {
+    const crd::partial_state st = repeated(5000, true, false);
+    EXPECT_EQ(st.n.duplicates, 4999U);
+    EXPECT_EQ(st.store.size(), 1U);
+    EXPECT_EQ(st.details.size(), 1U);
+}
+
+TEST(RepeatedInput, WithoutDedupeRepeatsFallIntoOneGroup) {
+    const crd::partial_state st = repeated(5000, false, false);
+    EXPECT_EQ(st.n.accepted, 5000U);
+    EXPECT_EQ(st.groups.size(), 1U);
+    EXPECT_EQ(st.details.size(), 1U);
+    EXPECT_EQ(st.groups.begin()->second.count, 5000U);
+    // Merging states of the same records keeps one group too.
+    crd::partial_state merged = repeated(10, false, false);
+    std::error_code ec;
+    merged.merge(repeated(20, false, true), ec);
+    ASSERT_FALSE(ec);
+    merged.merge(repeated(30, false, false), ec);
+    ASSERT_FALSE(ec);
+    EXPECT_EQ(merged.groups.size(), 1U);
+    EXPECT_EQ(merged.details.size(), 1U);
+    EXPECT_EQ(merged.groups.begin()->second.count, 60U);
+}
+
+TEST(RepeatedInput, NewRecordsRepeatingOneDetailShareIt) {
+    const crd::partial_state st = repeated(5000, true, true);
+    EXPECT_EQ(st.store.size(), 5000U);  // distinct record ids are distinct values
+    EXPECT_EQ(st.details.size(), 1U);
+}
+
+// The same through the public interface: what an aggregator keeps (its saved state) is the
+// same for ten copies of an event as for five thousand.
+TEST(RepeatedInput, TheSavedStateDoesNotGrow) {
+    const std::string line = ndjson_line("1", "a@x.jp");
+    for (const bool dedupe : {true, false}) {
+        cr::options o = june();
+        o.dedupe = dedupe;
+        const auto saved = [&](std::size_t copies) {
+            cr::aggregator agg(o);
+            for (std::size_t i = 0; i < copies; ++i) agg.feed(line);
+            agg.finish();
+            return agg.save().size();
+        };
+        EXPECT_EQ(saved(10), saved(5000)) << dedupe;
+    }
 }

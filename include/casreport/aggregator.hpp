@@ -167,11 +167,13 @@ public:
 
     /// Drops the per-record identities of a finished aggregator whose de-duplication is
     /// complete — every part of the shards it holds merged — and keeps what the report needs:
-    /// records that add the same thing to it grouped, with their count and first and last
-    /// time. The report is unchanged; the saved state no longer grows with the records, only
-    /// with the distinct users, mail details and kinds of detection. A compact shard takes no
+    /// records that add the same thing to it grouped, with their count, and the first and last
+    /// detection. The report is unchanged; the saved state no longer grows with the records,
+    /// only with the distinct users, mail details and kinds of detection. A compact shard takes no
     /// more records: merges that would add any are `error::incompatible`, while compact states
-    /// of disjoint shards merge. `error::misuse` unless finished.
+    /// of disjoint shards merge. `error::misuse` unless finished. The records' memory is freed
+    /// as the groups grow: should memory run out meanwhile (`std::bad_alloc`), the aggregator is
+    /// left empty.
     void compact(std::error_code& ec);
     void compact();
 

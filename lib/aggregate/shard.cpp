@@ -1,5 +1,6 @@
 #include "shard.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace casreport::detail {
@@ -7,6 +8,34 @@ namespace {
 
 constexpr std::uint32_t none = 0xffffffffU;
 constexpr std::uint64_t group_shard_seed = 0x5a;
+
+/// The times a compact state keeps: the report needs only the first and last detection among
+/// the records counted, so each group of a compact state carries these bounds rather than its
+/// own (which would be as many random numbers as groups, half the bytes of a compact state).
+/// Groups out of the period carry one time out of it, as their flag must agree with.
+struct time_bounds {
+    bool any = false;
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+    bool any_outside = false;
+    std::int64_t outside = 0;
+
+    void add(bool out_of_period, std::int64_t from, std::int64_t to) noexcept {
+        if (out_of_period) {
+            if (!any_outside) outside = from;
+            any_outside = true;
+            return;
+        }
+        first = any ? std::min(first, from) : from;
+        last = any ? std::max(last, to) : to;
+        any = true;
+    }
+
+    [[nodiscard]] record_group group(bool out_of_period, std::uint64_t count) const noexcept {
+        return out_of_period ? record_group{count, outside, outside}
+                             : record_group{count, first, last};
+    }
+};
 
 contribution contribution_of(const group_key& g) noexcept {
     contribution c;
@@ -158,18 +187,30 @@ void partial_state::compact() {
     partial_state out(opts_);
     out.scope = scope;
     out.scope.close();
-    id_copier copy(*this, true);
-    copy.start(out);
-    store.for_each([&](key128, const contribution& c) {
-        const contribution m = copy(c);
-        out.add_group({m.user, m.detail, m.meta}, {1, c.time(), c.time()});
-    });
-    for (const auto& [g, r] : groups) {
-        const contribution m = copy(contribution_of(g));
-        out.add_group({m.user, m.detail, m.meta}, r);
+    time_bounds times;
+    store.for_each(
+        [&](key128, const contribution& c) { times.add(c.out_of_period(), c.time(), c.time()); });
+    for (const auto& [g, r] : groups)
+        times.add(contribution_of(g).out_of_period(), r.first, r.last);
+    try {
+        id_copier copy(*this, true);
+        copy.start(out);
+        // The records are drained: their memory goes as the groups grow.
+        store.drain(
+            [&](key128, const contribution& c) {
+                const contribution m = copy(c);
+                out.add_group({m.user, m.detail, m.meta}, times.group(m.out_of_period(), 1));
+            },
+            [](key128) {});
+        for (const auto& [g, r] : groups) {
+            const contribution m = copy(contribution_of(g));
+            out.add_group({m.user, m.detail, m.meta}, times.group(m.out_of_period(), r.count));
+        }
+    } catch (...) {
+        clear();  // out of memory halfway: an empty state rather than half of one
+        throw;
     }
     out.seal();
-    // Nothing below throws: a failure above leaves this state as it was.
     out.n = n;
     out.rejections = std::move(rejections);
     out.origins.mixed = origins.mixed;

@@ -201,9 +201,12 @@ public:
 
     /// Makes every shard held compact (shard.cpp): the per-record identities go, and what the
     /// report needs stays, as groups of records that add the same thing (user, mail detail,
-    /// service, section, outcome, risk, period flag) with their count and first and last time.
+    /// service, section, outcome, risk, period flag) with their count; each group carries the
+    /// state's first and last detection rather than its own (the report needs no more).
     /// Its size no longer grows with the records, only with those distinct groups. Call it once
-    /// every part of the shards held is merged: a compact shard takes no more records.
+    /// every part of the shards held is merged: a compact shard takes no more records. The
+    /// records' memory is freed as the groups grow; should memory run out meanwhile, the state
+    /// is left empty.
     void compact();
 
 private:

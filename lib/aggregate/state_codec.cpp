@@ -20,25 +20,107 @@ constexpr std::string_view magic = "CASRSTAT";
 constexpr std::size_t header_size = 8 + 4 + 1 + 8 + 8;
 constexpr std::size_t checksum_size = 8;
 
+/// Where a state's body goes as it is written: appended to the saved bytes as it is, or
+/// through zlib, a piece at a time, so that saving a state never holds its whole body.
+class body_sink {
+public:
+    body_sink(state_compression how, std::string& out) : how_(how), out_(out) {
+        if (how_ == state_compression::zlib && deflateInit(&z_, Z_BEST_SPEED) != Z_OK) {
+            throw std::bad_alloc();  // deflateInit fails only for want of memory
+        }
+    }
+    ~body_sink() {
+        if (how_ == state_compression::zlib) deflateEnd(&z_);
+    }
+    body_sink(const body_sink&) = delete;
+    body_sink& operator=(const body_sink&) = delete;
+
+    void write(std::string_view bytes, bool last) {
+        size_ += bytes.size();
+        if (how_ == state_compression::stored) {
+            out_.append(bytes);
+            return;
+        }
+        std::size_t in = 0;
+        for (;;) {
+            // zlib's calls take 32-bit sizes: the input goes in pieces of at most 1 GiB.
+            const std::size_t in_n = std::min(bytes.size() - in, std::size_t{1} << 30);
+            const bool finish = last && in + in_n == bytes.size();
+            z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data() + in));
+            z_.avail_in = static_cast<uInt>(in_n);
+            int rc = Z_OK;
+            do {
+                const std::size_t done = out_.size();
+                const std::size_t room = std::max<std::size_t>(in_n / 2, 1U << 16);
+                out_.resize(done + room);
+                z_.next_out = reinterpret_cast<Bytef*>(out_.data() + done);
+                z_.avail_out = static_cast<uInt>(room);
+                rc = deflate(&z_, finish ? Z_FINISH : Z_NO_FLUSH);
+                out_.resize(done + room - z_.avail_out);
+                if (rc == Z_STREAM_ERROR) throw std::bad_alloc();
+            } while (z_.avail_out == 0 || (finish && rc != Z_STREAM_END));
+            in += in_n - z_.avail_in;
+            if (in == bytes.size()) return;
+        }
+    }
+
+    /// The bytes written so far, before compression.
+    [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+
+private:
+    state_compression how_;
+    std::string& out_;
+    z_stream z_{};
+    std::uint64_t size_ = 0;
+};
+
+/// Little-endian writing into a buffer that, with a sink, is handed on every 1 MiB.
 class writer {
 public:
-    void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+    writer() = default;
+    explicit writer(body_sink& sink) : sink_(&sink) {}
+
+    void u8(std::uint8_t v) {
+        out_.push_back(static_cast<char>(v));
+        spill();
+    }
     void u32(std::uint32_t v) {
         for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
+        spill();
     }
     void u64(std::uint64_t v) {
         for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
+        spill();
     }
     void i32(std::int32_t v) { u32(static_cast<std::uint32_t>(v)); }
     void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
     void str(std::string_view s) {
         u64(s.size());
         out_.append(s);
+        spill();
     }
-    void raw(std::string_view s) { out_.append(s); }
+    void raw(std::string_view s) {
+        out_.append(s);
+        spill();
+    }
     std::string& bytes() { return out_; }
 
+    /// Hands the rest to the sink, the last of the body.
+    void finish() {
+        if (sink_ != nullptr) sink_->write(out_, true);
+        out_.clear();
+    }
+
 private:
+    static constexpr std::size_t spill_at = std::size_t{1} << 20;
+    void spill() {
+        if (sink_ != nullptr && out_.size() >= spill_at) {
+            sink_->write(out_, false);
+            out_.clear();
+        }
+    }
+
+    body_sink* sink_ = nullptr;
     std::string out_;
 };
 
@@ -222,43 +304,22 @@ bool read_bits(reader& r, std::vector<bool>& bits, std::size_t n) {
 /// zlib's calls take 32-bit sizes: larger buffers go through in pieces of this many bytes.
 constexpr std::size_t zlib_piece = std::size_t{1} << 30;
 
-std::string deflate_body(std::string_view body) {
-    z_stream z{};
-    if (deflateInit(&z, Z_BEST_SPEED) != Z_OK) throw std::bad_alloc();
-    std::string out;
-    out.resize(static_cast<std::size_t>(deflateBound(&z, static_cast<uLong>(body.size()))));
-    std::size_t in = 0;
-    std::size_t done = 0;
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        if (done == out.size()) out.resize(out.size() * 2);
-        const std::size_t in_n = std::min(body.size() - in, zlib_piece);
-        const std::size_t out_n = std::min(out.size() - done, zlib_piece);
-        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data() + in));
-        z.avail_in = static_cast<uInt>(in_n);
-        z.next_out = reinterpret_cast<Bytef*>(out.data() + done);
-        z.avail_out = static_cast<uInt>(out_n);
-        rc = deflate(&z, in + in_n == body.size() ? Z_FINISH : Z_NO_FLUSH);
-        in += in_n - z.avail_in;
-        done += out_n - z.avail_out;
-        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-            deflateEnd(&z);
-            throw std::bad_alloc();  // deflate fails only for want of memory
-        }
-    }
-    deflateEnd(&z);
-    out.resize(done);
-    return out;
-}
-
 /// The inflated body, exactly `size` bytes long, or false when `payload` is not a complete
 /// zlib stream of that size.
 bool inflate_body(std::string_view payload, std::uint64_t size, std::string& out) {
     // A size beyond what zlib's densest output (about 1032 to 1) could give is a lie: memory
     // grows with what is inflated, never with what the header claims.
     if (size / 1032 > payload.size() + 1) return false;
-    z_stream z{};
-    if (inflateInit(&z) != Z_OK) throw std::bad_alloc();
+    struct stream {
+        z_stream z{};
+        stream() {
+            if (inflateInit(&z) != Z_OK) throw std::bad_alloc();
+        }
+        ~stream() { inflateEnd(&z); }
+        stream(const stream&) = delete;
+        stream& operator=(const stream&) = delete;
+    } s;
+    z_stream& z = s.z;
     out.clear();
     out.resize(static_cast<std::size_t>(
         std::min<std::uint64_t>(size + 1, std::uint64_t{payload.size()} * 4 + (1U << 16))));
@@ -280,13 +341,9 @@ bool inflate_body(std::string_view payload, std::uint64_t size, std::string& out
         rc = inflate(&z, Z_NO_FLUSH);
         in += in_n - z.avail_in;
         done += out_n - z.avail_out;
-        if (rc == Z_MEM_ERROR) {
-            inflateEnd(&z);
-            throw std::bad_alloc();
-        }
+        if (rc == Z_MEM_ERROR) throw std::bad_alloc();
         if (rc != Z_OK && rc != Z_STREAM_END) break;  // corrupt data, or the input ran out
     }
-    inflateEnd(&z);
     if (rc != Z_STREAM_END || in != payload.size() || done != size) return false;
     out.resize(done);
     return true;
@@ -562,21 +619,30 @@ std::unique_ptr<partial_state> read_body(std::string_view body, std::string& why
 }  // namespace
 
 std::string save_state(const partial_state& st, state_compression how) {
-    writer body;
-    write_body(body, st);
-    const std::uint64_t body_size = body.bytes().size();
-    std::string payload =
-        how == state_compression::zlib ? deflate_body(body.bytes()) : std::move(body.bytes());
-    writer w;
-    w.bytes().reserve(header_size + payload.size() + checksum_size);
-    w.raw(magic);
-    w.u32(state_format_version);
-    w.u8(static_cast<std::uint8_t>(how));
-    w.u64(body_size);
-    w.u64(payload.size());
-    w.raw(payload);
-    w.u64(hash64(w.bytes()));
-    return std::move(w.bytes());
+    writer head;
+    head.raw(magic);
+    head.u32(state_format_version);
+    head.u8(static_cast<std::uint8_t>(how));
+    head.u64(0);  // the body's size, and the payload's: written below once known
+    head.u64(0);
+    std::string out = std::move(head.bytes());
+    {
+        body_sink sink(how, out);
+        writer body(sink);
+        write_body(body, st);
+        body.finish();
+        const std::uint64_t sizes[2] = {sink.size(), out.size() - header_size};
+        for (std::size_t k = 0; k < 2; ++k) {
+            for (std::size_t i = 0; i < 8; ++i) {
+                out[header_size - 16 + 8 * k + i] =
+                    static_cast<char>((sizes[k] >> (8 * i)) & 0xffU);
+            }
+        }
+    }
+    writer tail;
+    tail.u64(hash64(out));
+    out += tail.bytes();
+    return out;
 }
 
 std::unique_ptr<partial_state> load_state(std::string_view bytes, std::error_code& ec,

@@ -80,12 +80,13 @@ void partial_state::merge_in_part_order(const partial_state& later, std::error_c
         std::size_t b = 0;
         while (listed.size() < opts_.max_listed_rejections &&
                (a < rejections.size() || b < later.rejections.size())) {
-            const bool ours = b == later.rejections.size() ||
-                              (a < rejections.size() &&
-                               origins.rejections[a] <= later.origins.rejection_part(b, their_own));
+            const bool ours =
+                b == later.rejections.size() ||
+                (a < rejections.size() &&
+                 origins.rejection_part(a, own) <= later.origins.rejection_part(b, their_own));
             if (ours) {
                 listed.push_back(std::move(rejections[a]));
-                parts.push_back(origins.rejections[a]);
+                parts.push_back(origins.rejection_part(a, own));
                 ++a;
             } else {
                 listed.push_back(later.rejections[b]);

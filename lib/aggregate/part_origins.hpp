@@ -46,9 +46,9 @@ struct part_origins {
         return after == runs.begin() ? own : std::prev(after)->part;
     }
 
-    /// The part of listed rejection `i`.
+    /// The part of listed rejection `i` (`own` for one listed after the merges, if any is).
     [[nodiscard]] std::uint32_t rejection_part(std::size_t i, std::uint32_t own) const {
-        return mixed ? rejections[i] : own;
+        return mixed && i < rejections.size() ? rejections[i] : own;
     }
 
     /// From now on the parts are written down: everything so far is of part `own`.

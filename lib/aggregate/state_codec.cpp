@@ -413,7 +413,9 @@ void write_body(writer& w, const partial_state& st) {
             w.u32(entry);
             w.u32(part);
         }
-        for (const std::uint32_t part : o.rejections) w.u32(part);
+        for (std::size_t i = 0; i < st.rejections.size(); ++i) {
+            w.u32(o.rejection_part(i, st.opts().part));
+        }
     }
 }
 

@@ -63,7 +63,7 @@
  *   There is no global state and no initialization call. A handle may be used by one thread at a
  *   time (callers serialize access to it); distinct handles may be used in parallel by different
  *   threads. Views of a finished handle may be read by many threads at once, as long as no thread
- *   resets or frees it. casreport_last_error() is per thread.
+ *   resets, frees, merges into or compacts it. casreport_last_error() is per thread.
  *
  * ERRORS
  *   Every function that can fail returns a casreport_status: CASREPORT_OK (0) or a negative

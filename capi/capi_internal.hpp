@@ -7,6 +7,7 @@
 
 #include <casreport/aggregator.hpp>
 #include <casreport/render.hpp>
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <new>
@@ -15,6 +16,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 /// The opaque handle: the C++ aggregator plus what the C contract adds to it, the poisoned flag
 /// and the outputs handed out as views (kept until reset or free, see casreport.h).
@@ -26,8 +28,19 @@ struct casreport_aggregator {
     /// Rendered reports by format and language. Map nodes never move, so views stay valid.
     std::map<std::pair<casreport::output_format, casreport::language>, std::string> rendered;
     std::optional<std::string> saved;
+    /// casreport_aggregator_save_shards outputs, by number of shards.
+    std::map<std::uint32_t, std::vector<std::string>> saved_shards;
     /// The last casreport_aggregator_render_with output.
     std::string rendered_with;
+
+    /// Frees every output handed out: their views end (reset, and a change of a finished
+    /// handle's state).
+    void forget_views() {
+        rendered.clear();
+        saved.reset();
+        saved_shards.clear();
+        rendered_with = std::string();
+    }
 };
 
 namespace casreport::capi {

@@ -88,7 +88,9 @@ constexpr const char* not_finished_hint =
 
 /// The size of a casreport_options of `version` (1 or later): its fields end there.
 constexpr std::size_t options_size(uint32_t version) noexcept {
-    return version >= 2 ? sizeof(casreport_options) : offsetof(casreport_options, max_field_bytes);
+    return version >= 3   ? sizeof(casreport_options)
+           : version == 2 ? offsetof(casreport_options, part)
+                          : offsetof(casreport_options, max_field_bytes);
 }
 
 /// The options of `in` (NULL: the defaults) as the core's, or a refusal recorded on `c`.
@@ -150,6 +152,7 @@ casreport_status to_core(const call& c, const casreport_options* in, cr::options
         }
         out.max_field_bytes = in->max_field_bytes;
     }
+    if (in->version >= 3) out.part = in->part;
     return CASREPORT_OK;
 }
 
@@ -235,6 +238,7 @@ casreport_status casreport_options_init(casreport_options* opts, uint32_t versio
         o.csv_event_kind = CASREPORT_EVENT_FROM_COLUMNS;
         o.csv_columns_json = nullptr;
         o.max_field_bytes = static_cast<uint32_t>(d.max_field_bytes);
+        o.part = d.part;
         std::memcpy(opts, &o, options_size(version));
         return CASREPORT_OK;
     });
@@ -279,9 +283,7 @@ void casreport_aggregator_free(casreport_aggregator* agg) { delete agg; }
 casreport_status casreport_aggregator_reset(casreport_aggregator* agg) {
     return guarded(__func__, [&](const call& c) -> casreport_status {
         if (agg == nullptr) return c.fail(CASREPORT_E_INVALID_ARGUMENT, "agg is NULL");
-        agg->rendered.clear();
-        agg->saved.reset();
-        agg->rendered_with = std::string();
+        agg->forget_views();
         agg->core.reset();
         agg->poisoned = false;
         return CASREPORT_OK;
@@ -530,15 +532,8 @@ casreport_status casreport_aggregator_merge(casreport_aggregator* agg,
         }
         std::error_code ec;
         agg->core.merge(other->core, ec);
-        if (ec == cr::error::incompatible) {
-            return c.fail(CASREPORT_E_INCOMPATIBLE,
-                          "the two aggregators differ in month, time zone of the month or "
-                          "de-duplication");
-        }
-        return c.check(ec,
-                       agg->core.finished()
-                           ? "the aggregator has finished: merge into one that has not"
-                           : "the other aggregator has not finished: finish it first",
+        if (!ec) agg->forget_views();  // a finished handle's state changed
+        return c.check(ec, "the other aggregator has not finished: finish it first",
                        agg->core.last_error());
     });
 }
@@ -572,11 +567,47 @@ casreport_status casreport_aggregator_load(const void* data, size_t size,
         cr::aggregator a =
             cr::aggregator::load(std::string_view(static_cast<const char*>(data), size), ec);
         if (ec == cr::error::input) {
-            return c.fail(CASREPORT_E_INPUT,
-                          "the bytes are not a complete state saved by this version of casreport");
+            return c.fail(CASREPORT_E_INPUT, "not a casreport state: " + a.last_error());
         }
         if (const casreport_status s = c.check(ec); s != CASREPORT_OK) return s;
         *out = new casreport_aggregator(std::move(a));
+        return CASREPORT_OK;
+    });
+}
+
+casreport_status casreport_aggregator_save_shards(casreport_aggregator* agg, uint32_t shards,
+                                                  const void** out, size_t* out_len) {
+    return guarded(__func__, agg, [&](const call& c) -> casreport_status {
+        if (out == nullptr || out_len == nullptr) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT, "out or out_len is NULL");
+        }
+        static_assert(CASREPORT_MAX_SHARDS == cr::max_shards);
+        if (shards == 0 || shards > CASREPORT_MAX_SHARDS) {
+            return c.fail(CASREPORT_E_INVALID_ARGUMENT, "shards must be from 1 to 4096");
+        }
+        std::fill(out, out + shards, nullptr);
+        std::fill(out_len, out_len + shards, std::size_t{0});
+        auto it = agg->saved_shards.find(shards);
+        if (it == agg->saved_shards.end()) {
+            std::error_code ec;
+            std::vector<std::string> bytes = agg->core.save_shards(shards, ec);
+            if (ec) return c.check(ec, not_finished_hint, agg->core.last_error());
+            it = agg->saved_shards.emplace(shards, std::move(bytes)).first;
+        }
+        for (uint32_t i = 0; i < shards; ++i) {
+            out[i] = it->second[i].data();
+            out_len[i] = it->second[i].size();
+        }
+        return CASREPORT_OK;
+    });
+}
+
+casreport_status casreport_aggregator_compact(casreport_aggregator* agg) {
+    return guarded(__func__, agg, [&](const call& c) -> casreport_status {
+        std::error_code ec;
+        agg->core.compact(ec);
+        if (ec) return c.check(ec, not_finished_hint);
+        agg->forget_views();
         return CASREPORT_OK;
     });
 }

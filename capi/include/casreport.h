@@ -14,8 +14,9 @@
  *   casreport_aggregator_free(agg)                    NULL is a no-op
  *
  *   A handle is NEW or FEEDING until casreport_aggregator_finish, then FINISHED. Feeding, ending a
- *   source, beginning one or merging into a FINISHED handle is CASREPORT_E_MISUSE; asking a handle
- *   that has not finished for its report or its saved state is CASREPORT_E_MISUSE too.
+ *   source or beginning one on a FINISHED handle is CASREPORT_E_MISUSE; asking a handle that has
+ *   not finished for its report or its saved state is CASREPORT_E_MISUSE too. Merging into a
+ *   FINISHED handle is allowed: it stays FINISHED.
  *   casreport_aggregator_counts works in every state. casreport_aggregator_reset brings any handle
  *   back to NEW, keeping its options.
  *
@@ -37,18 +38,22 @@
  *
  * PARTIAL RESULTS
  *   A finished handle's state can be saved as bytes (casreport_aggregator_save), loaded elsewhere
- *   (casreport_aggregator_load, in another thread, process or machine) and merged into a handle
- *   that has not finished (casreport_aggregator_merge). De-duplication holds across merged parts:
- *   the merged report of any split of an input equals the report of the whole input (the line
- *   numbers of listed rejections stay relative to each part).
+ *   (casreport_aggregator_load, in another thread, process or machine) and merged into another
+ *   handle, finished, loaded or not (casreport_aggregator_merge). De-duplication holds across
+ *   merged parts: the merged report of any split of an input equals the report of the whole
+ *   input (the line numbers of listed rejections stay relative to each part). Give each part its
+ *   index (casreport_options.part) and the parts may merge in any order. Beyond one machine
+ *   (docs/scale-out.md), casreport_aggregator_save_shards splits a part's state by record key,
+ *   and casreport_aggregator_compact shrinks a shard once all its parts are merged.
  *
  * OWNERSHIP AND LIFETIMES
  *   - Handles are created by the library (_new, _load) and released with casreport_aggregator_free.
  *   - Inputs (bytes, names, options) are borrowed for the duration of the call only: the library
  *     copies what it keeps, so the caller may reuse or free its buffers as soon as a call returns.
- *   - Outputs of _report_json, _render and _save are views into memory owned by the handle. They
- *     stay valid, unchanged, until casreport_aggregator_reset or casreport_aggregator_free of that
- *     handle (nothing else can change a finished handle); the caller never frees them. Text views
+ *   - Outputs of _report_json, _render, _save and _save_shards are views into memory owned by the
+ *     handle. They stay valid, unchanged, until casreport_aggregator_reset or
+ *     casreport_aggregator_free of that handle, or a successful _merge into it or _compact of it
+ *     (the only calls that change a finished handle); the caller never frees them. Text views
  *     are UTF-8 and NUL-terminated (out[*out_len] == '\0'); the length excludes that NUL.
  *   - No function returns memory the caller must free.
  *   - casreport_last_error(), casreport_status_name() and casreport_version_string() return
@@ -58,7 +63,7 @@
  *   There is no global state and no initialization call. A handle may be used by one thread at a
  *   time (callers serialize access to it); distinct handles may be used in parallel by different
  *   threads. Views of a finished handle may be read by many threads at once, as long as no thread
- *   resets or frees it. casreport_last_error() is per thread.
+ *   resets, frees, merges into or compacts it. casreport_last_error() is per thread.
  *
  * ERRORS
  *   Every function that can fail returns a casreport_status: CASREPORT_OK (0) or a negative
@@ -119,7 +124,7 @@ typedef int32_t casreport_status;
  * input is not an error: it is counted as rejected.) */
 #define CASREPORT_E_INPUT (-3)
 /* Partial results that cannot combine: a merge of states with another month, time zone or
- * de-duplication setting. */
+ * de-duplication setting, or of shards that do not fit together. */
 #define CASREPORT_E_INCOMPATIBLE (-4)
 /* A file could not be read or written. */
 #define CASREPORT_E_IO (-5)
@@ -169,7 +174,7 @@ CASREPORT_API uint32_t casreport_abi_version(void);
 #define CASREPORT_EVENT_DLP 4
 
 /* The current version of casreport_options. */
-#define CASREPORT_OPTIONS_VERSION 2
+#define CASREPORT_OPTIONS_VERSION 3
 
 /* Options of an aggregation. Always start from CASREPORT_OPTIONS_INIT or
  * casreport_options_init(), then change the fields you need: a zeroed struct is not the
@@ -207,6 +212,13 @@ CASREPORT_API uint32_t casreport_abi_version(void);
  *                            threat name, ...), in bytes (default 4096; at least 1): a record
  *                            with a longer one is rejected as field_too_long, nothing of it kept.
  *
+ * Version 3 adds:
+ *   part                     the position of this aggregation's input among the parts of a split
+ *                            input: its file's index, in file order (default 0). Merges order
+ *                            records and listed rejections by it, whatever order the parts arrive
+ *                            in: of records with one key, the one of the lowest part counts.
+ *                            Parts with equal indexes merge in the order they arrive.
+ *
  * Input compressed with gzip, zstd, xz or bzip2 is recognized and read in every format.
  */
 typedef struct casreport_options {
@@ -226,13 +238,15 @@ typedef struct casreport_options {
     const char* csv_columns_json;
     /* version 2 */
     uint32_t max_field_bytes;
+    /* version 3 */
+    uint32_t part;
 } casreport_options;
 
 /* The defaults, for a declaration: casreport_options opts = CASREPORT_OPTIONS_INIT; */
 #define CASREPORT_OPTIONS_INIT                                                                    \
     {                                                                                             \
         CASREPORT_OPTIONS_VERSION, 10, NULL, 540, 1, CASREPORT_INPUT_AUTO, 100, 3, 5, 500, 5, 10, \
-            CASREPORT_EVENT_FROM_COLUMNS, NULL, 4096                                              \
+            CASREPORT_EVENT_FROM_COLUMNS, NULL, 4096, 0                                           \
     }
 
 /* Fills *opts with the defaults of options version `version` (pass CASREPORT_OPTIONS_VERSION).
@@ -419,13 +433,19 @@ CASREPORT_API casreport_status casreport_aggregator_render_with(casreport_aggreg
                                                                 const casreport_render_options* opts,
                                                                 const void** out, size_t* out_len);
 
-/* Adds the records of `other`, a FINISHED (or loaded) handle whose input comes after everything
- * fed to `agg`, which must not have finished. A record of `other` already seen by `agg` counts
- * as a duplicate. `other` is not changed. CASREPORT_E_INCOMPATIBLE, leaving `agg` as it was,
- * when the two differ in month, time zone of the month or de-duplication (the other options of
- * `agg` win); CASREPORT_E_INVALID_ARGUMENT when they are the same handle. Ends the current
- * source of `agg` first: CASREPORT_E_INPUT if that showed it unusable, and nothing is merged
- * (the source has ended, so merging again succeeds). */
+/* Adds the records of `other`, a FINISHED (or loaded) handle, to `agg`, FINISHED or not (a
+ * FINISHED one stays FINISHED, with its report built again: the views it returned end, see
+ * OWNERSHIP). Records and listed rejections go in the order of their parts' indexes
+ * (casreport_options.part), then of arrival: a record of `other` whose key `agg` holds from the
+ * same or a lower part counts as a duplicate, and one from a higher part is replaced by it. So
+ * parts merged in any order give the same report. `other` is not changed; the options of `agg`
+ * are kept. CASREPORT_E_INCOMPATIBLE, leaving `agg` as it was, when the two differ in month,
+ * time zone of the month or de-duplication, are split into different numbers of shards, or
+ * one holds records of a shard that is compact in the other: casreport_last_error() says
+ * which. CASREPORT_E_INVALID_ARGUMENT when they are the same handle. Ends the current source
+ * of an unfinished `agg` first: CASREPORT_E_INPUT if that showed it unusable, and nothing is
+ * merged (the source has ended, so merging again succeeds). Once `agg` holds parts of other
+ * indexes, shards or compact records, feeding it is CASREPORT_E_MISUSE. */
 CASREPORT_API casreport_status casreport_aggregator_merge(casreport_aggregator* agg,
                                                           const casreport_aggregator* other);
 
@@ -435,10 +455,39 @@ CASREPORT_API casreport_status casreport_aggregator_save(casreport_aggregator* a
                                                          const void** out, size_t* out_len);
 
 /* CONSTRUCTOR. Restores saved bytes into a new FINISHED handle *out, with the options they were
- * saved with. CASREPORT_E_INPUT when the bytes are not a complete saved state of a compatible
- * version (*out is then NULL). The bytes are borrowed for the call only. */
+ * saved with. CASREPORT_E_INPUT when the bytes are not a complete, undamaged saved state of this
+ * library's state format (*out is then NULL): casreport_last_error() says whether they are
+ * truncated, damaged, of another format version or inconsistent. The bytes are borrowed for the
+ * call only. */
 CASREPORT_API casreport_status casreport_aggregator_load(const void* data, size_t size,
                                                          casreport_aggregator** out);
+
+/* The most shards casreport_aggregator_save_shards splits a state into. */
+#define CASREPORT_MAX_SHARDS 4096
+
+/* The partial state of a FINISHED handle split into `shards` states by the hash of each record's
+ * de-duplication key: out[i] and out_len[i] (arrays of `shards` elements, owned by the caller)
+ * receive the view of shard i, in the format of _save, owned by the handle (see OWNERSHIP).
+ * Shard i holds exactly the records whose key hashes to i (rejected records and the count of
+ * duplicates found in this handle's input go with shard 0), so shard i of every part of an
+ * input merges into one state whose de-duplication is exact and complete. With 1 shard, the
+ * same bytes as _save. CASREPORT_E_INVALID_ARGUMENT for NULL arrays or `shards` of 0 or more
+ * than CASREPORT_MAX_SHARDS; CASREPORT_E_MISUSE when the handle has not finished or, for 2 shards
+ * or more, does not hold its own input alone (it is a shard already, compact, or a merge of parts
+ * of other indexes). */
+CASREPORT_API casreport_status casreport_aggregator_save_shards(casreport_aggregator* agg,
+                                                               uint32_t shards,
+                                                               const void** out,
+                                                               size_t* out_len);
+
+/* Drops the per-record identities of a FINISHED handle whose de-duplication is complete (every
+ * part of the shards it holds merged into it) and keeps what the report needs: its report is
+ * unchanged, and its saved state no longer grows with the number of records, only with the
+ * distinct users, mail details and kinds of detection. A compact shard takes no more records:
+ * a merge that would add some is CASREPORT_E_INCOMPATIBLE, while compact states of disjoint
+ * shards merge. The views the handle returned end (see OWNERSHIP). CASREPORT_E_MISUSE when the
+ * handle has not finished. */
+CASREPORT_API casreport_status casreport_aggregator_compact(casreport_aggregator* agg);
 
 /* ---- An MSP's monthly round ------------------------------------------------------------ */
 

@@ -632,10 +632,10 @@ int run(int argc, char** argv) {
             std::error_code ec;
             casreport::aggregator part =
                 casreport::aggregator::load(read_whole(path, a.max_file_bytes), ec);
-            if (ec) throw io_error(path + " is not a casreport state file");
+            if (ec) throw io_error(path + " is not a casreport state file: " + part.last_error());
             merged.merge(part, ec);
             if (ec == casreport::error::incompatible) {
-                throw usage_error(path + " was saved with another --month, --tz or --no-dedupe");
+                throw usage_error(path + " cannot be merged: " + merged.last_error());
             }
             if (ec) throw io_error(path + ": " + merged.last_error());
         }

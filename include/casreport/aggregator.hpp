@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "casreport/options.hpp"
 #include "casreport/report.hpp"
@@ -24,6 +25,10 @@ struct input_counts {
     std::uint64_t duplicates = 0;
     std::uint64_t out_of_period = 0;
 };
+
+/// The most shards `aggregator::save_shards` splits a state into: plenty for a month of a billion
+/// events (docs/scale-out.md), few enough that a state's record of its shards stays tiny.
+inline constexpr std::uint32_t max_shards = 4096;
 
 /// How `aggregator::feed_file` reads a file.
 struct file_options {
@@ -52,7 +57,9 @@ struct file_options {
 /// size of the input.
 ///
 /// Partial results combine: `save()` a finished aggregator, `load()` it elsewhere, and `merge()`
-/// it into an aggregator that has not finished. De-duplication holds across merged parts.
+/// it into another aggregator (finished, loaded or not). De-duplication holds across merged
+/// parts; `options::part` orders them. Beyond one machine, `save_shards()` splits a part's state
+/// by record key and `compact()` shrinks a shard whose parts are all merged (docs/scale-out.md).
 ///
 /// Threads: one thread at a time per object; distinct objects run in parallel.
 ///
@@ -104,8 +111,8 @@ public:
     void end_source(std::error_code& ec);
     void end_source();
 
-    /// Ends the input. `feed` and `merge` are misuse afterwards; `report` becomes available,
-    /// even when ending the last source failed with `error::input`.
+    /// Ends the input. `feed` is misuse afterwards; `report` becomes available, even when
+    /// ending the last source failed with `error::input`.
     void finish(std::error_code& ec);
     void finish();
 
@@ -125,9 +132,15 @@ public:
     /// The input accounting so far.
     [[nodiscard]] input_counts counts() const noexcept;
 
-    /// Adds the records of `other`, which comes after everything fed here: a record whose key
-    /// was seen here is a duplicate. `other` must be finished (or loaded); this must not be.
-    /// Both need the same `dedupe` and `period` (`error::incompatible` otherwise).
+    /// Adds the records of `other`, which must be finished (or loaded). Records and listed
+    /// rejections go in the order of their parts (`options::part`), then of arrival: of two
+    /// records with one key, the one of the lower part counts (the one here, for equal parts)
+    /// and the other is a duplicate, so parts merged in any order give the same report. This
+    /// one may be finished (or loaded) too: it stays finished and its report is built again;
+    /// the options it has are kept. `error::incompatible`, changing nothing, when the two
+    /// differ in `dedupe` or `period`, are split into different numbers of shards, or one holds
+    /// records of a shard that is compact in the other; `last_error()` says which. Once this
+    /// holds parts of other indexes or shards it takes no more input (`feed` is misuse).
     void merge(const aggregator& other, std::error_code& ec);
     void merge(const aggregator& other);
 
@@ -140,7 +153,35 @@ public:
     [[nodiscard]] std::string save(std::error_code& ec) const;
     [[nodiscard]] std::string save() const;
 
+    /// The partial state of a finished aggregator split into `shards` states by the hash of
+    /// each record's de-duplication key, as `save()` bytes: shard i holds exactly the records
+    /// whose key hashes to i (rejected records, listed, and the count of duplicates found here
+    /// go with shard 0). Shard i of every part of an input merges into one state whose
+    /// de-duplication is exact and complete, which `compact()` then makes small. With 1 shard,
+    /// `save()`. `error::invalid_argument` for 0 or more than 4096 shards; `error::misuse`
+    /// unless finished and, for 2 or more, fed by this aggregator alone (not split already, not
+    /// compact, not a merge of parts of other indexes).
+    [[nodiscard]] std::vector<std::string> save_shards(std::uint32_t shards,
+                                                       std::error_code& ec) const;
+    [[nodiscard]] std::vector<std::string> save_shards(std::uint32_t shards) const;
+
+    /// Drops the per-record identities of a finished aggregator whose de-duplication is
+    /// complete — every part of the shards it holds merged — and keeps what the report needs:
+    /// records that add the same thing to it grouped, with their count, and the first and last
+    /// detection. The report is unchanged; the saved state no longer grows with the records,
+    /// only with the distinct users, mail details and kinds of detection. A compact shard takes no
+    /// more records: merges that would add any are `error::incompatible`, while compact states
+    /// of disjoint shards merge. `error::misuse` unless finished. The records' memory is freed
+    /// as the groups grow: should memory run out meanwhile (`std::bad_alloc`), the aggregator is
+    /// left empty.
+    void compact(std::error_code& ec);
+    void compact();
+
     /// Restores a saved state, with the options it was saved with, as a finished aggregator.
+    /// `error::input` for bytes that are not a complete, undamaged saved state of this format:
+    /// the aggregator returned then is empty, and its `last_error()` says what is wrong
+    /// ("truncated: ...", "damaged: ...", another format version, an inconsistent part); the
+    /// throwing overload says it in `what()`.
     [[nodiscard]] static aggregator load(std::string_view bytes, std::error_code& ec);
     [[nodiscard]] static aggregator load(std::string_view bytes);
 

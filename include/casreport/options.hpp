@@ -73,6 +73,11 @@ struct options {
     /// told by the columns that only one log type's export has (docs/input-formats.md); a
     /// file where they do not tell fails with `error::input`.
     std::optional<event_kind> csv_event_kind;
+    /// The position of this aggregation's input among the parts of a split input (its file's
+    /// index, in file order). Merges order records and listed rejections by it, whatever order
+    /// the parts arrive in: of records with one key, the one of the lowest part counts. Parts
+    /// with the same index merge in the order they arrive.
+    std::uint32_t part = 0;
 };
 
 /// Reads a CSV column map written as a JSON object, `{"Header name": "field", ...}` (the

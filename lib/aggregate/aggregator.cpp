@@ -5,6 +5,7 @@
 #include "../decode/csv.hpp"
 #include "../decode/utf8.hpp"
 #include "aggregator_impl.hpp"
+#include "shard.hpp"
 #include "state_codec.hpp"
 
 namespace casreport {
@@ -53,16 +54,33 @@ bool may_merge(aggregator::impl& m, const aggregator::impl& other, std::error_co
         return false;
     };
     if (&other == &m) return refuse(error::invalid_argument);
-    if (m.finished || !other.finished) return refuse(error::misuse);
+    if (!other.finished) return refuse(error::misuse);
     m.last_error.clear();
-    if (!m.state.can_merge(other.state)) return refuse(error::incompatible);
-    if (m.end_current()) return refuse(error::input);
+    if (std::string why = m.state.merge_refusal(other.state); !why.empty()) {
+        m.last_error = std::move(why);
+        return refuse(error::incompatible);
+    }
+    if (!m.finished && m.end_current()) return refuse(error::input);
     if (!m.state.can_hold(other.state)) {
         m.last_error =
             "the merged state would count more than " + std::to_string(max_count) + " records";
         return refuse(error::input);
     }
     return true;
+}
+
+/// Whether `partial_state::merge`, which puts `later` after `into`, gives what the part order
+/// gives (same part on both sides), and can take `later`'s records (compact ones have none).
+bool merges_in_arrival_order(const detail::partial_state& into,
+                             const detail::partial_state& later) noexcept {
+    return into.same_part(later) && !later.scope.any_compact();
+}
+
+/// What both merges do once the records are in: a finished aggregator stays finished (and
+/// frees the index its merge needed), and its report is built again.
+void after_merge(aggregator::impl& m) {
+    if (m.finished) m.state.seal();
+    m.cached.reset();
 }
 
 }  // namespace
@@ -92,6 +110,7 @@ void aggregator::feed(std::string_view bytes, std::error_code& ec) {
     impl& m = *impl_;
     m.last_error.clear();
     if (m.finished) return fail(ec, error::misuse);
+    if (m.refuses_input(ec)) return;
     if (!m.failed.empty()) {
         m.last_error = m.failed;
         return fail(ec, error::input);
@@ -140,13 +159,68 @@ input_counts aggregator::counts() const noexcept {
 
 void aggregator::merge(const aggregator& other, std::error_code& ec) {
     if (!may_merge(*impl_, *other.impl_, ec)) return;
-    impl_->state.merge(other.impl_->state, ec);
-    impl_->cached.reset();
+    detail::partial_state& st = impl_->state;
+    const detail::partial_state& later = other.impl_->state;
+    if (merges_in_arrival_order(st, later)) {
+        detail::shard_scope scope = st.scope_after(later);
+        st.merge(later, ec);
+        if (!ec) st.scope = std::move(scope);
+    } else {
+        st.merge_in_part_order(later, ec);
+    }
+    after_merge(*impl_);
 }
 
 void aggregator::merge(aggregator&& other, std::error_code& ec) {
     if (!may_merge(*impl_, *other.impl_, ec)) return;
-    impl_->merge_consuming(*other.impl_, 0, ec);
+    detail::partial_state& st = impl_->state;
+    impl& o = *other.impl_;
+    if (merges_in_arrival_order(st, o.state)) {
+        detail::shard_scope scope = st.scope_after(o.state);
+        impl_->merge_consuming(o, 0, ec);
+        if (!ec) st.scope = std::move(scope);
+    } else {
+        st.merge_in_part_order(o.state, ec);
+        if (!ec) other.reset();
+    }
+    after_merge(*impl_);
+}
+
+std::vector<std::string> aggregator::save_shards(std::uint32_t shards, std::error_code& ec) const {
+    ec.clear();
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (!m.finished) {
+        fail(ec, error::misuse);
+        return {};
+    }
+    if (shards == 0 || shards > detail::max_shards) {
+        m.last_error = "shards must be from 1 to " + std::to_string(detail::max_shards);
+        fail(ec, error::invalid_argument);
+        return {};
+    }
+    if (shards == 1) return {detail::save_state(m.state)};
+    if (!m.state.takes_records()) {
+        m.last_error =
+            "only the state of one aggregator's own input can be split into shards: this one "
+            "is split already, compact, or a merge of parts of other indexes";
+        fail(ec, error::misuse);
+        return {};
+    }
+    detail::state_splitter split(m.state, shards);
+    std::vector<std::string> out;
+    out.reserve(shards);
+    for (std::uint32_t i = 0; i < shards; ++i) out.push_back(detail::save_state(split.shard(i)));
+    return out;
+}
+
+void aggregator::compact(std::error_code& ec) {
+    ec.clear();
+    impl& m = *impl_;
+    m.last_error.clear();
+    if (!m.finished) return fail(ec, error::misuse);
+    m.state.compact();
+    m.cached.reset();
 }
 
 std::string aggregator::save(std::error_code& ec) const {
@@ -160,8 +234,13 @@ std::string aggregator::save(std::error_code& ec) const {
 
 aggregator aggregator::load(std::string_view bytes, std::error_code& ec) {
     ec.clear();
-    std::unique_ptr<detail::partial_state> st = detail::load_state(bytes, ec);
-    if (!st) return aggregator();
+    std::string why;
+    std::unique_ptr<detail::partial_state> st = detail::load_state(bytes, ec, &why);
+    if (!st) {
+        aggregator empty;
+        empty.impl_->last_error = std::move(why);
+        return empty;
+    }
     auto m = std::make_unique<impl>(st->opts());
     m->state = std::move(*st);
     m->state.seal();
@@ -253,8 +332,21 @@ std::string aggregator::save() const {
 aggregator aggregator::load(std::string_view bytes) {
     std::error_code ec;
     aggregator a = load(bytes, ec);
-    throw_if(ec, "casreport::aggregator::load");
+    throw_if(ec, a.last_error(), "casreport::aggregator::load");
     return a;
+}
+
+std::vector<std::string> aggregator::save_shards(std::uint32_t shards) const {
+    std::error_code ec;
+    std::vector<std::string> out = save_shards(shards, ec);
+    throw_if(ec, impl_->last_error, "casreport::aggregator::save_shards");
+    return out;
+}
+
+void aggregator::compact() {
+    std::error_code ec;
+    compact(ec);
+    throw_if(ec, "casreport::aggregator::compact");
 }
 
 }  // namespace casreport

@@ -67,6 +67,18 @@ struct aggregator::impl final : detail::event_sink {
         return found;
     }
 
+    /// Refuses input (`error::misuse`, true) once the state holds parts of other indexes,
+    /// shards of a split input or compact records: what is fed then could not be put in order
+    /// or de-duplicated against them.
+    bool refuses_input(std::error_code& ec) {
+        if (state.takes_records()) return false;
+        last_error =
+            "this aggregator holds merged parts of other indexes, shards of a split input or "
+            "compact records: it takes no more input (feed another aggregator and merge it)";
+        ec = make_error_code(error::misuse);
+        return true;
+    }
+
     /// Takes `other`'s records (see partial_state::merge, and its `last`), moving its
     /// rejections down by `line_offset` lines; `other` is left empty.
     void merge_consuming(impl& other, std::uint64_t line_offset, std::error_code& ec,

@@ -173,6 +173,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         return;
     }
     m.last_error.clear();
+    if (m.refuses_input(ec)) return;
     if (std::string why = detail::check_options(m.opts); !why.empty()) {
         m.last_error = std::move(why);
         ec = make_error_code(error::invalid_argument);

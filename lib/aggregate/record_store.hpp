@@ -135,6 +135,33 @@ public:
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
+    static constexpr std::size_t npos = ~std::size_t{0};
+
+    /// The index of `key`'s entry (insertion order), or `npos`; like `contains`, it sees the
+    /// indexed entries only.
+    [[nodiscard]] std::size_t find(key128 key) const noexcept {
+        key = dedupe_key(key);
+        const std::uint64_t fp = key.hi >> 32;
+        const std::size_t mask = index_.size() - 1;
+        for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
+            const std::uint64_t slot = index_[i];
+            if (slot == 0) return npos;
+            const auto e = static_cast<std::uint32_t>(slot) - 1;
+            if ((slot >> 32) == fp && entry(e).key() == key) return e;
+        }
+    }
+
+    /// Entry `i` (insertion order): its key and its contribution, which may be rewritten.
+    [[nodiscard]] key128 key_at(std::size_t i) const noexcept {
+        return entry(static_cast<std::uint32_t>(i)).key();
+    }
+    [[nodiscard]] contribution& at(std::size_t i) noexcept {
+        return entry(static_cast<std::uint32_t>(i)).c;
+    }
+    [[nodiscard]] const contribution& at(std::size_t i) const noexcept {
+        return entry(static_cast<std::uint32_t>(i)).c;
+    }
+
     /// Visits every entry in insertion order: `f(key128, const contribution&)`.
     template <class F>
     void for_each(F&& f) const {

@@ -74,6 +74,8 @@ void partial_state::clear() {
     monitor_memo_.clear();
     action_memo_.clear();
     risk_memo_.clear();
+    scope = shard_scope{};
+    origins.clear();
 }
 
 void partial_state::add_rejection(std::string_view source, std::uint64_t line, reject_reason why,

@@ -17,7 +17,9 @@
 #include "casreport/report.hpp"
 #include "mapped_vector.hpp"
 #include "memo.hpp"
+#include "part_origins.hpp"
 #include "record_store.hpp"
+#include "shard_scope.hpp"
 #include "string_pool.hpp"
 
 namespace casreport::detail {
@@ -223,6 +225,46 @@ public:
 
     std::uint32_t intern_service(std::string_view key);
     void add_group(const group_key& g, const record_group& r);
+
+    // ---- scale-out: shards and parts (shard_scope.hpp, part_origins.hpp, part_order.cpp) ----
+
+    shard_scope scope;     ///< which shards of a split input this holds, which are compact
+    part_origins origins;  ///< the part of every record, once parts of several indexes merged
+
+    /// Why `later` cannot merge into this state, in words (another month, zone, de-duplication
+    /// setting or shard split; records for a compact shard); empty when it can.
+    [[nodiscard]] std::string merge_refusal(const partial_state& later) const;
+
+    /// Whether `merge` (which puts `later` after this state) already gives the part order: both
+    /// hold their own part only, and it is the same one.
+    [[nodiscard]] bool same_part(const partial_state& later) const noexcept {
+        return !origins.mixed && !later.origins.mixed && opts_.part == later.opts_.part;
+    }
+
+    /// Adds `later` in part order, whatever order the parts arrive in (part_origins.hpp): of two
+    /// records with one key the one of the lower part counts, rejections are listed by part,
+    /// and the shards of both are held (refused with `error::incompatible` unless
+    /// `merge_refusal` is empty, and with `error::input` past `max_count`, changing nothing).
+    void merge_in_part_order(const partial_state& later, std::error_code& ec);
+
+    /// The shard scope after `later` merges in (an empty state takes `later`'s).
+    [[nodiscard]] shard_scope scope_after(const partial_state& later) const;
+
+    /// Whether records can still be added by feeding: not once it holds a shard of a split
+    /// input, a compact state, or parts of other indexes.
+    [[nodiscard]] bool takes_records() const noexcept {
+        return scope.whole_and_open() && !origins.mixed;
+    }
+
+    /// Makes every shard held compact (shard.cpp): the per-record identities go, and what the
+    /// report needs stays, as groups of records that add the same thing (user, mail detail,
+    /// service, section, outcome, risk, period flag) with their count; each group carries the
+    /// state's first and last detection rather than its own (the report needs no more).
+    /// Its size no longer grows with the records, only with those distinct groups. Call it once
+    /// every part of the shards held is merged: a compact shard takes no more records. The
+    /// records' memory is freed as the groups grow; should memory run out meanwhile, the state
+    /// is left empty.
+    void compact();
 
 private:
     template <class State>

@@ -372,7 +372,7 @@ TEST(Order, FeedingAFinishedHandleIsMisuse) {
     EXPECT_EQ(report_json(a.get()), json_of(sample()));
 }
 
-TEST(Order, MergeNeedsAnOpenTargetAndAFinishedSource) {
+TEST(Order, MergeNeedsAFinishedSourceAndTakesAnyTarget) {
     agg_ptr open = make();
     agg_ptr other_open = make();
     EXPECT_EQ(casreport_aggregator_merge(open.get(), other_open.get()), CASREPORT_E_MISUSE);
@@ -381,7 +381,8 @@ TEST(Order, MergeNeedsAnOpenTargetAndAFinishedSource) {
     ASSERT_EQ(casreport_aggregator_finish(done.get()), CASREPORT_OK);
     agg_ptr done2 = make();
     ASSERT_EQ(casreport_aggregator_finish(done2.get()), CASREPORT_OK);
-    EXPECT_EQ(casreport_aggregator_merge(done.get(), done2.get()), CASREPORT_E_MISUSE);
+    EXPECT_EQ(casreport_aggregator_merge(done.get(), done2.get()), CASREPORT_OK);  // stays finished
+    EXPECT_EQ(casreport_aggregator_feed(done.get(), "{}", 2), CASREPORT_E_MISUSE);
     EXPECT_EQ(casreport_aggregator_merge(open.get(), done.get()), CASREPORT_OK);
 }
 
@@ -689,12 +690,13 @@ TEST(State, IncompatibleMergeIsRefusedAndChangesNothing) {
     const std::string& s = sample();
     const std::size_t half = s.size() / 2;  // inside a record
     feed(a.get(), s.substr(0, half));
-    for (const std::string* state : {&other_month, &other_dedupe}) {
+    for (const auto& [state, why] : {std::pair{&other_month, "different months: 2025-06"},
+                                     std::pair{&other_dedupe, "differ in de-duplication"}}) {
         casreport_aggregator* raw = nullptr;
         ASSERT_EQ(casreport_aggregator_load(state->data(), state->size(), &raw), CASREPORT_OK);
         agg_ptr part(raw);
         EXPECT_EQ(casreport_aggregator_merge(a.get(), part.get()), CASREPORT_E_INCOMPATIBLE);
-        EXPECT_TRUE(contains(casreport_last_error(), "month")) << casreport_last_error();
+        EXPECT_TRUE(contains(casreport_last_error(), why)) << casreport_last_error();
     }
     feed(a.get(), s.substr(half));  // not poisoned, and the record split above is whole
     ASSERT_EQ(casreport_aggregator_finish(a.get()), CASREPORT_OK);

@@ -46,7 +46,7 @@ casreport_counts counts_after(const casreport_options* o, const std::string& byt
 
 TEST(OptionsV2, MaxFieldBytesDefaultsTo4KiBAndIsSettable) {
     casreport_options o = CASREPORT_OPTIONS_INIT;
-    EXPECT_EQ(o.version, 2U);
+    EXPECT_GE(o.version, 2U);
     EXPECT_EQ(o.max_field_bytes, 4096U);
     casreport_options init;
     std::memset(&init, 0, sizeof init);

@@ -228,6 +228,10 @@ TEST(RepeatedInput, TheSavedStateDoesNotGrow) {
             agg.finish();
             return agg.save().size();
         };
-        EXPECT_EQ(saved(10), saved(5000)) << dedupe;
+        // The state is compressed (format 2), so a larger count may take a byte or two more;
+        // what must not happen is a cost for each record.
+        const std::size_t ten = saved(10);
+        EXPECT_LE(saved(5000), ten + 16) << dedupe;
+        EXPECT_LE(saved(50000), ten + 16) << dedupe;
     }
 }

@@ -14,8 +14,9 @@ or, for files at hand, ``casreport.report_files(["a.ndjson", "b.json"], month="2
 
 Partial results combine across threads, processes and machines: ``save_state()`` a finished
 aggregator (or pickle it), ``Aggregator.load_state(data)`` it elsewhere and ``merge()`` it into
-one that has not finished, or ``casreport.merge_states(states)`` them all at once.
-docs/python.md has more.
+another, or ``casreport.merge_states(states)`` them all at once. Beyond one machine,
+``casreport.dask.report(paths, client=...)`` runs the whole plan on a Dask cluster, with
+de-duplication sharded by record id (docs/scale-out.md). docs/python.md has more.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import io
-import itertools
 import json
 import os
 import re
@@ -137,7 +137,8 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
              max_subjects: Optional[int] = None,
              csv_event_kind: Optional[str] = None,
              csv_columns: Union[Dict[str, str], str, None] = None,
-             max_field_bytes: Optional[int] = None) -> _native.Options:
+             max_field_bytes: Optional[int] = None,
+             part: Optional[int] = None) -> _native.Options:
     opts = _native.default_options()
     counts = {
         "top_n": top_n,
@@ -148,6 +149,7 @@ def _options(top_n: Optional[int] = None, month: Optional[str] = None,
         "file_blocking_min_count": file_blocking_min_count,
         "max_subjects": max_subjects,
         "max_field_bytes": max_field_bytes,
+        "part": part,
     }
     for field, value in counts.items():
         if value is None:
@@ -226,8 +228,10 @@ class Aggregator:
     ``csv_columns`` (more header names: {"Header": "field"}, or that JSON object as text) and
     ``csv_event_kind`` ("security_risk", "virtual_analyzer", "ransomware" or "dlp": the kind of
     rows that do not say it); ``max_field_bytes`` (4096: a record with a longer field is
-    rejected as field_too_long). Input compressed with gzip, zstd, xz or bzip2 is read in every
-    format.
+    rejected as field_too_long); ``part`` (0: the index of this aggregator's input among the
+    parts of a split input, in file order: merges order records and listed rejections by it,
+    whatever order the parts arrive in). Input compressed with gzip, zstd, xz or bzip2 is read in
+    every format.
 
     A source that cannot be used as a whole (none of the accepted formats, corrupt compressed
     data)
@@ -483,8 +487,12 @@ class Aggregator:
         return json.loads(self.render("json", lang))
 
     def merge(self, other: "Aggregator") -> None:
-        """Adds a finished (or loaded) aggregator's records, as if its input came after this
-        one's; this one must not have finished. De-duplication holds across the two."""
+        """Adds the records of a finished (or loaded) aggregator. This one may be finished or
+        loaded too (it stays finished; its options are kept). Records and listed rejections go
+        in the order of their parts (the ``part`` option), then of arrival: parts merged in any
+        order give the same report. De-duplication holds across the two. IncompatibleError,
+        changing nothing, for another month, zone or de-duplication setting, another split into
+        shards, or records for a compact shard; the message says which."""
         if not isinstance(other, Aggregator):
             raise TypeError(f"merge() takes an Aggregator, not {type(other).__name__}")
         if other is self:
@@ -493,13 +501,42 @@ class Aggregator:
         with first._lock, second._lock:
             _native.lib.casreport_aggregator_merge(self._live(), other._live())
 
-    def save_state(self) -> bytes:
-        """The partial state of a finished aggregator, as bytes for load_state()."""
-        ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
+    def save_state(self, shards: Optional[int] = None) -> Union[bytes, List[bytes]]:
+        """The partial state of a finished aggregator, as bytes for load_state() (zlib-
+        compressed, with a format version and a checksum).
+
+        With ``shards`` (1 to 4096), a list of that many states instead, split by the hash of
+        each record's de-duplication key: shard i holds exactly the records whose key hashes to
+        i (rejected records and the count of duplicates found here go with shard 0). Shard i of
+        every part of an input merges into one state whose de-duplication is complete, which
+        compact() then makes small (docs/scale-out.md). Splitting needs an aggregator that holds
+        its own input alone (MisuseError for a shard, a compact state, or a merge of parts of
+        other indexes)."""
+        if shards is None:
+            ptr, size = ctypes.c_void_p(), ctypes.c_size_t()
+            with self._lock:
+                _native.lib.casreport_aggregator_save(self._live(), ctypes.byref(ptr),
+                                                      ctypes.byref(size))
+                return _native.view(ptr, size)
+        if isinstance(shards, bool) or not isinstance(shards, int) or \
+                not 1 <= shards <= _native.MAX_SHARDS:
+            raise _refuse(f"shards must be a whole number from 1 to {_native.MAX_SHARDS}, "
+                          f"not {shards!r}")
+        ptrs = (ctypes.c_void_p * shards)()
+        sizes = (ctypes.c_size_t * shards)()
         with self._lock:
-            _native.lib.casreport_aggregator_save(self._live(), ctypes.byref(ptr),
-                                                  ctypes.byref(size))
-            return _native.view(ptr, size)
+            _native.lib.casreport_aggregator_save_shards(self._live(), shards, ptrs, sizes)
+            return [_native.view(ctypes.c_void_p(ptrs[i]), ctypes.c_size_t(sizes[i]))
+                    for i in range(shards)]
+
+    def compact(self) -> None:
+        """Drops the per-record identities of a finished aggregator whose de-duplication is
+        complete (every part of the shards it holds merged) and keeps what the report needs: the
+        report is unchanged, and save_state() no longer grows with the records. A compact shard
+        takes no more records: merging some into it is IncompatibleError, while compact states
+        of disjoint shards merge."""
+        with self._lock:
+            _native.lib.casreport_aggregator_compact(self._live())
 
     def __reduce__(self):
         """Pickling (and copy.copy) goes through the saved state: the copy is a loaded, finished
@@ -513,22 +550,21 @@ def _from_state(cls, state: bytes) -> Aggregator:
 
 
 def merge_states(states: Iterable[Buffer]) -> Aggregator:
-    """One finished aggregator from saved states (save_state() bytes of the parts, in input
-    order), with the options of the first: its report is that of one aggregator fed every
-    part's input. InvalidArgumentError if there is no state; IncompatibleError if one was
-    saved with another month, time zone or de-duplication setting; InputError if one is not
-    a saved state."""
+    """One finished aggregator from saved states (save_state() bytes of the parts: in input
+    order, or in any order when each part has its ``part`` index), with the options of the
+    first: its report is that of one aggregator fed every part's input. InvalidArgumentError
+    if there is no state; IncompatibleError if one was saved with another month, time zone or
+    de-duplication setting, or its shards do not fit; InputError if one is not a saved
+    state."""
     parts = iter(states)
     first = next(parts, None)
     if first is None:
         raise _refuse("merge_states() needs at least one saved state")
     total = Aggregator.load_state(first)
     try:
-        total.reset()  # empty, with the first state's options
-        for state in itertools.chain([first], parts):
+        for state in parts:
             with Aggregator.load_state(state) as part:
                 total.merge(part)
-        total.finish()
     except BaseException:
         total.close()
         raise

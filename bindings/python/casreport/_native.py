@@ -28,7 +28,10 @@ from ._errors import error_for
 #: The C ABI version this package is written for (CASREPORT_ABI_VERSION).
 ABI_VERSION = 1
 #: The casreport_options version this package fills (CASREPORT_OPTIONS_VERSION it knows).
-OPTIONS_VERSION = 2
+OPTIONS_VERSION = 3
+
+#: CASREPORT_MAX_SHARDS: the most shards a state is split into.
+MAX_SHARDS = 4096
 
 ENV_LIBRARY = "CASREPORT_LIBRARY"
 
@@ -41,7 +44,7 @@ else:
 
 
 class Options(ctypes.Structure):
-    """casreport_options, version 2 (fields are only ever appended)."""
+    """casreport_options, version 3 (fields are only ever appended)."""
 
     _fields_ = [
         ("version", c_uint32),
@@ -60,6 +63,8 @@ class Options(ctypes.Structure):
         ("csv_columns_json", c_char_p),
         # version 2
         ("max_field_bytes", c_uint32),
+        # version 3
+        ("part", c_uint32),
     ]
 
 
@@ -203,6 +208,13 @@ _DECLARATIONS = [
     # casreport_status casreport_aggregator_load(const void* data, size_t size,
     #                                            casreport_aggregator** out);
     ("casreport_aggregator_load", [c_void_p, c_size_t, POINTER(c_void_p)], _STATUS),
+    # casreport_status casreport_aggregator_save_shards(casreport_aggregator* agg,
+    #                                                   uint32_t shards, const void** out,
+    #                                                   size_t* out_len);
+    ("casreport_aggregator_save_shards",
+     [c_void_p, c_uint32, POINTER(c_void_p), POINTER(c_size_t)], _STATUS),
+    # casreport_status casreport_aggregator_compact(casreport_aggregator* agg);
+    ("casreport_aggregator_compact", [c_void_p], _STATUS),
 ]
 
 

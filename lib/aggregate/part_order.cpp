@@ -1,22 +1,12 @@
 // Merging partial states in part order, whatever order they arrive in (part_origins.hpp), and
 // what may merge with what (shard_scope.hpp).
-#include <cstdio>
-
 #include "state.hpp"
 
 namespace casreport::detail {
 namespace {
 
-std::string zone_text(utc_offset z) {
-    const int m = z.minutes < 0 ? -z.minutes : z.minutes;
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%c%02d:%02d", z.minutes < 0 ? '-' : '+', (m / 60) % 100,
-                  m % 60);
-    return buf;
-}
-
 std::string period_text(const std::optional<report_period>& p) {
-    return p ? p->month_string() + " (" + zone_text(p->zone()) + ")" : std::string("no month");
+    return p ? p->month_string() + " (" + to_string(p->zone()) + ")" : std::string("no month");
 }
 
 /// Whether a state holds nothing and has not been split or compacted: it takes on the scope

@@ -469,7 +469,9 @@ TEST(StateFormat, EveryTruncationAndBitFlipIsRefusedWithAClearError) {
                     (n < 8 && why.find("CASRSTAT signature") != std::string::npos))
             << n << ": " << why;
     }
-    for (std::size_t bit = 0; bit < 8 * bytes.size(); ++bit) {
+    // Every bit of the header, then every fifth (5 and 8 are coprime: every position in a
+    // byte), which keeps the test quick under the sanitizers.
+    for (std::size_t bit = 0; bit < 8 * bytes.size(); bit += bit < 8 * 64 ? 1 : 5) {
         std::string bad = bytes;
         bad[bit / 8] = static_cast<char>(bad[bit / 8] ^ (1 << (bit % 8)));
         std::error_code ec;

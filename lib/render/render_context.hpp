@@ -16,18 +16,6 @@
 
 namespace casreport::detail {
 
-/// `now - before`, saturated to the range of `std::int64_t`.
-[[nodiscard]] constexpr std::int64_t count_change(std::uint64_t now,
-                                                  std::uint64_t before) noexcept {
-    constexpr auto max = static_cast<std::uint64_t>(INT64_MAX);
-    if (now >= before) {
-        const std::uint64_t d = now - before;
-        return d > max ? INT64_MAX : static_cast<std::int64_t>(d);
-    }
-    const std::uint64_t d = before - now;
-    return d > max ? INT64_MIN : -static_cast<std::int64_t>(d);
-}
-
 /// What a rise of a number means to the reader, for the colour of its change: more threats
 /// left in place is bad, more remediated is not.
 enum class rise : std::uint8_t { bad = 0, neutral = 1 };
@@ -67,7 +55,7 @@ struct render_context {
     [[nodiscard]] cell make(std::uint64_t value, std::uint64_t before,
                             rise meaning = rise::bad) const {
         cell c{value, std::nullopt, meaning};
-        if (previous != nullptr) c.change = count_change(value, before);
+        if (previous != nullptr) c.change = change_between(value, before);
         return c;
     }
 

@@ -53,15 +53,21 @@ struct service_counts {
 /// and a merge that would pass it fails; feeding records one by one never comes near it.
 inline constexpr std::uint64_t max_count = (std::uint64_t{1} << 40) - 1;
 
-/// Share of a section total in tenths of a percent, rounded half up: 1 of 8 is 125 (12.5 %).
-/// Exact for any counts (the products are taken in 128 bits); a share above 100 % (a count
-/// larger than its total, which no report built by casreport holds) saturates at 2^32 - 1.
-[[nodiscard]] constexpr std::uint32_t percent_tenths(std::uint64_t count,
-                                                     std::uint64_t total) noexcept {
+/// `count / total` in units of `1 / unit`, rounded half up (0 when `total` is 0): exact for any
+/// counts, the products being taken in 128 bits; a share above 1 (a count larger than its total,
+/// which no report built by casreport holds) saturates at 2^32 - 1.
+[[nodiscard]] constexpr std::uint32_t rounded_share(std::uint64_t count, std::uint64_t total,
+                                                    std::uint32_t unit) noexcept {
     if (total == 0) return 0;
     __extension__ typedef unsigned __int128 wide;  // GCC and Clang; -Wpedantic stays quiet
-    const wide tenths = (wide{2000} * count + total) / (wide{2} * total);
-    return tenths > 0xffffffffU ? 0xffffffffU : static_cast<std::uint32_t>(tenths);
+    const wide share = (wide{2} * unit * count + total) / (wide{2} * total);
+    return share > 0xffffffffU ? 0xffffffffU : static_cast<std::uint32_t>(share);
+}
+
+/// Share of a section total in tenths of a percent, rounded half up: 1 of 8 is 125 (12.5 %).
+[[nodiscard]] constexpr std::uint32_t percent_tenths(std::uint64_t count,
+                                                     std::uint64_t total) noexcept {
+    return rounded_share(count, total, 1000);
 }
 
 /// `a + b`, or `max_count` when the sum would pass it: for totals of counts that may come

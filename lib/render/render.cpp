@@ -203,8 +203,10 @@ std::vector<overview_row> render_context::other_services() const {
 overview_row render_context::overview_total() const {
     const auto sum = [](const report& x, bool dlp) {
         std::uint64_t n = 0;
-        for (const service_counts& c : x.overview) n += dlp ? c.dlp : c.atp;
-        for (const service_counts& c : x.other_services) n += dlp ? c.dlp : c.atp;
+        for (const service_counts& c : x.overview) n = saturating_add(n, dlp ? c.dlp : c.atp);
+        for (const service_counts& c : x.other_services) {
+            n = saturating_add(n, dlp ? c.dlp : c.atp);
+        }
         return n;
     };
     const report& p = previous != nullptr ? *previous : r;

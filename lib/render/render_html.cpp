@@ -109,8 +109,7 @@ section.page { margin-top: 8mm; }
 }
 )css";
 
-// Colours: accent, ATP, DLP, risk levels, channels, outcomes.
-constexpr std::string_view accent = "#2f6fad";
+// Colours: ATP, DLP, risk levels, channels, outcomes.
 constexpr std::string_view atp_colour = "#2f6fad";
 constexpr std::string_view dlp_colour = "#7b4bb0";
 constexpr std::string_view risk_colours[] = {"#b3261e", "#e8710a", "#f2c12e", "#3c8d40", "#9aa8b5"};
@@ -438,7 +437,7 @@ private:
             out_ += "<rect x=\"" + fixed(before, total, 680) + "\" y=\"0\" width=\"" +
                     fixed(v, total, 680) + "\" height=\"16\" fill=\"" +
                     std::string(colours[i % N]) + "\"/>";
-            before += v;
+            before = saturating_add(before, v);
         }
         out_ += "</svg>\n<p class=\"legend\">";
         for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -456,7 +455,7 @@ private:
               const std::string_view (&colours)[N], std::string_view title,
               const std::vector<std::string_view>& meanings = {}) {
         std::uint64_t total = 0;
-        for (const auto& p : parts) total += p.second.value;
+        for (const auto& p : parts) total = saturating_add(total, p.second.value);
         // r = 100 / (2π): the circumference is 100, so dash lengths are percentages.
         const std::string circle = "<circle cx=\"21\" cy=\"21\" r=\"15.91549\" fill=\"none\" ";
         out_ +=
@@ -468,14 +467,13 @@ private:
             const std::uint64_t v = parts[i].second.value;
             if (v == 0 || total == 0) continue;
             // Ends in hundredths of the circumference, so the segments meet exactly.
-            const auto start = static_cast<std::int64_t>((before * 20000 + total) / (2 * total));
-            const auto end =
-                static_cast<std::int64_t>(((before + v) * 20000 + total) / (2 * total));
+            const std::int64_t start = rounded_share(before, total, 10000);
+            const std::int64_t end = rounded_share(saturating_add(before, v), total, 10000);
             out_ += circle + "stroke=\"" + std::string(colours[i % N]) +
                     "\" stroke-width=\"6\" stroke-dasharray=\"" + hundredths_text(end - start) +
                     " " + hundredths_text(10000 - (end - start)) + "\" stroke-dashoffset=\"" +
                     hundredths_text(2500 - start) + "\"/>";
-            before += v;
+            before = saturating_add(before, v);
         }
         out_ +=
             "<text x=\"21\" y=\"23.5\" text-anchor=\"middle\" font-size=\"7\" "

@@ -633,20 +633,12 @@ casreport_status casreport_batch_run(const casreport_batch_options* opts, uint32
         o.month = opts->month;
         o.jobs = opts->jobs;
         if (opts->formats != nullptr) {
-            std::string_view list = opts->formats;
-            while (!list.empty()) {
-                const std::size_t comma = list.find(',');
-                const std::string_view name = list.substr(0, comma);
-                list =
-                    comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-                if (name.empty()) continue;
-                const auto f = cr::parse_output_format(name);
-                if (!f) {
-                    return c.fail(CASREPORT_E_INVALID_ARGUMENT,
-                                  "opts->formats names a format this library does not know");
-                }
-                o.formats.push_back(*f);
+            const auto formats = cr::parse_format_list(opts->formats);
+            if (!formats) {
+                return c.fail(CASREPORT_E_INVALID_ARGUMENT,
+                              "opts->formats names a format this library does not know");
             }
+            o.formats = *formats;
         }
         if (opts->defaults_path != nullptr) o.defaults_path = opts->defaults_path;
         if (opts->issued != nullptr) {

@@ -101,21 +101,13 @@ int run(int argc, char** argv) {
         } else if (arg == "--jobs") {
             o.jobs = whole(value(i), "--jobs");
         } else if (arg == "--formats") {
-            std::string list = value(i);
-            std::size_t start = 0;
-            while (start <= list.size()) {
-                const std::size_t comma = std::min(list.find(',', start), list.size());
-                const std::string name = list.substr(start, comma - start);
-                if (!name.empty()) {
-                    const auto f = casreport::parse_output_format(name);
-                    if (!f) {
-                        throw usage_error("unknown format '" + name +
-                                          "' in --formats (json, html, pdf, md, csv, text)");
-                    }
-                    o.formats.push_back(*f);
-                }
-                start = comma + 1;
+            std::string unknown;
+            const auto formats = casreport::parse_format_list(value(i), &unknown);
+            if (!formats) {
+                throw usage_error("unknown format '" + unknown +
+                                  "' in --formats (json, html, pdf, md, csv, text)");
             }
+            o.formats = *formats;
         } else if (arg == "--defaults") {
             o.defaults_path = value(i);
         } else if (arg == "--issued") {

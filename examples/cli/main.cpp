@@ -526,21 +526,9 @@ void write_output(const std::string& path, const std::string& text) {
         if (std::fflush(stdout) != 0) throw io_error("cannot write the report");
         return;
     }
-    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            std::remove(temp.c_str());
-            throw io_error("cannot write " + path + ": " + std::strerror(errno));
-        }
-    }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        const int why = errno;
-        std::remove(temp.c_str());
-        throw io_error("cannot write " + path + ": " + std::strerror(why));
-    }
+    std::error_code ec;
+    casreport::write_file_whole(path, text, ec);
+    if (ec) throw io_error("cannot write " + path + ": " + ec.message());
 }
 
 int run(int argc, char** argv) {

@@ -6,6 +6,7 @@
 #include "casreport/batch.hpp"
 #include "casreport/error.hpp"
 #include "casreport/event_kind.hpp"
+#include "casreport/files.hpp"
 #include "casreport/options.hpp"
 #include "casreport/outcome.hpp"
 #include "casreport/period.hpp"

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "casreport/report.hpp"
 #include "casreport/time.hpp"
@@ -47,6 +48,33 @@ constexpr std::optional<output_format> parse_output_format(std::string_view s) n
     if (s == "html" || s == "htm") return output_format::html;
     if (s == "pdf") return output_format::pdf;
     return std::nullopt;
+}
+
+/// A comma-separated list of format names ("json,html, pdf") as formats, in the order given and
+/// without repeats; spaces around a name and empty items are ignored. When a name is not a
+/// format, returns nullopt and puts the name in `unknown` (when given). The CLI's `--formats`,
+/// the C ABI's `casreport_batch_options::formats` and a tenant file's "formats" all read lists
+/// through this one function.
+inline std::optional<std::vector<output_format>> parse_format_list(std::string_view list,
+                                                                   std::string* unknown = nullptr) {
+    std::vector<output_format> out;
+    while (!list.empty()) {
+        const std::size_t comma = list.find(',');
+        std::string_view name = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+        while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+        if (name.empty()) continue;
+        const auto f = parse_output_format(name);
+        if (!f) {
+            if (unknown != nullptr) unknown->assign(name);
+            return std::nullopt;
+        }
+        bool seen = false;
+        for (const output_format g : out) seen = seen || g == *f;
+        if (!seen) out.push_back(*f);
+    }
+    return out;
 }
 
 constexpr std::optional<language> parse_language(std::string_view s) noexcept {

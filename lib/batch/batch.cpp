@@ -19,6 +19,7 @@
 
 #include "../render/json_writer.hpp"
 #include "../render/safe_text.hpp"
+#include "casreport/files.hpp"
 #include "casreport/options.hpp"
 #include "casreport/period.hpp"
 
@@ -61,29 +62,17 @@ constexpr std::string_view extension(output_format f) noexcept {
     return "json";
 }
 
-/// "json,html,pdf" or ["json", "html"] as formats, JSON always first.
-std::vector<output_format> formats_of(const std::vector<std::string>& names, std::string& why) {
-    std::vector<output_format> out{output_format::json};
-    for (const std::string& n : names) {
-        const auto f = parse_output_format(n);
-        if (!f) {
-            why = "unknown format '" + n + "' (json, html, pdf, md, csv or text)";
-            return {};
-        }
-        if (std::find(out.begin(), out.end(), *f) == out.end()) out.push_back(*f);
+/// The formats a tenant names ("json,html,pdf" or ["json", "html"]), JSON always first.
+std::vector<output_format> formats_of(std::string_view list) {
+    std::string unknown;
+    const auto named = parse_format_list(list, &unknown);
+    if (!named) {
+        throw tenant_error("'formats': unknown format '" + unknown +
+                           "' (json, html, pdf, md, csv or text)");
     }
-    return out;
-}
-
-std::vector<std::string> split_commas(std::string_view s) {
-    std::vector<std::string> out;
-    while (!s.empty()) {
-        const std::size_t comma = s.find(',');
-        std::string part(s.substr(0, comma));
-        part.erase(0, part.find_first_not_of(' '));
-        part.erase(part.find_last_not_of(' ') + 1);
-        if (!part.empty()) out.push_back(part);
-        s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
+    std::vector<output_format> out{output_format::json};
+    for (const output_format f : *named) {
+        if (f != output_format::json) out.push_back(f);
     }
     return out;
 }
@@ -100,10 +89,9 @@ std::uint32_t whole(const json::value& v, std::string_view key, std::uint32_t lo
     return static_cast<std::uint32_t>(n);
 }
 
-const std::string& text(const json::value& v, std::string_view key) {
-    static thread_local std::string s;
+std::string text(const json::value& v, std::string_view key) {
     if (!v.is_string()) throw tenant_error("'" + std::string(key) + "' must be a string");
-    s.assign(v.get_string().data(), v.get_string().size());
+    std::string s(v.get_string().data(), v.get_string().size());
     if (!detail::is_safe_text(s)) {
         // Names go on a cover; control characters have no place there.
         throw tenant_error("'" + std::string(key) + "' holds control characters");
@@ -146,17 +134,21 @@ void apply(tenant_config& c, std::string_view body, const std::string& file, con
             } else if (key == "dedupe") {
                 c.dedupe = flag(v, key);
             } else if (key == "formats") {
-                std::vector<std::string> names;
+                std::string list;
                 if (v.is_string()) {
-                    names = split_commas(text(v, key));
+                    list = text(v, key);
                 } else if (v.is_array()) {
-                    for (const json::value& e : v.get_array()) names.push_back(text(e, key));
+                    for (const json::value& e : v.get_array()) {
+                        const std::string& name = text(e, key);
+                        if (name.find(',') != std::string::npos) {
+                            throw tenant_error("'formats' names a format with a comma in it");
+                        }
+                        list.append(name).push_back(',');
+                    }
                 } else {
                     throw tenant_error("'formats' must be a list of format names");
                 }
-                std::string why;
-                c.formats = formats_of(names, why);
-                if (!why.empty()) throw tenant_error("'formats': " + why);
+                c.formats = formats_of(list);
             } else if (key == "company_min_users") {
                 c.findings.company_min_users = whole(v, key, 1, 1000000);
             } else if (key == "individual_min_count") {
@@ -206,27 +198,10 @@ std::string read_file(const fs::path& p, std::size_t limit) {
 
 constexpr std::size_t max_config_bytes = std::size_t{1} << 20;
 
-/// Writes `bytes` to `path` whole or not at all: a temporary name beside it, then a rename.
 void write_whole(const fs::path& path, std::string_view bytes) {
-    const fs::path temp = path.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            throw tenant_error("cannot write " + path.string());
-        }
-    }
     std::error_code ec;
-    fs::rename(temp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw tenant_error("cannot write " + path.string() + ": " + ec.message());
-    }
+    write_file_whole(path.string(), bytes, ec);
+    if (ec) throw tenant_error("cannot write " + path.string() + ": " + ec.message());
 }
 
 bool hidden(const fs::path& p) {
@@ -461,31 +436,19 @@ std::string summary_json(const batch_summary& s) {
     return w.take() + "\n";
 }
 
-/// A CSV field, quoted when needed, guarded against formulas, made safe.
-std::string csv_field(std::string_view raw) {
-    std::string v = detail::safe_text(raw);
-    if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) {
-        v.insert(0, "'");
-    }
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char ch : v) {
-        if (ch == '"') out += '"';
-        out += ch;
-    }
-    return out + "\"";
-}
+/// A CSV field of a log-written or configured string, made safe first.
+std::string safe_csv_field(std::string_view raw) { return detail::csv_field(detail::safe_text(raw)); }
 
 std::string summary_csv(const batch_summary& s) {
     std::string out = "\xEF\xBB\xBF";
     out += "id,name,status,records,accepted,rejected,atp,dlp,critical,high,medium,info,error\r\n";
     for (const tenant_summary& t : s.tenants) {
-        out += csv_field(t.id) + ',' + csv_field(t.name) + ',' + (t.ok ? "ok" : "error") + ',' +
+        out += safe_csv_field(t.id) + ',' + safe_csv_field(t.name) + ',' + (t.ok ? "ok" : "error") + ',' +
                std::to_string(t.input.records) + ',' + std::to_string(t.input.accepted) + ',' +
                std::to_string(t.input.rejected) + ',' + std::to_string(t.atp) + ',' +
                std::to_string(t.dlp);
         for (const std::uint64_t n : t.findings) out += ',' + std::to_string(n);
-        out += ',' + csv_field(t.error) + "\r\n";
+        out += ',' + safe_csv_field(t.error) + "\r\n";
     }
     return out;
 }

@@ -4,27 +4,10 @@
 #include "advice.hpp"
 #include "casreport/render.hpp"
 #include "render_context.hpp"
+#include "safe_text.hpp"
 
 namespace casreport::detail {
 namespace {
-
-/// A CSV field. Text that a spreadsheet would take for a formula (starting with =, +, -, @,
-/// a tab or a carriage return) gets a leading apostrophe.
-std::string field(std::string_view s, bool text = true) {
-    std::string v;
-    if (text && !s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) {
-        v += '\'';
-    }
-    v.append(s);
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 /// Numbers are never quoted nor guarded: "+3" must stay a number.
 std::string change_field(const cell& c) {
@@ -53,9 +36,9 @@ public:
     };
 
     void add(const row& r) {
-        out_ += field(r.section) + ',' + r.rank + ',' + field(r.user) + ',' +
-                std::to_string(r.count) + ',' + r.percent + ',' + field(r.metric) + ',' +
-                field(r.service) + ',' + r.change + ',' + month_ + ',' + field(r.label) + "\r\n";
+        out_ += csv_field(r.section) + ',' + r.rank + ',' + csv_field(r.user) + ',' +
+                std::to_string(r.count) + ',' + r.percent + ',' + csv_field(r.metric) + ',' +
+                csv_field(r.service) + ',' + r.change + ',' + month_ + ',' + csv_field(r.label) + "\r\n";
     }
 
     std::string take() { return std::move(out_); }

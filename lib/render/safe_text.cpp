@@ -136,4 +136,20 @@ void make_safe(tenant_info& t) {
     fix(t.provider);
 }
 
+std::string csv_field(std::string_view s, bool text) {
+    std::string v;
+    if (text && !s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) {
+        v += '\'';
+    }
+    v.append(s);
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (const char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 }  // namespace casreport::detail

@@ -54,6 +54,12 @@ void make_safe(report& r);
 /// The same for the identity an MSP gives (a name may be pasted from anywhere).
 void make_safe(tenant_info& t);
 
+/// `s` as one CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+/// With `text`, a value a spreadsheet would take for a formula (starting with =, +, -, @, a
+/// tab or a carriage return) gets a leading apostrophe; numbers pass `text = false`, so that
+/// "+3" stays a number.
+[[nodiscard]] std::string csv_field(std::string_view s, bool text = true);
+
 }  // namespace casreport::detail
 
 #endif  // CASREPORT_LIB_RENDER_SAFE_TEXT_HPP

@@ -18,6 +18,7 @@
 //   g++ -O3 -std=c++17 simdjson_report.cpp -lsimdjson -o simdjson_report
 //   simdjson_report [--month YYYY-MM] [--tz ±HH:MM] [--top N] [--block BYTES] FILE
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -207,24 +208,6 @@ bool attack_signal(int s, int r) {
     return s == malware || s == web_reputation_s || (s == va && (r == high || r == medium));
 }
 
-/// A few dozen distinct values repeat in millions of records: remember what each one means.
-template <class T>
-class memo {
-public:
-    template <class F>
-    T get(std::string_view raw, F&& compute) {
-        for (const auto& [k, v] : seen_) {
-            if (k == raw) return v;
-        }
-        const T v = compute(raw);
-        if (seen_.size() < 64) seen_.emplace_back(std::string(raw), v);
-        return v;
-    }
-
-private:
-    std::vector<std::pair<std::string, T>> seen_;
-};
-
 // ---- time ------------------------------------------------------------------------------------
 
 int64_t days_from_civil(int y, int m, int d) {
@@ -345,7 +328,7 @@ public:
     bool insert(XXH128_hash_t k) {
         if (k.low64 == 0 && k.high64 == 0) k.low64 = 1;  // the empty slot's value
         if ((size_ + 1) * 2 > slots_.size()) grow();
-        for (size_t i = k.low64 & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+        for (size_t i = slot_of(k);; i = (i + 1) & (slots_.size() - 1)) {
             XXH128_hash_t& s = slots_[i];
             if (s.low64 == 0 && s.high64 == 0) {
                 s = k;
@@ -356,7 +339,18 @@ public:
         }
     }
 
+    void prefetch(XXH128_hash_t k) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[slot_of(k)]);
+    }
+
+    /// Room for `n` keys without growing (a dump's size tells about how many it holds).
+    void reserve(size_t n) {
+        while (slots_.size() < 2 * n) grow();
+    }
+
 private:
+    size_t slot_of(XXH128_hash_t k) const { return k.low64 & (slots_.size() - 1); }
+
     void grow() {
         std::vector<XXH128_hash_t> old(slots_.empty() ? 1 << 16 : slots_.size() * 2, XXH128_hash_t{0, 0});
         old.swap(slots_);
@@ -370,24 +364,68 @@ private:
     size_t size_ = 0;
 };
 
-struct string_hash {
-    size_t operator()(const std::string& s) const noexcept { return XXH3_64bits(s.data(), s.size()); }
-};
-
-/// Strings by id, each stored once.
+/// Strings by id, each stored once: an open-addressing table of (hash, id) over one buffer of
+/// characters, looked up by view, so a string that is there already costs no copy.
 class interner {
 public:
-    uint32_t id(const std::string& s) {
-        const auto [it, added] = ids_.try_emplace(s, static_cast<uint32_t>(names_.size()));
-        if (added) names_.push_back(s);
-        return it->second;
+    uint32_t id(std::string_view s) {
+        const uint64_t h = XXH3_64bits(s.data(), s.size());
+        if ((size() + 1) * 2 > slots_.size()) grow();
+        const size_t mask = slots_.size() - 1;
+        for (size_t i = h & mask;; i = (i + 1) & mask) {
+            slot& x = slots_[i];
+            if (x.id_plus_1 == 0) {
+                x = {h, static_cast<uint32_t>(size()) + 1};
+                chars_.append(s);
+                ends_.push_back(chars_.size());
+                return x.id_plus_1 - 1;
+            }
+            if (x.hash == h && name(x.id_plus_1 - 1) == s) return x.id_plus_1 - 1;
+        }
     }
-    const std::string& name(uint32_t id) const { return names_[id]; }
-    size_t size() const { return names_.size(); }
+    std::string_view name(uint32_t id) const {
+        const size_t begin = id == 0 ? 0 : ends_[id - 1];
+        return {chars_.data() + begin, ends_[id] - begin};
+    }
+    size_t size() const { return ends_.size(); }
 
 private:
-    std::unordered_map<std::string, uint32_t, string_hash> ids_;
-    std::vector<std::string> names_;
+    struct slot {
+        uint64_t hash = 0;
+        uint32_t id_plus_1 = 0;  // 0: empty
+    };
+    void grow() {
+        std::vector<slot> old(slots_.empty() ? 1024 : slots_.size() * 2);
+        old.swap(slots_);
+        const size_t mask = slots_.size() - 1;
+        for (const slot& x : old) {
+            if (x.id_plus_1 == 0) continue;
+            size_t i = x.hash & mask;
+            while (slots_[i].id_plus_1 != 0) i = (i + 1) & mask;
+            slots_[i] = x;
+        }
+    }
+
+    std::vector<slot> slots_;
+    std::string chars_;
+    std::vector<size_t> ends_;
+};
+
+/// What each of the few hundred distinct values of a field means, worked out once: they repeat
+/// in millions of records.
+template <class T>
+class memo {
+public:
+    template <class F>
+    T get(std::string_view raw, F&& compute) {
+        const uint32_t id = values_.id(raw);
+        if (id == meanings_.size()) meanings_.push_back(compute(raw));
+        return meanings_[id];
+    }
+
+private:
+    interner values_;
+    std::vector<T> meanings_;
 };
 
 // ---- the report's counters -------------------------------------------------------------------
@@ -461,9 +499,20 @@ struct report_state {
         return other_keys[code - first_other];
     }
 
+    /// Trimmed and lower-cased; most values already are, and then need no copy.
+    std::string_view normalized(std::string_view raw, std::string& into) {
+        const std::string_view t = trim(raw);
+        for (const char c : t) {
+            if (c >= 'A' && c <= 'Z') {
+                assign_lower(into, t);
+                return into;
+            }
+        }
+        return t;
+    }
+
     uint32_t user_id(std::string_view raw) {
-        assign_lower(buf, trim(raw));
-        const uint32_t id = users.id(buf);
+        const uint32_t id = users.id(normalized(raw, buf));
         if (id == users.size() - 1 && sections[0].by_user.size() < users.size()) {
             for (section_counts& s : sections) {
                 for (auto* v : {&s.by_user, &s.mail_by_user, &s.unremediated_by_user, &s.risky_by_user}) {
@@ -475,9 +524,7 @@ struct report_state {
     }
 
     uint32_t subject_id(int kind, std::string_view value) {
-        if (value.empty()) return none;
-        buf.assign(value);
-        return subjects[kind].id(buf);
+        return value.empty() ? none : subjects[kind].id(value);
     }
 
     static void put(std::string& b, std::string_view s) {
@@ -498,6 +545,14 @@ struct report_state {
                 return;
             }
         }
+        // De-duplication: log_item_id, else the content tuple; the first one counts. The key's
+        // slot is fetched from memory while the rest of the record is read.
+        const std::string_view id = f.log_item_id.empty() ? f.message_log_item_id : f.log_item_id;
+        XXH128_hash_t h{};
+        if (!id.empty()) {
+            h = XXH3_128bits_withSeed(id.data(), id.size(), 1);
+            seen.prefetch(h);
+        }
         const std::optional<int64_t> when = parse_time(f.detection_time, naive_offset);
         const int k = kind_memo.get(f.event, kind_of);
         if (!when || k == no_kind) {
@@ -505,20 +560,14 @@ struct report_state {
             return;
         }
         const int code = service_code(f.service);
-        // De-duplication: log_item_id, else the content tuple; the first one counts.
-        const std::string_view id = f.log_item_id.empty() ? f.message_log_item_id : f.log_item_id;
-        XXH128_hash_t h;
-        std::string_view user_raw = f.affected_user;
-        if (!id.empty()) {
-            h = XXH3_128bits_withSeed(id.data(), id.size(), 1);
-        } else {
-            std::string user;
-            assign_lower(user, trim(user_raw));
+        const int where = section_of(k, filter_memo.get(f.filter, filter_of));
+        const uint32_t u = user_id(f.affected_user);
+        if (id.empty()) {
             key.clear();
             put(key, service_name(code));
             key.push_back(static_cast<char>(k));
             key.append(reinterpret_cast<const char*>(&*when), 8);
-            put(key, user);
+            put(key, users.name(u));
             for (std::string_view v : {f.filter, f.security_risk_name, f.file_sha1, f.file_name,
                                        f.mail_message_id, f.mail_message_file_name}) {
                 put(key, v);
@@ -538,14 +587,13 @@ struct report_state {
         if (!any || *when > last) last = *when;
         any = true;
 
-        const int where = section_of(k, filter_memo.get(f.filter, filter_of));
         by_service[code][where == dlp ? 1 : 0] += 1;
         if (where == overview_only) return;
         const int r = risk_memo.get(f.risk_level, risk_of);
-        const int result = failed_memo.get(f.action_result, failed_result) ? failed
+        const bool fails = f.action_result != "success" && failed_memo.get(f.action_result, failed_result);
+        const int result = fails ? failed
                            : monitor_memo.get(f.policy, monitor_only)      ? left_in_place
                                                      : outcome_memo.get(f.action, action_outcome);
-        const uint32_t u = user_id(user_raw);
         const bool mail = is_mail(code);
         section_counts& s = sections[where];
         s.total += 1;
@@ -572,12 +620,9 @@ struct report_state {
                 const size_t close = sender.find('>', open + 1);
                 sender = sender.substr(open + 1, close == std::string_view::npos ? close : close - open - 1);
             }
-            std::string lowered;
-            assign_lower(lowered, trim(sender));
-            const uint32_t sid = subject_id(0, lowered);
+            const uint32_t sid = subject_id(0, normalized(sender, buf));
             const uint32_t tid = subject_id(1, trim(f.security_risk_name));
-            assign_lower(lowered, trim(f.file_sha1));
-            const uint32_t fid = subject_id(2, lowered);
+            const uint32_t fid = subject_id(2, normalized(f.file_sha1, buf));
             mail_detections.push_back({u, {sid, tid, fid}, where});
         }
     }
@@ -585,17 +630,35 @@ struct report_state {
 
 // ---- reading: iterate_many over large blocks -------------------------------------------------
 
+/// A field's key, read in place when it holds no escape (always, in CAS logs), else unescaped.
+simdjson::error_code key_of(simdjson::ondemand::field& field, std::string_view& key) {
+    const char* raw = field.key().raw();
+    const char* end = raw;
+    while (*end != '"' && *end != '\\') ++end;
+    if (*end == '"') {
+        key = {raw, static_cast<size_t>(end - raw)};
+        return simdjson::SUCCESS;
+    }
+    return field.unescaped_key().get(key);
+}
+
+/// Whether `key` is `name`: a compare of known size, which the compiler inlines.
+template <size_t N>
+bool is(std::string_view key, const char (&name)[N]) {
+    return key.size() == N - 1 && std::memcmp(key.data(), name, N - 1) == 0;
+}
+
 /// The fields of one event object; false if it does not parse.
 bool read_event(simdjson::ondemand::object top, fields& f) {
     using namespace simdjson;
     f = {};
-    for (auto field : top) {
+    for (auto result : top) {
+        ondemand::field field;
         std::string_view k;
-        if (field.unescaped_key().get(k) != SUCCESS) return false;
-        ondemand::value v;
-        if (field.value().get(v) != SUCCESS) return false;
+        if (std::move(result).get(field) != SUCCESS || key_of(field, k) != SUCCESS) return false;
+        ondemand::value v = field.value();
         std::string_view* dst = nullptr;
-        if (k == "message") {
+        if (is(k, "message")) {
             ondemand::object msg;
             const error_code e = v.get_object().get(msg);
             if (e == INCORRECT_TYPE) continue;  // not an object: nothing of ours
@@ -603,32 +666,32 @@ bool read_event(simdjson::ondemand::object top, fields& f) {
             f.message_log_item_id = f.affected_user = f.detection_time = f.filter = f.policy = f.action =
                 f.action_result = f.risk_level = f.security_risk_name = f.file_sha1 = f.file_name =
                     f.mail_message_id = f.mail_message_file_name = f.mail_message_sender = {};
-            for (auto m : msg) {
+            for (auto result_m : msg) {
+                ondemand::field m;
                 std::string_view mk;
-                if (m.unescaped_key().get(mk) != SUCCESS) return false;
+                if (std::move(result_m).get(m) != SUCCESS || key_of(m, mk) != SUCCESS) return false;
                 std::string_view* md = nullptr;
                 switch (mk.size()) {
-                    case 6: md = mk == "action" ? &f.action : nullptr; break;
-                    case 9: md = mk == "file_name" ? &f.file_name : mk == "file_sha1" ? &f.file_sha1 : nullptr; break;
-                    case 10: md = mk == "risk_level" ? &f.risk_level : nullptr; break;
-                    case 11: md = mk == "log_item_id" ? &f.message_log_item_id : nullptr; break;
+                    case 6: md = is(mk, "action") ? &f.action : nullptr; break;
+                    case 9: md = is(mk, "file_name") ? &f.file_name : is(mk, "file_sha1") ? &f.file_sha1 : nullptr; break;
+                    case 10: md = is(mk, "risk_level") ? &f.risk_level : nullptr; break;
+                    case 11: md = is(mk, "log_item_id") ? &f.message_log_item_id : nullptr; break;
                     case 13:
-                        md = mk == "affected_user"   ? &f.affected_user
-                             : mk == "action_result" ? &f.action_result
+                        md = is(mk, "affected_user")   ? &f.affected_user
+                             : is(mk, "action_result") ? &f.action_result
                                                      : nullptr;
                         break;
-                    case 14: md = mk == "detection_time" ? &f.detection_time : nullptr; break;
-                    case 15: md = mk == "mail_message_id" ? &f.mail_message_id : nullptr; break;
-                    case 18: md = mk == "security_risk_name" ? &f.security_risk_name : nullptr; break;
-                    case 19: md = mk == "mail_message_sender" ? &f.mail_message_sender : nullptr; break;
-                    case 21: md = mk == "triggered_policy_name" ? &f.policy : nullptr; break;
-                    case 22: md = mk == "mail_message_file_name" ? &f.mail_message_file_name : nullptr; break;
-                    case 25: md = mk == "triggered_security_filter" ? &f.filter : nullptr; break;
+                    case 14: md = is(mk, "detection_time") ? &f.detection_time : nullptr; break;
+                    case 15: md = is(mk, "mail_message_id") ? &f.mail_message_id : nullptr; break;
+                    case 18: md = is(mk, "security_risk_name") ? &f.security_risk_name : nullptr; break;
+                    case 19: md = is(mk, "mail_message_sender") ? &f.mail_message_sender : nullptr; break;
+                    case 21: md = is(mk, "triggered_policy_name") ? &f.policy : nullptr; break;
+                    case 22: md = is(mk, "mail_message_file_name") ? &f.mail_message_file_name : nullptr; break;
+                    case 25: md = is(mk, "triggered_security_filter") ? &f.filter : nullptr; break;
                     default: break;
                 }
                 if (md == nullptr) continue;  // skipped unread by On-Demand
-                ondemand::value mv;
-                if (m.value().get(mv) != SUCCESS) return false;
+                ondemand::value mv = m.value();
                 std::string_view s;
                 const error_code e = mv.get_string().get(s);
                 if (e == SUCCESS) {
@@ -641,9 +704,9 @@ bool read_event(simdjson::ondemand::object top, fields& f) {
             }
             continue;
         }
-        dst = k == "log_item_id" ? &f.log_item_id
-              : k == "service"   ? &f.service
-              : k == "event"     ? &f.event
+        dst = is(k, "log_item_id") ? &f.log_item_id
+              : is(k, "service")   ? &f.service
+              : is(k, "event")     ? &f.event
                                  : nullptr;
         if (dst == nullptr) continue;
         std::string_view s;
@@ -686,6 +749,9 @@ bool read_dump(const char* path, size_t block, report_state& st) {
     if (fd < 0) {
         std::perror(path);
         return false;
+    }
+    if (struct stat about; fstat(fd, &about) == 0 && about.st_size > 0) {
+        st.seen.reserve(static_cast<size_t>(about.st_size) / 1024);  // CAS events: ~0.9 KB a line
     }
     simdjson::ondemand::parser parser;
 #ifdef SIMDJSON_THREADS_ENABLED
@@ -794,7 +860,7 @@ std::vector<subject> top_users(const std::vector<uint64_t>& counts, const intern
                           return a.first != b.first ? a.first > b.first : users.name(a.second) < users.name(b.second);
                       });
     std::vector<subject> out;
-    for (size_t i = 0; i < k; ++i) out.push_back({0, users.name(ranked[i].second), ranked[i].first, 0});
+    for (size_t i = 0; i < k; ++i) out.push_back({0, std::string(users.name(ranked[i].second)), ranked[i].first, 0});
     more = ranked.size() - k;
     return out;
 }
@@ -840,7 +906,7 @@ void targeted_attack_company(report_state& st, std::vector<finding>& out) {
             s.home = home;
             uint64_t count = 0;
             for (uint64_t n : s.by_section) count += n;
-            groups[home].push_back({kind + 1, st.subjects[kind].name(id), count, s.distinct});
+            groups[home].push_back({kind + 1, std::string(st.subjects[kind].name(id)), count, s.distinct});
         }
     }
     std::array<uint64_t, 6> counts{};

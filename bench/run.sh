@@ -114,20 +114,28 @@ for size in ${sizes//,/ }; do
     many="casreport $threads threads"
     simd="simdjson peer (iterate_many)"
     duck="DuckDB read_ndjson counts"
-    if [ -n "$simdjson_ref" ]; then
-        # A peer is only timed while it computes the same report: check it first.
+    # A peer is only timed while it computes the same report: check it first.
+    if [ -n "$simdjson_ref$duckdb_ref" ]; then
         "$cli" --threads 1 --format json --month 2026-10 "$dump" > "$out/check casreport.json"
+    fi
+    if [ -n "$simdjson_ref" ]; then
         "$simdjson_ref" --month 2026-10 "$dump" > "$out/check peer.json"
         echo -n "  simdjson peer's report vs casreport's: "
         python3 bench/reference/compare_reports.py "$out/check casreport.json" "$out/check peer.json" ||
             { echo "  !! the simdjson peer's report differs from casreport's: not timed" >&2; exit 1; }
+    fi
+    if [ -n "$duckdb_ref" ]; then
+        node "$duckdb_ref" "$CASREPORT_DUCKDB" "$dump" 2026-10 > "$out/check duckdb.json"
+        echo -n "  DuckDB's counts vs casreport's report: "
+        python3 bench/reference/compare_reports.py --subset "$out/check casreport.json" "$out/check duckdb.json" ||
+            { echo "  !! DuckDB's counts differ from casreport's: not timed" >&2; exit 1; }
     fi
     gz="casreport .gz $threads threads"
     zst="casreport .zst $threads threads"
     for ((r = 0; r < rounds; ++r)); do
         timed "$one" "$cli" --threads 1 --format json --month 2026-10 "$dump"
         [ -n "$simdjson_ref" ] && timed "$simd" "$simdjson_ref" --month 2026-10 "$dump"
-        [ -n "$duckdb_ref" ] && timed "$duck" node "$duckdb_ref" "$CASREPORT_DUCKDB" "$dump"
+        [ -n "$duckdb_ref" ] && timed "$duck" node "$duckdb_ref" "$CASREPORT_DUCKDB" "$dump" 2026-10
         timed "$many" "$cli" --threads "$threads" --format json --month 2026-10 "$dump"
         if [ "$compressed" = 1 ]; then
             timed "$gz" "$cli" --threads "$threads" --format json --month 2026-10 "$dump.gz"

@@ -1,7 +1,9 @@
 // The honest peer of issue 17: the whole monthly report of an NDJSON dump, computed by one
-// thread with simdjson On-Demand, read the way simdjson's documentation says NDJSON is read —
-// large blocks handed to `parser.iterate_many`, the unfinished last document of each block
-// (`truncated_bytes()`) carried to the front of the next one.
+// thread with simdjson On-Demand, read the way simdjson's documentation says NDJSON is read:
+// large blocks (1 MiB) handed to `parser.iterate_many`. Each block is cut at its last line end
+// and the rest carried to the front of the next one (a cut inside a UTF-8 sequence would fail
+// the validation of the whole batch); what `truncated_bytes()` still reports is a document
+// left unfinished at a line end, a rejected record.
 //
 // It computes what casreport's JSON report holds as numbers: the record accounting
 // (de-duplication on a 128-bit key, the month in a time zone, rejections), the overview per
@@ -11,9 +13,9 @@
 // outcome words. bench/reference/compare_reports.py checks its report against casreport's, and
 // bench/run.sh times it only once they are equal.
 //
-// What it does not do: other input shapes (API pages, arrays, CSV, CEF), the list of rejected
-// records with their lines, recovery after a syntax error (the rest of that block is counted
-// as one rejected record), the findings' wording.
+// What it does not do: other input shapes (API pages, CSV, CEF; a line holds an event or a bare
+// array of events), the list of rejected records with their lines, recovery after a syntax
+// error (the rest of that block counts as one rejected record), the findings' wording.
 //
 //   g++ -O3 -std=c++17 simdjson_report.cpp -lsimdjson -o simdjson_report
 //   simdjson_report [--month YYYY-MM] [--tz ±HH:MM] [--top N] [--block BYTES] FILE

@@ -17,7 +17,7 @@
 // array of events), the list of rejected records with their lines, recovery after a syntax
 // error (the rest of that block counts as one rejected record), the findings' wording.
 //
-//   g++ -O3 -std=c++17 simdjson_report.cpp -lsimdjson -o simdjson_report
+//   g++ -O3 -DNDEBUG -march=native -std=c++17 simdjson_report.cpp -lsimdjson -o simdjson_report
 //   simdjson_report [--month YYYY-MM] [--tz ±HH:MM] [--top N] [--block BYTES] FILE
 #include <fcntl.h>
 #include <sys/stat.h>

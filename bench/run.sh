@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of casreport over generated CAS dumps, side by side with yardsticks:
-# a simdjson On-Demand aggregator (bench/reference/simdjson_aggregator.cpp, when Debian's
-# libsimdjson-dev is installed) and Python's json module (bench/reference/python_aggregator.py).
+# a peer that computes the same report with simdjson On-Demand, reading through iterate_many
+# (bench/reference/simdjson_report.cpp, when Debian's libsimdjson-dev and libxxhash-dev are
+# installed), Python's json module (bench/reference/python_aggregator.py), and, when
+# CASREPORT_DUCKDB names an installed @duckdb/node-api, DuckDB's read_ndjson doing the counting
+# (bench/reference/duckdb_counts.mjs).
 # The same dumps compressed (gzip -1, zstd -3) are read at N threads next to the plain ones,
 # with the decompressors alone (igzip -d, from Debian's isal, and zstd -d) as the floor.
 #
@@ -14,7 +17,8 @@
 # the tools run in turn, `rounds` times (default 5), and each row gives the best and the median
 # wall time of its tool; the ratios at the end compare medians. Peak RSS is /usr/bin/time's
 # maximum over the rounds. The script fails if casreport's report at N threads, or from a
-# compressed form, differs from the one at 1 thread on the plain dump.
+# compressed form, differs from the one at 1 thread on the plain dump, and, before any timing,
+# if the simdjson peer's report differs from casreport's (bench/reference/compare_reports.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,15 +51,23 @@ echo "== building casreport (release preset)" >&2
 cmake --workflow --preset release > "$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 cli="build/release/examples/casreport"
 
+# The peer is built as simdjson's documentation asks for speed: NDEBUG (no self-checks), and
+# -march=native, since On-Demand's parsing is compiled for the kernel the compiler may assume.
 simdjson_ref=""
-if [ -f /usr/include/simdjson.h ]; then
-    simdjson_ref="$out/simdjson_aggregator"
-    if [ ! -x "$simdjson_ref" ] || [ bench/reference/simdjson_aggregator.cpp -nt "$simdjson_ref" ]; then
-        echo "== building the simdjson yardstick" >&2
-        g++ -O3 -std=c++17 bench/reference/simdjson_aggregator.cpp -lsimdjson -o "$simdjson_ref"
+if [ -f /usr/include/simdjson.h ] && [ -f /usr/include/xxhash.h ]; then
+    simdjson_ref="$out/simdjson_report"
+    if [ ! -x "$simdjson_ref" ] || [ bench/reference/simdjson_report.cpp -nt "$simdjson_ref" ]; then
+        echo "== building the simdjson peer" >&2
+        g++ -O3 -DNDEBUG -march=native -std=c++17 bench/reference/simdjson_report.cpp -lsimdjson \
+            -o "$simdjson_ref"
     fi
 else
-    echo "== no simdjson yardstick: apt-get install libsimdjson-dev to add it" >&2
+    echo "== no simdjson peer: apt-get install libsimdjson-dev libxxhash-dev to add it" >&2
+fi
+duckdb_ref=""
+if [ -n "${CASREPORT_DUCKDB:-}" ]; then
+    command -v node > /dev/null || { echo "bench/run.sh: CASREPORT_DUCKDB is set but node is not found" >&2; exit 1; }
+    duckdb_ref="bench/reference/duckdb_counts.mjs"
 fi
 igzip=""
 if [ "$compressed" = 1 ]; then
@@ -85,7 +97,7 @@ for size in ${sizes//,/ }; do
         dump="$out/dump_${size}.ndjson"
         [ -f "$dump" ] || python3 "$gen" --size "$size" --seed 42 -o "$dump"
     fi
-    bytes=$(stat -c %s "$dump")
+    bytes=$(stat -L -c %s "$dump")
     nevents=$(wc -l < "$dump")
     if [ "$compressed" = 1 ]; then
         [ -f "$dump.gz" ] || gzip -1 -n -c "$dump" > "$dump.gz"
@@ -96,18 +108,36 @@ for size in ${sizes//,/ }; do
     echo
     echo "$dump: $bytes bytes, $nevents events ($(nproc) cores, $rounds rounds)"
     if [ "$compressed" = 1 ]; then
-        echo "  gzip -1: $(stat -c %s "$dump.gz") bytes; zstd -3: $(stat -c %s "$dump.zst") bytes"
+        echo "  gzip -1: $(stat -L -c %s "$dump.gz") bytes; zstd -3: $(stat -L -c %s "$dump.zst") bytes"
     fi
     times="$out/times.tsv"
     : > "$times"
     one="casreport 1 thread"
     many="casreport $threads threads"
-    simd="simdjson On-Demand"
+    simd="simdjson peer (iterate_many)"
+    duck="DuckDB read_ndjson counts"
+    # A peer is only timed while it computes the same report: check it first.
+    if [ -n "$simdjson_ref$duckdb_ref" ]; then
+        "$cli" --threads 1 --format json --month 2026-10 "$dump" > "$out/check casreport.json"
+    fi
+    if [ -n "$simdjson_ref" ]; then
+        "$simdjson_ref" --month 2026-10 "$dump" > "$out/check peer.json"
+        echo -n "  simdjson peer's report vs casreport's: "
+        python3 bench/reference/compare_reports.py "$out/check casreport.json" "$out/check peer.json" ||
+            { echo "  !! the simdjson peer's report differs from casreport's: not timed" >&2; exit 1; }
+    fi
+    if [ -n "$duckdb_ref" ]; then
+        node "$duckdb_ref" "$CASREPORT_DUCKDB" "$dump" 2026-10 > "$out/check duckdb.json"
+        echo -n "  DuckDB's counts vs casreport's report: "
+        python3 bench/reference/compare_reports.py --subset "$out/check casreport.json" "$out/check duckdb.json" ||
+            { echo "  !! DuckDB's counts differ from casreport's: not timed" >&2; exit 1; }
+    fi
     gz="casreport .gz $threads threads"
     zst="casreport .zst $threads threads"
     for ((r = 0; r < rounds; ++r)); do
         timed "$one" "$cli" --threads 1 --format json --month 2026-10 "$dump"
-        [ -n "$simdjson_ref" ] && timed "$simd" "$simdjson_ref" "$dump"
+        [ -n "$simdjson_ref" ] && timed "$simd" "$simdjson_ref" --month 2026-10 "$dump"
+        [ -n "$duckdb_ref" ] && timed "$duck" node "$duckdb_ref" "$CASREPORT_DUCKDB" "$dump" 2026-10
         timed "$many" "$cli" --threads "$threads" --format json --month 2026-10 "$dump"
         if [ "$compressed" = 1 ]; then
             timed "$gz" "$cli" --threads "$threads" --format json --month 2026-10 "$dump.gz"
@@ -125,9 +155,9 @@ for size in ${sizes//,/ }; do
         done
     done
     [ "$python" = 1 ] && timed "python json" python3 bench/reference/python_aggregator.py "$dump"
-    python3 - "$times" "$bytes" "$nevents" "$one" "$many" "$simd" "$gz" "$zst" <<'PY'
+    python3 - "$times" "$bytes" "$nevents" "$one" "$many" "$simd" "$gz" "$zst" "$duck" <<'PY'
 import statistics, sys
-path, nbytes, nevents, one, many, simd, gz, zst = sys.argv[1:]
+path, nbytes, nevents, one, many, simd, gz, zst, duck = sys.argv[1:]
 nbytes, nevents = int(nbytes), int(nevents)
 rows = {}
 for line in open(path):
@@ -145,7 +175,11 @@ for name, runs in rows.items():
 print("  (MB/s and events/s of the plain dump's text; reports identical in every form and at"
       " every thread count)")
 if simd in med:
-    print(f"  casreport 1 thread vs simdjson: {med[simd] / med[one]:.2f}x its speed (medians)")
+    print(f"  casreport 1 thread vs simdjson peer (iterate_many): {med[simd] / med[one]:.2f}x"
+          " (medians)")
+if duck in med:
+    print(f"  casreport 1 thread vs DuckDB read_ndjson (counts only): {med[duck] / med[one]:.2f}x"
+          " (medians)")
 print(f"  {many} vs 1 thread: {med[one] / med[many]:.2f}x (medians)")
 for name in (gz, zst):
     if name in med:

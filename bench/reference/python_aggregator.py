@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Yardstick of bench/run.sh: the report's counting done with Python's json module, line by line.
 
-Same work as simdjson_aggregator.cpp (overview per service, per-section users and outcomes,
-VA risk levels, DLP channels; no de-duplication, no month, no validation of times). Only timed.
+Only the counting (overview per service, per-section users and outcomes, VA risk levels, DLP
+channels; no de-duplication, no month, no validation of times). Only timed.
 """
 import json
 import sys

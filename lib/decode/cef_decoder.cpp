@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "cef.hpp"
-#include "utf8.hpp"
 
 namespace casreport::detail {
 namespace {

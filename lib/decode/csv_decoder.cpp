@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "csv.hpp"
-#include "utf8.hpp"
 
 namespace casreport::detail {
 namespace {

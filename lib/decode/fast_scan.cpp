@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "../core/utf8.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -166,29 +168,6 @@ int read_hex4(const char* p) noexcept {
     const unsigned e = d(3);
     if (((a | b | c | e) & 0xf0U) != 0) return -1;
     return static_cast<int>((a << 12) | (b << 8) | (c << 4) | e);
-}
-
-/// Whether `a b c` is a valid three-byte sequence led by E1..EC or EE..EF: most of the BMP,
-/// all of Japanese text. One mask test instead of utf8_length's chain of range checks.
-inline bool is_common_3byte(unsigned a, unsigned b, unsigned c) noexcept {
-    const unsigned w = a | b << 8 | c << 16;
-    return (w & 0xc0c0f0U) == 0x8080e0U && a != 0xe0 && a != 0xed;
-}
-
-/// Length of the strictly valid UTF-8 sequence (2..4 bytes) at `p`, or 0.
-std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
-    const unsigned b0 = p[0];
-    const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) {
-        return p + i < end && p[i] >= lo && p[i] <= hi;
-    };
-    if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
-    if (b0 == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-    if ((b0 >= 0xe1 && b0 <= 0xec) || b0 == 0xee || b0 == 0xef) return cont(1) && cont(2) ? 3 : 0;
-    if (b0 == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-    if (b0 == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (b0 == 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-    return 0;
 }
 
 /// Bit i of the result is set when byte i of the 64 at `p` is '"', '\\', below 0x20 or above
@@ -438,7 +417,7 @@ private:
                         continue;
                     }
                     const std::size_t n =
-                        utf8_length(u, reinterpret_cast<const unsigned char*>(end_));
+                        utf8_sequence_at(u, reinterpret_cast<const unsigned char*>(end_));
                     if (n == 0) return false;
                     p_ += n;
                 } while (static_cast<unsigned char>(*p_) >= 0x80);
@@ -475,21 +454,7 @@ private:
                         b += 6;
                         cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                     }
-                    if (cp < 0x80) {
-                        put(cp);
-                    } else if (cp < 0x800) {
-                        put(0xc0 | (cp >> 6));
-                        put(0x80 | (cp & 0x3f));
-                    } else if (cp < 0x10000) {
-                        put(0xe0 | (cp >> 12));
-                        put(0x80 | ((cp >> 6) & 0x3f));
-                        put(0x80 | (cp & 0x3f));
-                    } else {
-                        put(0xf0 | (cp >> 18));
-                        put(0x80 | ((cp >> 12) & 0x3f));
-                        put(0x80 | ((cp >> 6) & 0x3f));
-                        put(0x80 | (cp & 0x3f));
-                    }
+                    o += encode_utf8(cp, o);
                     break;
                 }
                 default: put(static_cast<unsigned char>(c)); break;  // " \ /

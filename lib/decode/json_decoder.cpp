@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "cef.hpp"
 #include "decoder.hpp"
@@ -108,12 +109,6 @@ field message_field(std::string_view k) noexcept {
     return f_none;
 }
 
-/// The length a UTF-8 sequence announces by its first byte (4 for bytes that cannot lead one:
-/// the parser rejects those anyway).
-constexpr std::size_t utf8_sequence_length(unsigned char lead) noexcept {
-    return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 4;
-}
-
 /// How many bytes at the end of [b, e) belong to a UTF-8 sequence that starts among them and
 /// announces more bytes than there are (0 when none does). Whatever those bytes are, the
 /// parser waits for as many as the sequence announces before it judges it.
@@ -121,7 +116,7 @@ inline std::size_t incomplete_utf8_tail(const char* b, const char* e) noexcept {
     const auto n = static_cast<std::size_t>(e - b);
     for (std::size_t k = n < 3 ? n : 3; k >= 1; --k) {
         const auto c = static_cast<unsigned char>(e[-static_cast<std::ptrdiff_t>(k)]);
-        if (c >= 0xc0 && utf8_sequence_length(c) > k) return k;
+        if (c >= 0xc0 && utf8_lead_length(c) > k) return k;
     }
     return 0;
 }
@@ -804,7 +799,7 @@ private:
     /// taken: the piece is padded to its announced length so that the parser judges it at
     /// once, and at its first byte, as it does when the whole input comes in one chunk.
     const char* complete_held(const char* p, const char* end) {
-        const std::size_t need = utf8_sequence_length(static_cast<unsigned char>(held_[0]));
+        const std::size_t need = utf8_lead_length(static_cast<unsigned char>(held_[0]));
         char piece[4];
         std::memcpy(piece, held_.data(), held_n_);
         std::size_t size = held_n_;

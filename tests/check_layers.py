@@ -9,7 +9,7 @@ import os
 import re
 import sys
 
-STAGES = ["core", "decode", "aggregate", "summarize", "render", "batch"]
+STAGES = ["core", "io", "decode", "aggregate", "summarize", "render", "batch"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"\.\./([a-z_]+)/')
 
 

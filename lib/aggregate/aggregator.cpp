@@ -2,8 +2,8 @@
 // the state by the next stage, is in lib/summarize/aggregator_report.cpp.
 #include "casreport/aggregator.hpp"
 
+#include "../core/utf8.hpp"
 #include "../decode/csv.hpp"
-#include "../decode/utf8.hpp"
 #include "aggregator_impl.hpp"
 #include "shard.hpp"
 #include "state_codec.hpp"

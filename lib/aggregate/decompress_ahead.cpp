@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "../core/side_task.hpp"
-#include "read_chunks.hpp"
+#include "../io/read_chunks.hpp"
 
 namespace casreport::detail {
 namespace {

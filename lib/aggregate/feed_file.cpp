@@ -1,20 +1,18 @@
 // aggregator::feed_file: whole files, in small reads, split across threads where that is safe.
 //
-// A large JSON file whose documents start at line starts is cut at lines that begin with '{'.
-// Each part is aggregated by its own aggregator on its own thread; a thread that finishes early
-// takes the second half of what another has not read yet, as a new part (cores of a shared
-// machine do not run at the same speed). The parts are merged in file order (the first copy of
-// a record still wins) and their rejections moved down to their real line numbers. If a part
-// did not end exactly between two records — a pretty-printed document spanning a cut — its
-// work is dropped and the file is read again in one pass. So the result is always that of one
-// sequential pass.
-#include <fcntl.h>
+// Three steps. Plan: a large JSON file whose documents start at line starts is cut at lines
+// that begin with '{' (lib/io/file_parts.hpp). Run: each part is aggregated by its own
+// aggregator on its own thread; a thread that finishes early takes the second half of what
+// another has not read yet, as a new part (cores of a shared machine do not run at the same
+// speed). Merge: the parts are merged in file order (the first copy of a record still wins)
+// and their rejections moved down to their real line numbers. If a part did not end exactly
+// between two records — a pretty-printed document spanning a cut — its work is dropped and
+// the file is read again in one pass. So the result is always that of one sequential pass.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -23,83 +21,15 @@
 #include <vector>
 
 #include "../core/side_task.hpp"
-#include "../decode/csv.hpp"
+#include "../io/file_parts.hpp"
+#include "../io/read_chunks.hpp"
 #include "aggregator_impl.hpp"
 #include "decompress_ahead.hpp"
-#include "read_chunks.hpp"
 
 namespace casreport {
 namespace {
 
-constexpr std::size_t cut_search_limit = std::size_t{1} << 20;
-
-/// A file descriptor that closes itself.
-class file {
-public:
-    explicit file(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-    file(const file&) = delete;
-    file& operator=(const file&) = delete;
-    ~file() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    [[nodiscard]] int fd() const noexcept { return fd_; }
-
-private:
-    int fd_;
-};
-
 std::error_code last_system_error() { return {errno, std::generic_category()}; }
-
-/// Bytes of a file still to read, handed out a read at a time. Another thread may take the
-/// tail of the range (`split`) while its reader is at work: both hold the lock.
-class byte_range {
-public:
-    byte_range(std::uint64_t begin, std::uint64_t end) : begin_(begin), next_(begin), end_(end) {}
-
-    /// Where the range starts (fixed before its reader starts).
-    [[nodiscard]] std::uint64_t begin() const noexcept { return begin_; }
-
-    void reset(std::uint64_t begin, std::uint64_t end) {
-        const std::lock_guard<std::mutex> hold(lock_);
-        begin_ = begin;
-        next_ = begin;
-        end_ = end;
-    }
-
-    /// The next read, at most `size` bytes: {offset, length}; length 0 at the end.
-    std::pair<std::uint64_t, std::size_t> claim(std::size_t size) {
-        const std::lock_guard<std::mutex> hold(lock_);
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(size, end_ - next_));
-        const std::uint64_t at = next_;
-        next_ += n;
-        return {at, n};
-    }
-
-    [[nodiscard]] std::uint64_t unread() {
-        const std::lock_guard<std::mutex> hold(lock_);
-        return end_ - next_;
-    }
-
-    /// Gives up [cut, end) to the caller, where `cut` is `find_cut` from the middle of what is
-    /// left; returns that range's bounds, or {0, 0} if less than `min_left` is left or no cut
-    /// is found.
-    template <class FindCut>
-    std::pair<std::uint64_t, std::uint64_t> split(std::uint64_t min_left, FindCut&& find_cut) {
-        const std::lock_guard<std::mutex> hold(lock_);
-        if (end_ - next_ < min_left) return {0, 0};
-        const std::uint64_t cut = find_cut(next_ + (end_ - next_) / 2, end_);
-        if (cut <= next_ || cut >= end_) return {0, 0};
-        const std::uint64_t old_end = end_;
-        end_ = cut;
-        return {cut, old_end};
-    }
-
-private:
-    std::mutex lock_;
-    std::uint64_t begin_;
-    std::uint64_t next_;
-    std::uint64_t end_;
-};
 
 /// Reads `fd` in the chunks `claim(size)` hands out (see `byte_range::claim`) and feeds them to
 /// `agg`. Stops early when the decoder finds the source unusable (`agg.failed`).
@@ -126,41 +56,221 @@ void read_all(int fd, bool seekable, aggregator::impl& agg, const file_options& 
         ec);
 }
 
-/// The first line start at or after `target` that opens an object ("\n{"), or 0 if none is
-/// found within the search limit.
-std::uint64_t find_cut(int fd, std::uint64_t target, std::uint64_t size) {
-    std::vector<char> buf(64 << 10);
-    for (std::uint64_t at = target - 1; at < size && at < target + cut_search_limit;) {
-        const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(at));
-        if (n <= 1) return 0;
-        for (ssize_t i = 0; i + 1 < n; ++i) {
-            if (buf[static_cast<std::size_t>(i)] == '\n' &&
-                buf[static_cast<std::size_t>(i) + 1] == '{') {
-                return at + static_cast<std::uint64_t>(i) + 1;
-            }
-        }
-        at += static_cast<std::uint64_t>(n - 1);  // keep the last byte for the next window
-    }
-    return 0;
+// ---- plan ----
+
+/// Where to cut the file `fd` of `size` bytes for `threads` threads: {0, cut..., size}, or
+/// just {0, size} when it is read in one piece (not JSON whose first document is an object
+/// at a line start, or too small to share).
+std::vector<std::uint64_t> plan_parts(int fd, std::uint64_t size, unsigned threads,
+                                      const options& opts) {
+    const bool json = opts.format == input_format::auto_detect ||
+                      opts.format == input_format::json || opts.format == input_format::ndjson;
+    if (threads < 2 || !json || !detail::starts_with_object(fd)) return {0, size};
+    return detail::plan_cuts(fd, size, threads);
 }
 
-/// Whether the file may be cut at lines: JSON (not compressed, CSV or CEF) whose first
-/// document is an object at the start of a line.
-bool splittable(int fd, const options& opts) {
-    if (opts.format != input_format::auto_detect && opts.format != input_format::json &&
-        opts.format != input_format::ndjson) {
-        return false;
+// ---- run ----
+
+/// One part of the file, read by its own aggregator. Parts never move once made.
+struct part {
+    part(std::uint64_t b, std::uint64_t e) : range(b, e) {}
+    detail::byte_range range;
+    std::unique_ptr<aggregator::impl> agg;
+    std::error_code error;
+    bool usable = false;    // decoded, and ended without an open document
+    bool boundary = false;  // ended exactly between two records
+    std::uint64_t lines = 0;
+};
+
+/// The parts of one file on several threads, one worker each to start with; a worker that
+/// runs out takes half of the largest unread rest as a new part.
+class part_run {
+public:
+    part_run(int fd, const std::vector<std::uint64_t>& cuts, const options& opts,
+             const std::string& source, const file_options& fo)
+        : fd_(fd),
+          opts_(opts),
+          source_(source),
+          fo_(fo),
+          min_left_(2 * std::max<std::uint64_t>(fo.min_part_bytes, 1)) {
+        for (std::size_t k = 0; k + 1 < cuts.size(); ++k) parts_.emplace_back(cuts[k], cuts[k + 1]);
     }
-    char head[64];
-    const ssize_t n = ::pread(fd, head, sizeof head, 0);
-    if (n <= 0) return false;
-    std::size_t i = 0;
-    if (n >= 3 && std::memcmp(head, "\xEF\xBB\xBF", 3) == 0) i = 3;
-    while (i < static_cast<std::size_t>(n) &&
-           (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
-        ++i;
+
+    /// Reads every part. A worker that cannot be started leaves its part to the others (its
+    /// range is read all the same, by whoever takes it over).
+    void run() {
+        // The planned parts only: once the first helper runs, parts_ grows with stolen ones.
+        const std::size_t planned = parts_.size();
+        std::deque<detail::side_task> helpers;
+        for (std::size_t k = 1; k < planned; ++k) {
+            helpers.emplace_back(true, [this, k] { work_from(k); });
+        }
+        work_from(0);
+        for (detail::side_task& h : helpers) h.finish();
     }
-    return i < static_cast<std::size_t>(n) && head[i] == '{';
+
+    /// The first failure: of sharing out work, else of a part in file order.
+    [[nodiscard]] std::error_code error() {
+        if (steal_error_) return steal_error_;
+        for (const part* p : in_order()) {
+            if (p->error) return p->error;
+        }
+        return {};
+    }
+
+    /// The parts in file order.
+    [[nodiscard]] std::vector<part*> in_order() {
+        std::vector<part*> order;
+        for (part& p : parts_) order.push_back(&p);
+        std::sort(order.begin(), order.end(),
+                  [](const part* x, const part* y) { return x->range.begin() < y->range.begin(); });
+        return order;
+    }
+
+private:
+    /// Aggregates part `p` to the end of its range (which may shrink meanwhile).
+    void read_part(part& p) {
+        try {
+            p.agg = std::make_unique<aggregator::impl>(opts_);
+            aggregator::impl& a = *p.agg;
+            a.source = source_;
+            read_claimed(
+                fd_, [&p](std::size_t n) { return p.range.claim(n); }, a, fo_, p.error);
+            p.boundary = a.dec && a.dec->at_record_boundary();
+            p.lines = a.dec ? a.dec->line() - 1 : 0;
+            p.usable = a.failed.empty() && !a.end_current();
+            a.finished = true;  // each part keeps its index: later parts are checked against it
+        } catch (...) {
+            p.error = make_error_code(std::errc::not_enough_memory);
+        }
+    }
+
+    /// A new part made of the second half of the largest unread rest, or null when no part
+    /// has enough left to share. Called under `lock_`.
+    part* steal() {
+        part* victim = nullptr;
+        std::uint64_t most = 0;
+        for (part& other : parts_) {
+            const std::uint64_t left = other.range.unread();
+            if (left > most) {
+                most = left;
+                victim = &other;
+            }
+        }
+        if (victim == nullptr) return nullptr;
+        // The new part exists before the split: a failed allocation loses nothing.
+        part& taken = parts_.emplace_back(0, 0);
+        const auto [b, e] = victim->range.split(fd_, min_left_);
+        if (b == e) {  // too little left to share
+            parts_.pop_back();
+            return nullptr;
+        }
+        taken.range.reset(b, e);
+        return &taken;
+    }
+
+    /// A worker: part `first`, then whatever it can steal.
+    void work_from(std::size_t first) {
+        try {
+            part* p = nullptr;
+            {
+                const std::lock_guard<std::mutex> hold(lock_);
+                p = &parts_[first];
+            }
+            while (p != nullptr) {
+                read_part(*p);
+                if (p->error) return;
+                const std::lock_guard<std::mutex> hold(lock_);
+                p = steal();
+            }
+        } catch (...) {
+            const std::lock_guard<std::mutex> hold(lock_);
+            steal_error_ = make_error_code(std::errc::not_enough_memory);
+        }
+    }
+
+    int fd_;
+    const options& opts_;
+    const std::string& source_;
+    const file_options& fo_;
+    std::uint64_t min_left_;
+    std::mutex lock_;  // guards parts_ (its growth) and steal_error_
+    std::deque<part> parts_;
+    std::error_code steal_error_;
+};
+
+// ---- merge ----
+
+/// Merges the parts, in file order, into `m`. False, leaving `m` as it was, when a part did not
+/// end cleanly between two records: a document spans a cut, and the file is read again in one
+/// pass.
+bool merge_parts(aggregator::impl& m, const std::vector<part*>& order, unsigned threads,
+                 std::error_code& ec) {
+    const bool clean = std::all_of(order.begin(), order.end(), [&](const part* p) {
+        return p->usable && (p == order.back() || p->boundary);
+    });
+    if (!clean) return false;
+    std::size_t first = 0;
+    if (m.state.empty()) {
+        // Nothing before this file: the first part's state becomes ours as is.
+        m.state = std::move(order[0]->agg->state);
+        order[0]->agg.reset();
+        first = 1;
+    }
+    std::vector<detail::partial_state*> later;
+    std::vector<std::uint64_t> offsets;
+    std::uint64_t offset = first == 1 ? order[0]->lines : 0;
+    for (std::size_t k = first; k < order.size(); ++k) {
+        later.push_back(&order[k]->agg->state);
+        offsets.push_back(offset);
+        offset += order[k]->lines;
+    }
+    m.state.merge_parts(later, offsets, ec, threads);
+    m.cached.reset();
+    return true;
+}
+
+/// Plan, run and merge for a file cut at `cuts`. False when its parts could not be merged
+/// (then nothing has changed and the file must be read in one pass); true when the file is
+/// done, or failed with `ec` set.
+bool read_in_parts(int fd, const std::vector<std::uint64_t>& cuts, aggregator::impl& m,
+                   const std::string& path, const std::string& source, const file_options& fo,
+                   unsigned threads, std::error_code& ec) {
+    part_run parts(fd, cuts, m.opts, source, fo);
+    parts.run();
+    if (const std::error_code e = parts.error()) {
+        ec = e;
+        m.last_error = path + ": " + ec.message();
+        return true;
+    }
+    return merge_parts(m, parts.in_order(), threads, ec);
+}
+
+/// The one pass over the file (decompressed on a second thread when that helps), and how the
+/// source ends: its failures in `ec` and `m.last_error`.
+void read_one_pass(int fd, bool seekable, bool decompress_ahead, aggregator::impl& m,
+                   const std::string& path, const file_options& fo, std::error_code& ec) {
+    if (!decompress_ahead || !detail::read_decompressing_ahead(fd, m, fo, ec)) {
+        read_all(fd, seekable, m, fo, ec);
+    }
+    if (ec) {
+        // The records read so far stay counted, and a record the failure cut short is
+        // rejected as at any end of a source: nothing is lost silently.
+        m.last_error = path + ": " + ec.message();
+        if (m.failed.empty() && m.dec) m.dec->finish();
+        m.dec.reset();
+        m.failed.clear();
+        m.state.flush_pending();
+        return;
+    }
+    if (!m.failed.empty()) {  // found unusable while reading: the rest was not read
+        m.last_error = m.failed;
+        m.dec.reset();
+        m.failed.clear();
+        ec = make_error_code(error::input);
+        return;
+    }
+    if (m.end_current()) ec = make_error_code(error::input);
 }
 
 }  // namespace
@@ -180,7 +290,7 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
         return;
     }
     // A file that cannot be read changes nothing: it is opened before the current source ends.
-    const file f(path);
+    const detail::file f(path);
     struct stat st {};
     if (f.fd() < 0 || ::fstat(f.fd(), &st) != 0) {
         ec = last_system_error();
@@ -207,166 +317,20 @@ void aggregator::feed_file(const std::string& path, const file_options& fo, std:
     m.threads = std::max(m.threads, threads);
     // Any size: the seekable check is for the magic-byte probe (a pipe is read in one pass).
     const bool decompress_ahead = seekable && threads > 1 && detail::starts_compressed(f.fd());
-    const off_t size = seekable ? ::lseek(f.fd(), 0, SEEK_END) : 0;
-    if (size > 0) {
-        threads = static_cast<unsigned>(std::min<std::uint64_t>(
-            threads,
-            static_cast<std::uint64_t>(size) / std::max<std::size_t>(fo.min_part_bytes, 1)));
-    }
-    if (seekable && threads > 1 && splittable(f.fd(), m.opts)) {
-        // Cut points: line starts opening an object, near equal shares of the file.
-        const auto total = static_cast<std::uint64_t>(size);
-        std::vector<std::uint64_t> cuts{0};
-        for (unsigned k = 1; k < threads; ++k) {
-            const std::uint64_t c = find_cut(f.fd(), total * k / threads, total);
-            if (c > cuts.back()) cuts.push_back(c);
-        }
-        cuts.push_back(total);
-        const std::size_t parts = cuts.size() - 1;
-        if (parts > 1) {
-            // One job per part; a worker that runs out takes half of the largest unread rest
-            // as a new job. Jobs never move (a deque only grows at the end).
-            struct job {
-                job(std::uint64_t b, std::uint64_t e) : range(b, e) {}
-                byte_range range;
-                std::unique_ptr<impl> agg;
-                std::error_code error;
-                bool usable = false;    // decoded, and ended without an open document
-                bool boundary = false;  // ended exactly between two records
-                std::uint64_t lines = 0;
-            };
-            std::mutex jobs_lock;
-            std::deque<job> jobs;
-            for (std::size_t k = 0; k < parts; ++k) jobs.emplace_back(cuts[k], cuts[k + 1]);
-            const auto run = [&](job& j) {
-                try {
-                    j.agg = std::make_unique<impl>(m.opts);
-                    impl& p = *j.agg;
-                    p.source = name;
-                    read_claimed(
-                        f.fd(), [&j](std::size_t n) { return j.range.claim(n); }, p, fo, j.error);
-                    j.boundary = p.dec && p.dec->at_record_boundary();
-                    j.lines = p.dec ? p.dec->line() - 1 : 0;
-                    j.usable = p.failed.empty() && !p.end_current();
-                    p.finished = true;  // each part keeps its index: later parts are checked
-                                        // against it
-                } catch (...) {
-                    j.error = make_error_code(std::errc::not_enough_memory);
-                }
-            };
-            const std::uint64_t min_left = 2 * std::max<std::uint64_t>(fo.min_part_bytes, 1);
-            std::error_code steal_error;  // under jobs_lock
-            const auto worker = [&](std::size_t first_job) {
-                try {
-                    job* j = nullptr;
-                    {
-                        const std::lock_guard<std::mutex> hold(jobs_lock);
-                        j = &jobs[first_job];
-                    }
-                    for (;;) {
-                        run(*j);
-                        if (j->error) return;
-                        const std::lock_guard<std::mutex> hold(jobs_lock);
-                        job* victim = nullptr;
-                        std::uint64_t most = 0;
-                        for (job& other : jobs) {
-                            const std::uint64_t left = other.range.unread();
-                            if (left > most) {
-                                most = left;
-                                victim = &other;
-                            }
-                        }
-                        if (victim == nullptr) return;
-                        // The new job exists before the split: a failed allocation loses nothing.
-                        job& taken = jobs.emplace_back(0, 0);
-                        const auto [b, e] = victim->range.split(
-                            min_left, [&](std::uint64_t target, std::uint64_t end) {
-                                return find_cut(f.fd(), target, end);
-                            });
-                        if (b == e) {  // too little left to share
-                            jobs.pop_back();
-                            return;
-                        }
-                        taken.range.reset(b, e);
-                        j = &taken;
-                    }
-                } catch (...) {
-                    const std::lock_guard<std::mutex> hold(jobs_lock);
-                    steal_error = make_error_code(std::errc::not_enough_memory);
-                }
-            };
-            // A part whose thread cannot be started is read here after the first (its range
-            // may have been shared out by then: what is left of it is read all the same).
-            std::deque<detail::side_task> helpers;
-            for (std::size_t k = 1; k < parts; ++k) {
-                helpers.emplace_back(true, [&worker, k] { worker(k); });
-            }
-            worker(0);
-            for (detail::side_task& h : helpers) h.finish();
-            if (steal_error) {
-                ec = steal_error;
-                m.last_error = path + ": " + ec.message();
+    if (seekable) {
+        const off_t size = ::lseek(f.fd(), 0, SEEK_END);
+        if (size > 0) {
+            threads = static_cast<unsigned>(std::min<std::uint64_t>(
+                threads,
+                static_cast<std::uint64_t>(size) / std::max<std::size_t>(fo.min_part_bytes, 1)));
+            const std::vector<std::uint64_t> cuts =
+                plan_parts(f.fd(), static_cast<std::uint64_t>(size), threads, m.opts);
+            if (cuts.size() > 2 && read_in_parts(f.fd(), cuts, m, path, name, fo, threads, ec)) {
                 return;
             }
-            std::vector<job*> order;
-            for (job& j : jobs) order.push_back(&j);
-            std::sort(order.begin(), order.end(), [](const job* x, const job* y) {
-                return x->range.begin() < y->range.begin();
-            });
-            for (const job* j : order) {
-                if (j->error) {
-                    ec = j->error;
-                    m.last_error = path + ": " + ec.message();
-                    return;
-                }
-            }
-            const bool clean = std::all_of(order.begin(), order.end(), [&](const job* j) {
-                return j->usable && (j == order.back() || j->boundary);
-            });
-            if (clean) {
-                std::size_t first = 0;
-                if (m.state.empty()) {
-                    // Nothing before this file: the first part's state becomes ours as is.
-                    m.state = std::move(order[0]->agg->state);
-                    order[0]->agg.reset();
-                    first = 1;
-                }
-                std::vector<detail::partial_state*> later;
-                std::vector<std::uint64_t> offsets;
-                std::uint64_t offset = first == 1 ? order[0]->lines : 0;
-                for (std::size_t k = first; k < order.size(); ++k) {
-                    later.push_back(&order[k]->agg->state);
-                    offsets.push_back(offset);
-                    offset += order[k]->lines;
-                }
-                m.state.merge_parts(later, offsets, ec, threads);
-                m.cached.reset();
-                return;
-            }
-            // A document spans a cut: read the file in one pass instead.
         }
     }
-    if (!decompress_ahead || !detail::read_decompressing_ahead(f.fd(), m, fo, ec)) {
-        read_all(f.fd(), seekable, m, fo, ec);
-    }
-    if (ec) {
-        // The records read so far stay counted, and a record the failure cut short is
-        // rejected as at any end of a source: nothing is lost silently.
-        m.last_error = path + ": " + ec.message();
-        if (m.failed.empty() && m.dec) m.dec->finish();
-        m.dec.reset();
-        m.failed.clear();
-        m.state.flush_pending();
-        return;
-    }
-    if (!m.failed.empty()) {  // found unusable while reading: the rest was not read
-        m.last_error = m.failed;
-        m.dec.reset();
-        m.failed.clear();
-        ec = make_error_code(error::input);
-        return;
-    }
-    if (m.end_current()) ec = make_error_code(error::input);
+    read_one_pass(f.fd(), seekable, decompress_ahead, m, path, fo, ec);
 }
 
 }  // namespace casreport

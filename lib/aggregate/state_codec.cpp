@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include "../decode/utf8.hpp"
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "casreport/service.hpp"
 

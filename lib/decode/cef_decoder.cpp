@@ -9,9 +9,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "cef.hpp"
-#include "utf8.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -25,9 +25,9 @@ constexpr bool is_key_char(char c) noexcept {
 std::optional<raw_field> field_of_name(std::string_view name) noexcept {
     char buf[64];
     const std::string_view f = fold_into(buf, name, "_- ");
-    if (f == "filter") return raw_field::triggered_security_filter;
-    if (f == "policyname") return raw_field::triggered_policy_name;
-    if (f == "mailfilename") return raw_field::mail_message_file_name;
+    if (f == "filter") return field_of(&raw_event::triggered_security_filter);
+    if (f == "policyname") return field_of(&raw_event::triggered_policy_name);
+    if (f == "mailfilename") return field_of(&raw_event::mail_message_file_name);
     return raw_field_by_name(f);
 }
 
@@ -39,16 +39,16 @@ constexpr std::string_view vendor_prefix = "trendmicrocas";
 std::optional<raw_field> field_of_key(std::string_view key) noexcept {
     char buf[64];
     const std::string_view f = fold_into(buf, key, "_");
-    if (f == "devicepayloadid") return raw_field::log_item_id;
-    if (f == "destinationservicename") return raw_field::service;
-    if (f == "cat") return raw_field::event;
-    if (f == "rt") return raw_field::detection_time;
-    if (f == "act") return raw_field::action;
-    if (f == "outcome") return raw_field::action_result;
-    if (f == "suid") return raw_field::mail_message_id;
-    if (f == "suser") return raw_field::mail_message_sender;
-    if (f == "fname") return raw_field::file_name;
-    if (f == "filehash") return raw_field::file_sha1;
+    if (f == "devicepayloadid") return field_of(&raw_event::log_item_id);
+    if (f == "destinationservicename") return field_of(&raw_event::service);
+    if (f == "cat") return field_of(&raw_event::event);
+    if (f == "rt") return field_of(&raw_event::detection_time);
+    if (f == "act") return field_of(&raw_event::action);
+    if (f == "outcome") return field_of(&raw_event::action_result);
+    if (f == "suid") return field_of(&raw_event::mail_message_id);
+    if (f == "suser") return field_of(&raw_event::mail_message_sender);
+    if (f == "fname") return field_of(&raw_event::file_name);
+    if (f == "filehash") return field_of(&raw_event::file_sha1);
     if (f.substr(0, vendor_prefix.size()) == vendor_prefix) {
         return field_of_name(f.substr(vendor_prefix.size()));
     }
@@ -236,9 +236,9 @@ bool cef_record_parser::parse(std::string_view text, std::string& why) {
             if (v.empty()) v = custom_[c];
         }
     }
-    std::string& event = values_[static_cast<std::size_t>(raw_field::event)];
+    std::string& event = values_[static_cast<std::size_t>(field_of(&raw_event::event))];
     if (trim(event).empty()) event = name_;
-    epoch_millis_to_iso(values_[static_cast<std::size_t>(raw_field::detection_time)]);
+    epoch_millis_to_iso(values_[static_cast<std::size_t>(field_of(&raw_event::detection_time))]);
     return true;
 }
 

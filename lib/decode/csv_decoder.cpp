@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "csv.hpp"
-#include "utf8.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -41,150 +41,150 @@ struct column_name {
 // and facet names (section 10 and S12) and their likely variants; Japanese: the JP console's
 // facet labels and their likely variants. None is confirmed by a real export yet.
 constexpr column_name builtin_names[] = {
-    {"Log Item ID", raw_field::log_item_id},
-    {"Log ID", raw_field::log_item_id},
-    {"Event ID", raw_field::log_item_id},
-    {"ログID", raw_field::log_item_id},
-    {"ログアイテムID", raw_field::log_item_id},
-    {"ログ項目ID", raw_field::log_item_id},
+    {"Log Item ID", field_of(&raw_event::log_item_id)},
+    {"Log ID", field_of(&raw_event::log_item_id)},
+    {"Event ID", field_of(&raw_event::log_item_id)},
+    {"ログID", field_of(&raw_event::log_item_id)},
+    {"ログアイテムID", field_of(&raw_event::log_item_id)},
+    {"ログ項目ID", field_of(&raw_event::log_item_id)},
 
-    {"Scan Source", raw_field::service},
-    {"Service", raw_field::service},
-    {"Service Name", raw_field::service},
-    {"Protected Service", raw_field::service},
-    {"検索元", raw_field::service},
-    {"サービス", raw_field::service},
-    {"サービス名", raw_field::service},
-    {"保護対象サービス", raw_field::service},
+    {"Scan Source", field_of(&raw_event::service)},
+    {"Service", field_of(&raw_event::service)},
+    {"Service Name", field_of(&raw_event::service)},
+    {"Protected Service", field_of(&raw_event::service)},
+    {"検索元", field_of(&raw_event::service)},
+    {"サービス", field_of(&raw_event::service)},
+    {"サービス名", field_of(&raw_event::service)},
+    {"保護対象サービス", field_of(&raw_event::service)},
 
-    {"Log Type", raw_field::event},
-    {"Event", raw_field::event},
-    {"Event Type", raw_field::event},
-    {"ログの種類", raw_field::event},
-    {"ログタイプ", raw_field::event},
-    {"ログ種別", raw_field::event},
-    {"種類", raw_field::event},
-    {"イベント", raw_field::event},
-    {"イベントの種類", raw_field::event},
+    {"Log Type", field_of(&raw_event::event)},
+    {"Event", field_of(&raw_event::event)},
+    {"Event Type", field_of(&raw_event::event)},
+    {"ログの種類", field_of(&raw_event::event)},
+    {"ログタイプ", field_of(&raw_event::event)},
+    {"ログ種別", field_of(&raw_event::event)},
+    {"種類", field_of(&raw_event::event)},
+    {"イベント", field_of(&raw_event::event)},
+    {"イベントの種類", field_of(&raw_event::event)},
 
-    {"Affected User", raw_field::affected_user},
-    {"Affected Users", raw_field::affected_user},
-    {"Affected Account", raw_field::affected_user},
-    {"User", raw_field::affected_user},
-    {"影響を受けたユーザ", raw_field::affected_user},
-    {"影響を受けたユーザー", raw_field::affected_user},
-    {"対象ユーザ", raw_field::affected_user},
-    {"対象ユーザー", raw_field::affected_user},
-    {"ユーザ", raw_field::affected_user},
-    {"ユーザー", raw_field::affected_user},
+    {"Affected User", field_of(&raw_event::affected_user)},
+    {"Affected Users", field_of(&raw_event::affected_user)},
+    {"Affected Account", field_of(&raw_event::affected_user)},
+    {"User", field_of(&raw_event::affected_user)},
+    {"影響を受けたユーザ", field_of(&raw_event::affected_user)},
+    {"影響を受けたユーザー", field_of(&raw_event::affected_user)},
+    {"対象ユーザ", field_of(&raw_event::affected_user)},
+    {"対象ユーザー", field_of(&raw_event::affected_user)},
+    {"ユーザ", field_of(&raw_event::affected_user)},
+    {"ユーザー", field_of(&raw_event::affected_user)},
 
-    {"Detection Time", raw_field::detection_time},
-    {"Detected Time", raw_field::detection_time},
-    {"Detection Date", raw_field::detection_time},
-    {"Detected", raw_field::detection_time},
-    {"Date/Time", raw_field::detection_time},
-    {"Date", raw_field::detection_time},
-    {"Time", raw_field::detection_time},
-    {"Timestamp", raw_field::detection_time},
-    {"Event Time", raw_field::detection_time},
-    {"検出日時", raw_field::detection_time},
-    {"検出時刻", raw_field::detection_time},
-    {"検出時間", raw_field::detection_time},
-    {"検出日", raw_field::detection_time},
-    {"日時", raw_field::detection_time},
-    {"発生日時", raw_field::detection_time},
+    {"Detection Time", field_of(&raw_event::detection_time)},
+    {"Detected Time", field_of(&raw_event::detection_time)},
+    {"Detection Date", field_of(&raw_event::detection_time)},
+    {"Detected", field_of(&raw_event::detection_time)},
+    {"Date/Time", field_of(&raw_event::detection_time)},
+    {"Date", field_of(&raw_event::detection_time)},
+    {"Time", field_of(&raw_event::detection_time)},
+    {"Timestamp", field_of(&raw_event::detection_time)},
+    {"Event Time", field_of(&raw_event::detection_time)},
+    {"検出日時", field_of(&raw_event::detection_time)},
+    {"検出時刻", field_of(&raw_event::detection_time)},
+    {"検出時間", field_of(&raw_event::detection_time)},
+    {"検出日", field_of(&raw_event::detection_time)},
+    {"日時", field_of(&raw_event::detection_time)},
+    {"発生日時", field_of(&raw_event::detection_time)},
 
-    {"Security Filter", raw_field::triggered_security_filter},
-    {"Triggered Security Filter", raw_field::triggered_security_filter},
-    {"Filter", raw_field::triggered_security_filter},
-    {"セキュリティフィルタ", raw_field::triggered_security_filter},
-    {"セキュリティフィルター", raw_field::triggered_security_filter},
+    {"Security Filter", field_of(&raw_event::triggered_security_filter)},
+    {"Triggered Security Filter", field_of(&raw_event::triggered_security_filter)},
+    {"Filter", field_of(&raw_event::triggered_security_filter)},
+    {"セキュリティフィルタ", field_of(&raw_event::triggered_security_filter)},
+    {"セキュリティフィルター", field_of(&raw_event::triggered_security_filter)},
 
-    {"Triggered Policy", raw_field::triggered_policy_name},
-    {"Triggered Policy Name", raw_field::triggered_policy_name},
-    {"Policy", raw_field::triggered_policy_name},
-    {"Policy Name", raw_field::triggered_policy_name},
-    {"ポリシー", raw_field::triggered_policy_name},
-    {"ポリシー名", raw_field::triggered_policy_name},
-    {"適用されたポリシー", raw_field::triggered_policy_name},
+    {"Triggered Policy", field_of(&raw_event::triggered_policy_name)},
+    {"Triggered Policy Name", field_of(&raw_event::triggered_policy_name)},
+    {"Policy", field_of(&raw_event::triggered_policy_name)},
+    {"Policy Name", field_of(&raw_event::triggered_policy_name)},
+    {"ポリシー", field_of(&raw_event::triggered_policy_name)},
+    {"ポリシー名", field_of(&raw_event::triggered_policy_name)},
+    {"適用されたポリシー", field_of(&raw_event::triggered_policy_name)},
 
-    {"Action", raw_field::action},
-    {"Action Taken", raw_field::action},
-    {"処理", raw_field::action},
-    {"アクション", raw_field::action},
-    {"実行された処理", raw_field::action},
-    {"処理内容", raw_field::action},
+    {"Action", field_of(&raw_event::action)},
+    {"Action Taken", field_of(&raw_event::action)},
+    {"処理", field_of(&raw_event::action)},
+    {"アクション", field_of(&raw_event::action)},
+    {"実行された処理", field_of(&raw_event::action)},
+    {"処理内容", field_of(&raw_event::action)},
 
-    {"Action Result", raw_field::action_result},
-    {"Result", raw_field::action_result},
-    {"Outcome", raw_field::action_result},
-    {"処理結果", raw_field::action_result},
-    {"結果", raw_field::action_result},
+    {"Action Result", field_of(&raw_event::action_result)},
+    {"Result", field_of(&raw_event::action_result)},
+    {"Outcome", field_of(&raw_event::action_result)},
+    {"処理結果", field_of(&raw_event::action_result)},
+    {"結果", field_of(&raw_event::action_result)},
 
-    {"Risk Level", raw_field::risk_level},
-    {"Risk", raw_field::risk_level},
-    {"リスクレベル", raw_field::risk_level},
-    {"リスク", raw_field::risk_level},
-    {"危険度", raw_field::risk_level},
+    {"Risk Level", field_of(&raw_event::risk_level)},
+    {"Risk", field_of(&raw_event::risk_level)},
+    {"リスクレベル", field_of(&raw_event::risk_level)},
+    {"リスク", field_of(&raw_event::risk_level)},
+    {"危険度", field_of(&raw_event::risk_level)},
 
-    {"Security Risk Name", raw_field::security_risk_name},
-    {"Security Risk", raw_field::security_risk_name},
-    {"Threat Name", raw_field::security_risk_name},
-    {"Threat", raw_field::security_risk_name},
-    {"Virus Name", raw_field::security_risk_name},
-    {"Virus/Malware Name", raw_field::security_risk_name},
-    {"Malware Name", raw_field::security_risk_name},
-    {"Ransomware Name", raw_field::security_risk_name},
-    {"Detection Name", raw_field::security_risk_name},
-    {"セキュリティリスク名", raw_field::security_risk_name},
-    {"セキュリティリスク", raw_field::security_risk_name},
-    {"ウイルス名", raw_field::security_risk_name},
-    {"不正プログラム名", raw_field::security_risk_name},
-    {"脅威名", raw_field::security_risk_name},
-    {"脅威", raw_field::security_risk_name},
-    {"ランサムウェア名", raw_field::security_risk_name},
-    {"検出名", raw_field::security_risk_name},
+    {"Security Risk Name", field_of(&raw_event::security_risk_name)},
+    {"Security Risk", field_of(&raw_event::security_risk_name)},
+    {"Threat Name", field_of(&raw_event::security_risk_name)},
+    {"Threat", field_of(&raw_event::security_risk_name)},
+    {"Virus Name", field_of(&raw_event::security_risk_name)},
+    {"Virus/Malware Name", field_of(&raw_event::security_risk_name)},
+    {"Malware Name", field_of(&raw_event::security_risk_name)},
+    {"Ransomware Name", field_of(&raw_event::security_risk_name)},
+    {"Detection Name", field_of(&raw_event::security_risk_name)},
+    {"セキュリティリスク名", field_of(&raw_event::security_risk_name)},
+    {"セキュリティリスク", field_of(&raw_event::security_risk_name)},
+    {"ウイルス名", field_of(&raw_event::security_risk_name)},
+    {"不正プログラム名", field_of(&raw_event::security_risk_name)},
+    {"脅威名", field_of(&raw_event::security_risk_name)},
+    {"脅威", field_of(&raw_event::security_risk_name)},
+    {"ランサムウェア名", field_of(&raw_event::security_risk_name)},
+    {"検出名", field_of(&raw_event::security_risk_name)},
 
-    {"SHA-1", raw_field::file_sha1},
-    {"File SHA-1", raw_field::file_sha1},
-    {"SHA-1 Hash", raw_field::file_sha1},
-    {"SHA-1 Hash Value", raw_field::file_sha1},
-    {"SHA-1ハッシュ値", raw_field::file_sha1},
-    {"SHA-1ハッシュ", raw_field::file_sha1},
-    {"ファイルSHA-1", raw_field::file_sha1},
-    {"ファイルのSHA-1", raw_field::file_sha1},
+    {"SHA-1", field_of(&raw_event::file_sha1)},
+    {"File SHA-1", field_of(&raw_event::file_sha1)},
+    {"SHA-1 Hash", field_of(&raw_event::file_sha1)},
+    {"SHA-1 Hash Value", field_of(&raw_event::file_sha1)},
+    {"SHA-1ハッシュ値", field_of(&raw_event::file_sha1)},
+    {"SHA-1ハッシュ", field_of(&raw_event::file_sha1)},
+    {"ファイルSHA-1", field_of(&raw_event::file_sha1)},
+    {"ファイルのSHA-1", field_of(&raw_event::file_sha1)},
 
-    {"File Name", raw_field::file_name},
-    {"File", raw_field::file_name},
-    {"Detected File", raw_field::file_name},
-    {"ファイル名", raw_field::file_name},
-    {"ファイル", raw_field::file_name},
-    {"検出ファイル", raw_field::file_name},
+    {"File Name", field_of(&raw_event::file_name)},
+    {"File", field_of(&raw_event::file_name)},
+    {"Detected File", field_of(&raw_event::file_name)},
+    {"ファイル名", field_of(&raw_event::file_name)},
+    {"ファイル", field_of(&raw_event::file_name)},
+    {"検出ファイル", field_of(&raw_event::file_name)},
 
-    {"Message ID", raw_field::mail_message_id},
-    {"Mail Message ID", raw_field::mail_message_id},
-    {"Email Message ID", raw_field::mail_message_id},
-    {"Internet Message ID", raw_field::mail_message_id},
-    {"メッセージID", raw_field::mail_message_id},
-    {"メールメッセージID", raw_field::mail_message_id},
+    {"Message ID", field_of(&raw_event::mail_message_id)},
+    {"Mail Message ID", field_of(&raw_event::mail_message_id)},
+    {"Email Message ID", field_of(&raw_event::mail_message_id)},
+    {"Internet Message ID", field_of(&raw_event::mail_message_id)},
+    {"メッセージID", field_of(&raw_event::mail_message_id)},
+    {"メールメッセージID", field_of(&raw_event::mail_message_id)},
 
-    {"Attachment", raw_field::mail_message_file_name},
-    {"Attachments", raw_field::mail_message_file_name},
-    {"Attachment Name", raw_field::mail_message_file_name},
-    {"Attachment File Name", raw_field::mail_message_file_name},
-    {"Mail File Name", raw_field::mail_message_file_name},
-    {"添付ファイル", raw_field::mail_message_file_name},
-    {"添付ファイル名", raw_field::mail_message_file_name},
+    {"Attachment", field_of(&raw_event::mail_message_file_name)},
+    {"Attachments", field_of(&raw_event::mail_message_file_name)},
+    {"Attachment Name", field_of(&raw_event::mail_message_file_name)},
+    {"Attachment File Name", field_of(&raw_event::mail_message_file_name)},
+    {"Mail File Name", field_of(&raw_event::mail_message_file_name)},
+    {"添付ファイル", field_of(&raw_event::mail_message_file_name)},
+    {"添付ファイル名", field_of(&raw_event::mail_message_file_name)},
 
-    {"Sender", raw_field::mail_message_sender},
-    {"Mail Sender", raw_field::mail_message_sender},
-    {"Email Sender", raw_field::mail_message_sender},
-    {"Sender Address", raw_field::mail_message_sender},
-    {"From", raw_field::mail_message_sender},
-    {"送信者", raw_field::mail_message_sender},
-    {"差出人", raw_field::mail_message_sender},
-    {"送信者アドレス", raw_field::mail_message_sender},
-    {"メール送信者", raw_field::mail_message_sender},
+    {"Sender", field_of(&raw_event::mail_message_sender)},
+    {"Mail Sender", field_of(&raw_event::mail_message_sender)},
+    {"Email Sender", field_of(&raw_event::mail_message_sender)},
+    {"Sender Address", field_of(&raw_event::mail_message_sender)},
+    {"From", field_of(&raw_event::mail_message_sender)},
+    {"送信者", field_of(&raw_event::mail_message_sender)},
+    {"差出人", field_of(&raw_event::mail_message_sender)},
+    {"送信者アドレス", field_of(&raw_event::mail_message_sender)},
+    {"メール送信者", field_of(&raw_event::mail_message_sender)},
 };
 
 struct kind_signature {
@@ -247,7 +247,9 @@ std::string check_csv_columns(const options& opts) {
         if (!csv_field_by_name(field)) {
             std::string why = "the CSV column map sends " + quoted_excerpt(header, 40) + " to " +
                               quoted_excerpt(field, 40) + ", which is not a field; the fields are ";
-            for (std::string_view n : raw_field_names) why += std::string(n) + ", ";
+            for (std::size_t i = 0; i < raw_field_count; ++i) {
+                if (is_flat(i)) why += std::string(raw_fields[i].key) + ", ";
+            }
             return why + "or \"\" to ignore the column";
         }
     }
@@ -269,9 +271,9 @@ csv_header read_csv_header(const std::vector<std::string_view>& names, const opt
         const raw_field f = by_user != user.end() ? by_user->second : builtin_field(folded);
         h.columns.push_back(f);
         if (f != raw_field::none) ++h.known;
-        if (f == raw_field::detection_time) h.has_time = true;
-        if (f == raw_field::event) h.has_kind_column = true;
-        if (f == raw_field::triggered_security_filter) has_filter = true;
+        if (f == field_of(&raw_event::detection_time)) h.has_time = true;
+        if (f == field_of(&raw_event::event)) h.has_kind_column = true;
+        if (f == field_of(&raw_event::triggered_security_filter)) has_filter = true;
         if (const auto k = signature_kind(folded)) {
             if (signed_kind && *signed_kind != *k) mixed = true;
             signed_kind = k;
@@ -406,9 +408,9 @@ private:
             // Two columns for one field: the first that is not empty.
             if (trim(slot).empty()) slot = r.field(i);
         }
-        std::string_view& event = v[static_cast<std::size_t>(raw_field::event)];
+        std::string_view& event = v[static_cast<std::size_t>(field_of(&raw_event::event))];
         if (trim(event).empty() && header_->kind) event = to_string(*header_->kind);
-        std::string_view& time = v[static_cast<std::size_t>(raw_field::detection_time)];
+        std::string_view& time = v[static_cast<std::size_t>(field_of(&raw_event::detection_time))];
         if (const auto iso = slashed_time_to_iso(time, time_buf_)) time = *iso;
         const raw_event ev = make_raw_event(v);
         sink_.on_event(ev, r.line, opts_.naive_time_zone);

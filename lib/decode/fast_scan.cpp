@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "../core/utf8.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -18,30 +20,10 @@
 namespace casreport::detail {
 namespace {
 
-// Where a key's value goes: an index into `fields` (and into fast_scratch::decoded).
+// Where a key's value goes: a row of raw_fields (and of fast_scratch::decoded), or one of these.
 constexpr int no_field = -1;
 constexpr int message_object = 100;
 constexpr int page_array = 101;
-
-using member = std::string_view raw_event::*;
-constexpr member fields[17] = {&raw_event::log_item_id,
-                               &raw_event::service,
-                               &raw_event::event,
-                               &raw_event::message_log_item_id,
-                               &raw_event::affected_user,
-                               &raw_event::detection_time,
-                               &raw_event::triggered_security_filter,
-                               &raw_event::triggered_policy_name,
-                               &raw_event::action,
-                               &raw_event::action_result,
-                               &raw_event::risk_level,
-                               &raw_event::security_risk_name,
-                               &raw_event::file_sha1,
-                               &raw_event::file_name,
-                               &raw_event::mail_message_id,
-                               &raw_event::mail_message_file_name,
-                               &raw_event::mail_message_sender};
-constexpr int first_message_field = 3;
 
 /// Little-endian word of the 8 bytes of `s` at `at` (zero past its end).
 constexpr std::uint64_t word(std::string_view s, std::size_t at) noexcept {
@@ -90,59 +72,44 @@ inline bool matches(const char* p, std::size_t n, const key_pattern& k) noexcept
     return v == k.w[i];
 }
 
-namespace keys {
-constexpr key_pattern log_item_id = pattern("log_item_id");
-constexpr key_pattern service = pattern("service");
-constexpr key_pattern event = pattern("event");
-constexpr key_pattern message = pattern("message");
-constexpr key_pattern security_events = pattern("security_events");
-constexpr key_pattern action = pattern("action");
-constexpr key_pattern file_sha1 = pattern("file_sha1");
-constexpr key_pattern file_name = pattern("file_name");
-constexpr key_pattern risk_level = pattern("risk_level");
-constexpr key_pattern affected_user = pattern("affected_user");
-constexpr key_pattern action_result = pattern("action_result");
-constexpr key_pattern detection_time = pattern("detection_time");
-constexpr key_pattern mail_message_id = pattern("mail_message_id");
-constexpr key_pattern security_risk_name = pattern("security_risk_name");
-constexpr key_pattern mail_message_sender = pattern("mail_message_sender");
-constexpr key_pattern triggered_policy_name = pattern("triggered_policy_name");
-constexpr key_pattern mail_message_file_name = pattern("mail_message_file_name");
-constexpr key_pattern triggered_security_filter = pattern("triggered_security_filter");
-}  // namespace keys
+/// The keys of one scope by length (at most two of one length, or this fails to compile), made
+/// from raw_fields: looking a key up is one index and one or two word compares.
+struct key_entry {
+    key_pattern pattern;
+    int field;
+};
+struct key_bucket {
+    key_entry entry[2];
+    int size;
+};
+constexpr std::size_t longest_key = 32;
+using key_table = std::array<key_bucket, longest_key + 1>;
 
-int top_key(const char* p, std::size_t n) noexcept {
-    switch (n) {
-        case 5: return matches(p, n, keys::event) ? 2 : no_field;
-        case 7:
-            if (matches(p, n, keys::service)) return 1;
-            return matches(p, n, keys::message) ? message_object : no_field;
-        case 11: return matches(p, n, keys::log_item_id) ? 0 : no_field;
-        case 15: return matches(p, n, keys::security_events) ? page_array : no_field;
-        default: return no_field;
+constexpr key_table keys_of(field_scope scope) noexcept {
+    key_table t{};
+    const auto add = [&t](std::string_view k, int f) {
+        key_bucket& b = t[k.size()];
+        b.entry[b.size++] = {pattern(k), f};
+    };
+    for (std::size_t i = 0; i < raw_field_count; ++i) {
+        if (raw_fields[i].scope == scope) add(raw_fields[i].key, static_cast<int>(i));
     }
+    if (scope == field_scope::top) {
+        add("message", message_object);
+        add("security_events", page_array);
+    }
+    return t;
 }
+constexpr key_table top_keys = keys_of(field_scope::top);
+constexpr key_table message_keys = keys_of(field_scope::message);
 
-int message_key(const char* p, std::size_t n) noexcept {
-    switch (n) {
-        case 6: return matches(p, n, keys::action) ? 8 : no_field;
-        case 9:
-            if (matches(p, n, keys::file_sha1)) return 12;
-            return matches(p, n, keys::file_name) ? 13 : no_field;
-        case 10: return matches(p, n, keys::risk_level) ? 10 : no_field;
-        case 11: return matches(p, n, keys::log_item_id) ? 3 : no_field;
-        case 13:
-            if (matches(p, n, keys::affected_user)) return 4;
-            return matches(p, n, keys::action_result) ? 9 : no_field;
-        case 14: return matches(p, n, keys::detection_time) ? 5 : no_field;
-        case 15: return matches(p, n, keys::mail_message_id) ? 14 : no_field;
-        case 18: return matches(p, n, keys::security_risk_name) ? 11 : no_field;
-        case 19: return matches(p, n, keys::mail_message_sender) ? 16 : no_field;
-        case 21: return matches(p, n, keys::triggered_policy_name) ? 7 : no_field;
-        case 22: return matches(p, n, keys::mail_message_file_name) ? 15 : no_field;
-        case 25: return matches(p, n, keys::triggered_security_filter) ? 6 : no_field;
-        default: return no_field;
+inline int find_key(const key_table& t, const char* p, std::size_t n) noexcept {
+    if (n > longest_key) return no_field;
+    const key_bucket& b = t[n];
+    for (int i = 0; i < b.size; ++i) {
+        if (matches(p, n, b.entry[i].pattern)) return b.entry[i].field;
     }
+    return no_field;
 }
 
 /// Hex digit values by byte; 0xff for every other byte.
@@ -166,29 +133,6 @@ int read_hex4(const char* p) noexcept {
     const unsigned e = d(3);
     if (((a | b | c | e) & 0xf0U) != 0) return -1;
     return static_cast<int>((a << 12) | (b << 8) | (c << 4) | e);
-}
-
-/// Whether `a b c` is a valid three-byte sequence led by E1..EC or EE..EF: most of the BMP,
-/// all of Japanese text. One mask test instead of utf8_length's chain of range checks.
-inline bool is_common_3byte(unsigned a, unsigned b, unsigned c) noexcept {
-    const unsigned w = a | b << 8 | c << 16;
-    return (w & 0xc0c0f0U) == 0x8080e0U && a != 0xe0 && a != 0xed;
-}
-
-/// Length of the strictly valid UTF-8 sequence (2..4 bytes) at `p`, or 0.
-std::size_t utf8_length(const unsigned char* p, const unsigned char* end) noexcept {
-    const unsigned b0 = p[0];
-    const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) {
-        return p + i < end && p[i] >= lo && p[i] <= hi;
-    };
-    if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
-    if (b0 == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-    if ((b0 >= 0xe1 && b0 <= 0xec) || b0 == 0xee || b0 == 0xef) return cont(1) && cont(2) ? 3 : 0;
-    if (b0 == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-    if (b0 == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-    if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-    if (b0 == 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-    return 0;
 }
 
 /// Bit i of the result is set when byte i of the 64 at `p` is '"', '\\', below 0x20 or above
@@ -438,7 +382,7 @@ private:
                         continue;
                     }
                     const std::size_t n =
-                        utf8_length(u, reinterpret_cast<const unsigned char*>(end_));
+                        utf8_sequence_at(u, reinterpret_cast<const unsigned char*>(end_));
                     if (n == 0) return false;
                     p_ += n;
                 } while (static_cast<unsigned char>(*p_) >= 0x80);
@@ -475,21 +419,7 @@ private:
                         b += 6;
                         cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                     }
-                    if (cp < 0x80) {
-                        put(cp);
-                    } else if (cp < 0x800) {
-                        put(0xc0 | (cp >> 6));
-                        put(0x80 | (cp & 0x3f));
-                    } else if (cp < 0x10000) {
-                        put(0xe0 | (cp >> 12));
-                        put(0x80 | ((cp >> 6) & 0x3f));
-                        put(0x80 | (cp & 0x3f));
-                    } else {
-                        put(0xf0 | (cp >> 18));
-                        put(0x80 | ((cp >> 12) & 0x3f));
-                        put(0x80 | ((cp >> 6) & 0x3f));
-                        put(0x80 | (cp & 0x3f));
-                    }
+                    o += encode_utf8(cp, o);
                     break;
                 }
                 default: put(static_cast<unsigned char>(c)); break;  // " \ /
@@ -548,7 +478,7 @@ private:
     bool field_value(int f, int depth) {
         skip_ws();
         if (p_ == end_) return false;
-        std::string_view& dst = ev_.*fields[f];
+        std::string_view& dst = ev_.*raw_fields[f].member;
         if (*p_ != '"') {
             dst = {};
             return skip_value(depth);
@@ -590,7 +520,7 @@ private:
             int f = no_field;
             if (top || in_message) {
                 const auto n = static_cast<std::size_t>(ke - kb);
-                f = top ? top_key(kb, n) : message_key(kb, n);
+                f = find_key(top ? top_keys : message_keys, kb, n);
             }
             if (*p_ != '"') skip_ws();
             if (*p_ == '"' && f != page_array) {
@@ -617,7 +547,7 @@ private:
 
     /// Keeps the string text [b, e) as field `f`, decoded when it holds escapes.
     void capture(int f, const char* b, const char* e, bool escaped) {
-        std::string_view& dst = ev_.*fields[f];
+        std::string_view& dst = ev_.*raw_fields[f].member;
         if (!escaped) {
             dst = std::string_view(b, static_cast<std::size_t>(e - b));
         } else {
@@ -638,7 +568,9 @@ private:
                 if (p_ < end_ && *p_ == '{') {
                     // A repeated `message` replaces the earlier one.
                     if (message_seen_) {
-                        for (int i = first_message_field; i < 17; ++i) ev_.*fields[i] = {};
+                        for (const raw_field_row& r : raw_fields) {
+                            if (r.scope == field_scope::message) ev_.*r.member = {};
+                        }
                     }
                     message_seen_ = true;
                     ok = object(false, depth + 1, true);

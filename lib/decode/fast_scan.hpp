@@ -16,13 +16,14 @@
 #include <vector>
 
 #include "casreport/record.hpp"
+#include "raw_fields.hpp"
 
 namespace casreport::detail {
 
 /// Reusable buffers of the fast path.
 struct fast_scratch {
     /// Decoded copies of the fields whose JSON text held escapes.
-    std::array<std::string, 17> decoded;
+    std::array<std::string, raw_field_count> decoded;
     /// Per 64-byte block of the line: bit i set when byte i is a quote, a backslash, a control
     /// character or not ASCII — the only bytes inside a string that need a look. One word
     /// more than the line's blocks: a spare for reads that straddle the last one.

@@ -12,106 +12,38 @@
 #include <cstring>
 #include <string>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "cef.hpp"
 #include "decoder.hpp"
 #include "fast_scan.hpp"
+#include "raw_fields.hpp"
 
 namespace casreport::detail {
 namespace {
 
 namespace bj = boost::json;
 
-// Fields captured from an event object: top-level keys, then keys of `message`.
-enum field : std::uint8_t {
-    f_none = 0,
-    f_log_item_id,
-    f_service,
-    f_event,
-    f_message,
-    f_security_events,
-    f_m_log_item_id,
-    f_affected_user,
-    f_detection_time,
-    f_filter,
-    f_policy,
-    f_action,
-    f_action_result,
-    f_risk_level,
-    f_security_risk_name,
-    f_file_sha1,
-    f_file_name,
-    f_mail_message_id,
-    f_mail_message_file_name,
-    f_mail_message_sender,
-    f_count
-};
+// What the value of the key just read is: a row of raw_fields (a captured string), or one of
+// these.
+using field = std::uint8_t;
+constexpr field f_none = 0xff;
+constexpr field f_message = 0xfe;          // the event's `message` object
+constexpr field f_security_events = 0xfd;  // an API page's records array
 
 /// Longer than every key read (`mail_message_file_name`...): a longer key is none of ours.
 constexpr std::size_t max_key_bytes = 64;
 
 /// Whether a field holds a string value (rather than a container we descend into).
-constexpr bool is_value_field(field f) noexcept {
-    return f != f_none && f != f_message && f != f_security_events;
-}
+constexpr bool is_value_field(field f) noexcept { return f < raw_field_count; }
 
 field top_field(std::string_view k) noexcept {
-    if (k == "log_item_id") return f_log_item_id;
-    if (k == "service") return f_service;
-    if (k == "event") return f_event;
     if (k == "message") return f_message;
-    return f_none;
+    return static_cast<field>(field_by_key(field_scope::top, k));
 }
 
 field message_field(std::string_view k) noexcept {
-    switch (k.size()) {
-        case 6:
-            if (k == "action") return f_action;
-            break;
-        case 9:
-            if (k == "file_name") return f_file_name;
-            if (k == "file_sha1") return f_file_sha1;
-            break;
-        case 10:
-            if (k == "risk_level") return f_risk_level;
-            break;
-        case 11:
-            if (k == "log_item_id") return f_m_log_item_id;
-            break;
-        case 13:
-            if (k == "affected_user") return f_affected_user;
-            if (k == "action_result") return f_action_result;
-            break;
-        case 14:
-            if (k == "detection_time") return f_detection_time;
-            break;
-        case 15:
-            if (k == "mail_message_id") return f_mail_message_id;
-            break;
-        case 18:
-            if (k == "security_risk_name") return f_security_risk_name;
-            break;
-        case 19:
-            if (k == "mail_message_sender") return f_mail_message_sender;
-            break;
-        case 21:
-            if (k == "triggered_policy_name") return f_policy;
-            break;
-        case 22:
-            if (k == "mail_message_file_name") return f_mail_message_file_name;
-            break;
-        case 25:
-            if (k == "triggered_security_filter") return f_filter;
-            break;
-        default: break;
-    }
-    return f_none;
-}
-
-/// The length a UTF-8 sequence announces by its first byte (4 for bytes that cannot lead one:
-/// the parser rejects those anyway).
-constexpr std::size_t utf8_sequence_length(unsigned char lead) noexcept {
-    return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 4;
+    return static_cast<field>(field_by_key(field_scope::message, k));
 }
 
 /// How many bytes at the end of [b, e) belong to a UTF-8 sequence that starts among them and
@@ -121,7 +53,7 @@ inline std::size_t incomplete_utf8_tail(const char* b, const char* e) noexcept {
     const auto n = static_cast<std::size_t>(e - b);
     for (std::size_t k = n < 3 ? n : 3; k >= 1; --k) {
         const auto c = static_cast<unsigned char>(e[-static_cast<std::ptrdiff_t>(k)]);
-        if (c >= 0xc0 && utf8_sequence_length(c) > k) return k;
+        if (c >= 0xc0 && utf8_lead_length(c) > k) return k;
     }
     return 0;
 }
@@ -158,7 +90,7 @@ struct json_handler {
     bool string_open = false;
     bool string_is_element = false;
     std::string key_buf;
-    std::array<std::string, f_count> values;
+    std::array<std::string, raw_field_count> values;  // by row of raw_fields
     /// The most bytes of a value kept: one past the field limit, so that the aggregator still
     /// sees the field is too long and rejects its record, and memory stays bounded.
     std::size_t value_cap = static_cast<std::size_t>(-1);
@@ -187,27 +119,7 @@ struct json_handler {
         key_buf.clear();
     }
 
-    [[nodiscard]] raw_event event() const noexcept {
-        raw_event r;
-        r.log_item_id = values[f_log_item_id];
-        r.message_log_item_id = values[f_m_log_item_id];
-        r.service = values[f_service];
-        r.event = values[f_event];
-        r.affected_user = values[f_affected_user];
-        r.detection_time = values[f_detection_time];
-        r.triggered_security_filter = values[f_filter];
-        r.triggered_policy_name = values[f_policy];
-        r.action = values[f_action];
-        r.action_result = values[f_action_result];
-        r.risk_level = values[f_risk_level];
-        r.security_risk_name = values[f_security_risk_name];
-        r.file_sha1 = values[f_file_sha1];
-        r.file_name = values[f_file_name];
-        r.mail_message_id = values[f_mail_message_id];
-        r.mail_message_file_name = values[f_mail_message_file_name];
-        r.mail_message_sender = values[f_mail_message_sender];
-        return r;
-    }
+    [[nodiscard]] raw_event event() const noexcept { return make_raw_event(values); }
 
     field take_pending() noexcept {
         const field f = pending;
@@ -222,7 +134,9 @@ struct json_handler {
     }
 
     void clear_message_fields() {
-        for (std::size_t i = f_m_log_item_id; i < f_count; ++i) values[i].clear();
+        for (std::size_t i = 0; i < raw_field_count; ++i) {
+            if (raw_fields[i].scope == field_scope::message) values[i].clear();
+        }
     }
 
     void begin_element() noexcept {
@@ -804,7 +718,7 @@ private:
     /// taken: the piece is padded to its announced length so that the parser judges it at
     /// once, and at its first byte, as it does when the whole input comes in one chunk.
     const char* complete_held(const char* p, const char* end) {
-        const std::size_t need = utf8_sequence_length(static_cast<unsigned char>(held_[0]));
+        const std::size_t need = utf8_lead_length(static_cast<unsigned char>(held_[0]));
         char piece[4];
         std::memcpy(piece, held_.data(), held_n_);
         std::size_t size = held_n_;

@@ -1,5 +1,6 @@
-// The raw_event fields the text decoders (CSV, CEF) fill, by number and by JSON name.
-// Private to lib/.
+// The fields of raw_event as the CAS JSON names them: the one table every decoder takes its
+// keys from (the JSON decoder, the NDJSON fast path, CSV column maps and CEF keys). Adding a
+// field is a member of raw_event, a row here, and its use. Private to lib/.
 #ifndef CASREPORT_LIB_DECODE_RAW_FIELDS_HPP
 #define CASREPORT_LIB_DECODE_RAW_FIELDS_HPP
 
@@ -13,81 +14,89 @@
 
 namespace casreport::detail {
 
-/// In raw_event order. `none`: a column or key that fills nothing.
-enum class raw_field : std::uint8_t {
-    log_item_id,
-    service,
-    event,
-    affected_user,
-    detection_time,
-    triggered_security_filter,
-    triggered_policy_name,
-    action,
-    action_result,
-    risk_level,
-    security_risk_name,
-    file_sha1,
-    file_name,
-    mail_message_id,
-    mail_message_file_name,
-    mail_message_sender,
-    none,
-};
-inline constexpr std::size_t raw_field_count = static_cast<std::size_t>(raw_field::none);
+/// Where a key sits in a CAS event object: at its top level, or inside its `message` object.
+enum class field_scope : std::uint8_t { top, message };
 
-/// The JSON names, in raw_field order: what a CSV column map and CEF keys and labels use.
-inline constexpr std::array<std::string_view, raw_field_count> raw_field_names = {
-    "log_item_id",
-    "service",
-    "event",
-    "affected_user",
-    "detection_time",
-    "triggered_security_filter",
-    "triggered_policy_name",
-    "action",
-    "action_result",
-    "risk_level",
-    "security_risk_name",
-    "file_sha1",
-    "file_name",
-    "mail_message_id",
-    "mail_message_file_name",
-    "mail_message_sender",
+using raw_member = std::string_view raw_event::*;
+
+/// One field: its JSON key, the object that holds the key, and the member it fills.
+struct raw_field_row {
+    std::string_view key;
+    field_scope scope;
+    raw_member member;
 };
 
-/// A field by its JSON name, ASCII case-insensitive, `_` ignored: "file_sha1", "FileSha1".
+/// In raw_event order (the decoders' value arrays are indexed by row).
+inline constexpr raw_field_row raw_fields[] = {
+    {"log_item_id", field_scope::top, &raw_event::log_item_id},
+    {"service", field_scope::top, &raw_event::service},
+    {"event", field_scope::top, &raw_event::event},
+    {"log_item_id", field_scope::message, &raw_event::message_log_item_id},
+    {"affected_user", field_scope::message, &raw_event::affected_user},
+    {"detection_time", field_scope::message, &raw_event::detection_time},
+    {"triggered_security_filter", field_scope::message, &raw_event::triggered_security_filter},
+    {"triggered_policy_name", field_scope::message, &raw_event::triggered_policy_name},
+    {"action", field_scope::message, &raw_event::action},
+    {"action_result", field_scope::message, &raw_event::action_result},
+    {"risk_level", field_scope::message, &raw_event::risk_level},
+    {"security_risk_name", field_scope::message, &raw_event::security_risk_name},
+    {"file_sha1", field_scope::message, &raw_event::file_sha1},
+    {"file_name", field_scope::message, &raw_event::file_name},
+    {"mail_message_id", field_scope::message, &raw_event::mail_message_id},
+    {"mail_message_file_name", field_scope::message, &raw_event::mail_message_file_name},
+    {"mail_message_sender", field_scope::message, &raw_event::mail_message_sender},
+};
+inline constexpr std::size_t raw_field_count = std::size(raw_fields);
+
+/// A row of `raw_fields` by number; `none` for a column or key that fills nothing.
+enum class raw_field : std::uint8_t { none = 0xff };
+
+/// The row of the field that fills `m`.
+[[nodiscard]] constexpr raw_field field_of(raw_member m) noexcept {
+    for (std::size_t i = 0; i < raw_field_count; ++i) {
+        if (raw_fields[i].member == m) return static_cast<raw_field>(i);
+    }
+    return raw_field::none;
+}
+
+/// The row of the key `k` in `scope`, or `none`.
+[[nodiscard]] constexpr raw_field field_by_key(field_scope scope, std::string_view k) noexcept {
+    for (std::size_t i = 0; i < raw_field_count; ++i) {
+        if (raw_fields[i].scope == scope && raw_fields[i].key == k)
+            return static_cast<raw_field>(i);
+    }
+    return raw_field::none;
+}
+
+/// Whether the flat formats (CSV column maps, CEF keys) name row `i` by its key: every row but
+/// one whose key an earlier row has (`message.log_item_id`, which only the JSON shape tells
+/// from the top-level one).
+[[nodiscard]] constexpr bool is_flat(std::size_t i) noexcept {
+    for (std::size_t j = 0; j < i; ++j) {
+        if (raw_fields[j].key == raw_fields[i].key) return false;
+    }
+    return true;
+}
+
+/// A field by its JSON key, ASCII case-insensitive, `_` ignored: "file_sha1", "FileSha1".
 [[nodiscard]] inline std::optional<raw_field> raw_field_by_name(std::string_view name) noexcept {
     char a[40];
     char b[40];
     const std::string_view f = fold_into(a, name, "_");
     if (f.empty()) return std::nullopt;
-    for (std::size_t i = 0; i < raw_field_names.size(); ++i) {
-        if (fold_into(b, raw_field_names[i], "_") == f) return static_cast<raw_field>(i);
+    for (std::size_t i = 0; i < raw_field_count; ++i) {
+        if (is_flat(i) && fold_into(b, raw_fields[i].key, "_") == f) {
+            return static_cast<raw_field>(i);
+        }
     }
     return std::nullopt;
 }
 
-/// A raw_event whose fields view `v[raw_field]` (strings or string views).
+/// A raw_event whose fields view `v[row]` (strings or string views).
 template <class Values>
 [[nodiscard]] raw_event make_raw_event(const Values& v) {
-    const auto at = [&v](raw_field f) { return std::string_view(v[static_cast<std::size_t>(f)]); };
     raw_event r;
-    r.log_item_id = at(raw_field::log_item_id);
-    r.service = at(raw_field::service);
-    r.event = at(raw_field::event);
-    r.affected_user = at(raw_field::affected_user);
-    r.detection_time = at(raw_field::detection_time);
-    r.triggered_security_filter = at(raw_field::triggered_security_filter);
-    r.triggered_policy_name = at(raw_field::triggered_policy_name);
-    r.action = at(raw_field::action);
-    r.action_result = at(raw_field::action_result);
-    r.risk_level = at(raw_field::risk_level);
-    r.security_risk_name = at(raw_field::security_risk_name);
-    r.file_sha1 = at(raw_field::file_sha1);
-    r.file_name = at(raw_field::file_name);
-    r.mail_message_id = at(raw_field::mail_message_id);
-    r.mail_message_file_name = at(raw_field::mail_message_file_name);
-    r.mail_message_sender = at(raw_field::mail_message_sender);
+    for (std::size_t i = 0; i < raw_field_count; ++i) r.*raw_fields[i].member = v[i];
     return r;
 }
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "../core/utf8.hpp"
 #include "casreport/detail/ascii.hpp"
 #include "csv.hpp"
 #include "decoder.hpp"
-#include "utf8.hpp"
 
 namespace casreport::detail {
 namespace {

@@ -26,14 +26,6 @@ std::string with_change(const render_context& ctx, const cell& c, std::string_vi
 
 std::string plain_change(const cell& c) { return c.change ? signed_change(*c.change) : ""; }
 
-/// Bytes of the UTF-8 sequence starting with `b`.
-std::size_t utf8_length(unsigned char b) {
-    if (b >= 0xf0) return 4;
-    if (b >= 0xe0) return 3;
-    if (b >= 0xc0) return 2;
-    return 1;
-}
-
 /// Characters a Japanese line should not start with (kinsoku).
 bool no_line_start(std::string_view ch) {
     static constexpr std::string_view closing[] = {"、", "。", "」", "』", "）", ")", "】", "・",
@@ -51,7 +43,7 @@ std::string wrap(std::string_view text, std::string_view first, std::string_view
         const auto b = static_cast<unsigned char>(text[i]);
         std::size_t n = 1;
         if (b >= 0x80) {
-            n = std::min(utf8_length(b), text.size() - i);
+            n = std::min(utf8_lead_length(b), text.size() - i);
         } else if (b != ' ') {
             while (i + n < text.size() && text[i + n] != ' ' &&
                    static_cast<unsigned char>(text[i + n]) < 0x80) {

@@ -17,38 +17,6 @@ void fix(std::string& s) {
 
 }  // namespace
 
-std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    if (b0 < 0x80) {
-        cp = b0;
-        return 1;
-    }
-    std::size_t n = 0;
-    if (b0 >= 0xc2 && b0 <= 0xdf) {
-        n = 2;
-        cp = b0 & 0x1fU;
-    } else if (b0 >= 0xe0 && b0 <= 0xef) {
-        n = 3;
-        cp = b0 & 0x0fU;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-        n = 4;
-        cp = b0 & 0x07U;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xc0U) != 0x80U) return 0;
-        cp = (cp << 6) | (b & 0x3fU);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-        return 0;
-    }
-    return n;
-}
-
 std::string xml_escape(std::string_view s) {
     std::string out;
     out.reserve(s.size());

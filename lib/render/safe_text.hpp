@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "../core/utf8.hpp"
 #include "casreport/render.hpp"
 #include "casreport/report.hpp"
 
@@ -25,11 +26,6 @@ namespace casreport::detail {
 [[nodiscard]] constexpr bool is_noncharacter(std::uint32_t cp) noexcept {
     return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffeU) == 0xfffeU;
 }
-
-/// The code point of the well-formed UTF-8 sequence at `s[i]` into `cp`, and its length; 0
-/// when the bytes there are not one (RFC 3629: no overlong forms, no surrogates, nothing above
-/// U+10FFFF).
-[[nodiscard]] std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) noexcept;
 
 /// Text for XML and HTML: `&`, `<`, `>`, `"` and `'` escaped; a control character, which XML
 /// 1.0 does not allow (only left in a string that did not go through `safe_text`), becomes a

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "../core/utf8.hpp"
+
 namespace casreport::detail {
 
 /// East Asian wide and fullwidth code points take two columns.
@@ -25,18 +27,10 @@ inline std::size_t display_width(std::string_view s) noexcept {
     std::size_t w = 0;
     for (std::size_t i = 0; i < s.size();) {
         const auto b = static_cast<unsigned char>(s[i]);
-        std::uint32_t cp = b;
-        std::size_t n = 1;
-        if (b >= 0xf0 && i + 3 < s.size()) {
-            n = 4;
-            cp = b & 0x07U;
-        } else if (b >= 0xe0 && i + 2 < s.size()) {
-            n = 3;
-            cp = b & 0x0fU;
-        } else if (b >= 0xc0 && i + 1 < s.size()) {
-            n = 2;
-            cp = b & 0x1fU;
-        }
+        std::size_t n = utf8_lead_length(b);
+        if (n > s.size() - i) n = 1;
+        static constexpr unsigned lead_bits[5] = {0, 0xff, 0x1f, 0x0f, 0x07};
+        std::uint32_t cp = b & lead_bits[n];
         for (std::size_t k = 1; k < n; ++k) {
             cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3fU);
         }

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.hpp"
 #include "decode/decoder.hpp"
-#include "decode/utf8.hpp"
 
 namespace casreport::fuzz {
 

@@ -7,7 +7,7 @@
 
 #include "casreport/aggregator.hpp"
 #include "casreport/render.hpp"
-#include "decode/utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace cr = casreport;
 

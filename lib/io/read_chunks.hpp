@@ -1,7 +1,7 @@
 // Reading a file in small chunks into one reused buffer: the loop every file reader shares.
 // Private to lib/.
-#ifndef CASREPORT_LIB_AGGREGATE_READ_CHUNKS_HPP
-#define CASREPORT_LIB_AGGREGATE_READ_CHUNKS_HPP
+#ifndef CASREPORT_LIB_IO_READ_CHUNKS_HPP
+#define CASREPORT_LIB_IO_READ_CHUNKS_HPP
 
 #include <unistd.h>
 
@@ -82,4 +82,4 @@ inline auto whole_file() {
 
 }  // namespace casreport::detail
 
-#endif  // CASREPORT_LIB_AGGREGATE_READ_CHUNKS_HPP
+#endif  // CASREPORT_LIB_IO_READ_CHUNKS_HPP

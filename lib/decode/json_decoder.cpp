@@ -1,12 +1,17 @@
 // JSON input: API pages, bare arrays and NDJSON, on Boost.JSON's incremental SAX parser.
 //
-// The driver feeds the parser one line segment at a time, so it always knows the line a record
-// starts on, and it owns recovery: a valid JSON text can only hold a raw newline between tokens,
-// so every line break is a safe place to look for the next document.
+// The driver cuts the input into pieces whose ends depend on the bytes alone, never on how the
+// caller split them: a piece ends after a line break, or, in a line longer than `piece_bytes`,
+// at every `piece_bytes` from the line's start. It holds back the part of a piece that has not
+// fully arrived, so the parser sees the same pieces, and reports the same errors at the same
+// places, whatever the chunks were. It feeds the parser one line at a time, so it always knows
+// the line a record starts on, and it owns recovery: a valid JSON text can only hold a raw
+// newline between tokens, so every line break is a safe place to look for the next document.
 //
 // Records: an NDJSON line's object, each element of a bare array or of a page's
 // `security_events`. A document that is a single record (an event object, a scalar) is committed
 // only when its line ends cleanly; text after it on the same line rejects the whole line.
+#include <algorithm>
 #include <array>
 #include <boost/json/basic_parser_impl.hpp>
 #include <cstring>
@@ -47,8 +52,7 @@ field message_field(std::string_view k) noexcept {
 }
 
 /// How many bytes at the end of [b, e) belong to a UTF-8 sequence that starts among them and
-/// announces more bytes than there are (0 when none does). Whatever those bytes are, the
-/// parser waits for as many as the sequence announces before it judges it.
+/// announces more bytes than there are (0 when none does).
 inline std::size_t incomplete_utf8_tail(const char* b, const char* e) noexcept {
     const auto n = static_cast<std::size_t>(e - b);
     for (std::size_t k = n < 3 ? n : 3; k >= 1; --k) {
@@ -242,10 +246,9 @@ struct json_handler {
         if (depth == 0) {
             doc = doc_type::scalar;
         } else if (records_depth != 0 && depth == records_depth) {
-            // Not yet an open element: Boost.JSON reports a string's first part only when the
-            // input was split inside it, so a string element that breaks must count as the
-            // document's however the input was split. It is one when it completes (a string
-            // cannot span lines, so this is its line then too).
+            // Not yet an open element: a string element that breaks counts as the document's
+            // (docs/input-formats.md). It is one when it completes (a string cannot span
+            // lines, so this is its line then too).
             element_line = *line;
             string_is_element = true;
             element_text.clear();
@@ -385,51 +388,70 @@ public:
     }
 
     void feed(std::string_view bytes) override {
-        if (!carry_.empty()) {
-            // Complete the line held back from the previous chunk, then go on.
-            const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-            if (nl == nullptr) {
-                carry_.append(bytes);
-                if (carry_.size() > max_carry) flush_carry();
-                return;
+        // Complete the piece held back from earlier chunks, one piece end at a time.
+        while (!rest_.empty() && !bytes.empty()) {
+            const std::size_t room = piece_bytes + mark_lookahead - rest_.size();
+            const std::size_t n = std::min(room, bytes.size());
+            const void* nl = std::memchr(bytes.data(), '\n', n);
+            if (nl != nullptr) {
+                const auto head =
+                    static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
+                rest_.append(bytes.data(), head);
+                bytes.remove_prefix(head);
+                process(rest_);
+                rest_.clear();
+            } else {
+                rest_.append(bytes.data(), n);
+                bytes.remove_prefix(n);
+                if (rest_.size() == piece_bytes + mark_lookahead) {
+                    // No line break near its first mark: a piece ends there.
+                    process(std::string_view(rest_).substr(0, piece_bytes));
+                    rest_.erase(0, piece_bytes);
+                }
             }
-            const std::size_t head =
-                static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
-            carry_.append(bytes.substr(0, head));
-            bytes.remove_prefix(head);
-            flush_carry();
         }
-        process(bytes, true);
+        if (bytes.empty()) return;
+        const std::size_t cut = last_piece_end(bytes);
+        process(bytes.substr(0, cut));
+        rest_.assign(bytes.data() + cut, bytes.size() - cut);
     }
 
     void finish() override {
-        flush_carry();
+        process(rest_);  // the end of the input ends the last piece
+        rest_.clear();
         finish_document();
     }
 
     [[nodiscard]] bool at_record_boundary() const noexcept override {
-        return state_ == state::between && carry_.empty() && at_line_start_;
+        return state_ == state::between && rest_.empty() && at_line_start_;
     }
 
     [[nodiscard]] std::uint64_t line() const noexcept override { return line_; }
 
 private:
-    /// Longest line held back to give it the fast path; longer ones are parsed as they stream.
-    static constexpr std::size_t max_carry = std::size_t{1} << 20;
+    /// The longest piece of a line the parser is given at once, and the most bytes held back
+    /// (a complete line up to this long also gets the fast path).
+    static constexpr std::size_t piece_bytes = std::size_t{1} << 20;
+    /// A line break this close after a `piece_bytes` mark ends the piece instead of the mark:
+    /// the parser judges a UTF-8 sequence only once it has all the bytes the sequence announces
+    /// (up to 4), so a piece must not leave it waiting past the end of its line.
+    static constexpr std::size_t mark_lookahead = 4;
 
-    void flush_carry() {
-        std::string line;
-        line.swap(carry_);
-        process(line, false);
-        line.clear();
-        line.swap(carry_);  // keep the capacity
+    /// Where the last piece that `bytes` completes ends: after its last line break, or at the
+    /// last `piece_bytes` mark of the line it ends in that has `mark_lookahead` bytes after it.
+    /// `bytes` starts where a piece starts, so its marks are every `piece_bytes` from its start
+    /// or from its last line break. 0: none ends in it.
+    static std::size_t last_piece_end(std::string_view bytes) noexcept {
+        const std::size_t nl = bytes.rfind('\n');
+        const std::size_t start = nl == std::string_view::npos ? 0 : nl + 1;
+        const std::size_t tail = bytes.size() - start;
+        const std::size_t marks = tail < mark_lookahead ? 0 : (tail - mark_lookahead) / piece_bytes;
+        return start + marks * piece_bytes;
     }
 
-    /// Processes one chunk. With `may_stash`, an event line that the chunk cuts off is held
-    /// back in `carry_` instead of being parsed in pieces.
-    void process(std::string_view bytes, bool may_stash) {
+    /// Processes whole pieces: `bytes` ends where a piece ends.
+    void process(std::string_view bytes) {
         if (bytes.empty()) return;
-        may_stash_ = may_stash;
         const char* p = bytes.data();
         const char* const end = p + bytes.size();
         chunk_begin_ = p;
@@ -443,28 +465,12 @@ private:
                 case state::seek: p = seek_document(p, end); break;
             }
         }
-        // Held-back bytes belong to the next chunk: the line's prefix ends where they start.
-        const char* const stop = stash_point_ != nullptr ? stash_point_ : end;
-        stash_point_ = nullptr;
-        at_line_start_ = (line_begin_ == stop);
-        carried_ = at_line_start_ ? line_prefix{} : prefix_at(stop);
+        at_line_start_ = (line_begin_ == end);
+        carried_ = at_line_start_ ? line_prefix{} : prefix_at(end);
         line_begin_ = nullptr;
     }
 
     void finish_document() {
-        if (state_ == state::in_doc && held_n_ != 0) {
-            // The input ends inside a held-back sequence: the parser gets it as it would have.
-            static constexpr char nothing = 0;
-            const std::size_t held = held_n_;
-            held_n_ = 0;
-            bj::error_code ec;
-            parser_.write_some(true, held_.data(), held, ec);
-            if (ec) {
-                document_failed(&nothing, &nothing, ec.message(), &held_prefix_);
-            } else if (parser_.done()) {
-                held_ended_document(&nothing);
-            }
-        }
         if (state_ == state::in_doc) {
             const char none = 0;
             bj::error_code ec;
@@ -527,18 +533,13 @@ private:
                 if (c == '{' && fast_) {
                     // The common case: a whole NDJSON event line in this chunk.
                     const char* const eol = classify_line(p, end, fast_scratch_);
-                    if (eol != nullptr) {
-                        if (scan_classified_line(p, eol, fast_event_, fast_scratch_) ==
+                    if (eol != nullptr &&
+                        scan_classified_line(p, eol, fast_event_, fast_scratch_) ==
                             fast_result::event) {
-                            sink_.on_event(fast_event_, line_, utc_offset{});
-                            newline(eol + 1);
-                            p = eol;  // the loop steps past the line break
-                            continue;
-                        }
-                    } else if (may_stash_ && static_cast<std::size_t>(end - p) <= max_carry) {
-                        carry_.assign(p, end);  // the rest of this line comes with the next chunk
-                        stash_point_ = p;
-                        return end;
+                        sink_.on_event(fast_event_, line_, utc_offset{});
+                        newline(eol + 1);
+                        p = eol;  // the loop steps past the line break
+                        continue;
                     }
                 }
                 start_document(p);
@@ -569,38 +570,22 @@ private:
     }
 
     const char* document_step(const char* p, const char* end) {
-        if (held_n_ != 0) return complete_held(p, end);
         if (line_fresh_) {
             p = first_token_of_line(p, end);
             if (p == end || state_ != state::in_doc) return p;
         }
-        const void* found = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        // The parser's piece ends at the line break, or at the next piece_bytes mark of the line
+        // unless the line breaks within mark_lookahead bytes of it (see last_piece_end).
+        const auto left = static_cast<std::size_t>(end - p);
+        const char* const base = line_begin_ != nullptr ? line_begin_ : chunk_begin_;
+        const std::size_t to_mark = piece_bytes - static_cast<std::size_t>(p - base) % piece_bytes;
+        const void* found = std::memchr(p, '\n', std::min(left, to_mark + mark_lookahead));
         const char* const nl = static_cast<const char*>(found);
-        const char* seg_end = nl != nullptr ? nl + 1 : end;
-        // Boost.JSON waits for the rest of a UTF-8 sequence that its input ends inside, and
-        // judges it only once it has as many bytes as the sequence announces: a bad one is then
-        // reported after those bytes, wherever the input happened to be split, even on a later
-        // line. So the parser never gets such a tail: one cut off by the end of the chunk is
-        // held back until its continuation comes, and one cut off by the line break is bad
-        // and goes to the parser padded, so that it fails there and then, at its first byte.
-        const std::size_t tail = incomplete_utf8_tail(p, nl != nullptr ? nl : end);
-        const char* const cut = (nl != nullptr ? nl : end) - tail;
-        if (tail != 0) {
-            held_prefix_ = prefix_at(cut);
-            std::memcpy(held_.data(), cut, tail);
-            held_n_ = tail;
-            if (cut == p) return nl != nullptr ? complete_held(nl, end) : end;
-        }
+        const char* const seg_end = nl != nullptr ? nl + 1 : p + std::min(left, to_mark);
         bj::error_code ec;
-        const std::size_t n = parser_.write_some(
-            true, p, static_cast<std::size_t>((tail != 0 ? cut : seg_end) - p), ec);
+        const std::size_t n =
+            parser_.write_some(true, p, static_cast<std::size_t>(seg_end - p), ec);
         const char* const q = p + n;
-        if (tail != 0) {
-            if (!ec && !parser_.done() && q == cut) {  // all taken but the cut sequence
-                return nl != nullptr ? complete_held(nl, end) : end;
-            }
-            held_n_ = 0;  // the document failed or ended before it: it is what follows
-        }
         if (ec) return document_failed(q, seg_end, ec.message());
         if (parser_.done()) {
             const bool eol = nl != nullptr && q == seg_end;
@@ -610,6 +595,13 @@ private:
         }
         if (q != seg_end) return document_failed(q, seg_end, "JSON syntax error");
         if (nl != nullptr) {
+            // The parser took the line break as part of a UTF-8 sequence it still waits the
+            // rest of: a line break cannot continue one, so the string breaks at its first
+            // byte, as any other bad sequence does.
+            if (const std::size_t bad = incomplete_utf8_tail(p, nl); bad != 0) {
+                return document_failed(nl - bad, seg_end,
+                                       bj::make_error_code(bj::error::syntax).message());
+            }
             newline(seg_end);
             if (layout_ == json_layout::line_strict) {
                 reject_rest("the JSON document does not end on its line");
@@ -713,63 +705,16 @@ private:
         parser_.reset();
     }
 
-    /// Gives the parser the held-back UTF-8 sequence with the continuation bytes at `p` it
-    /// still needs, as one piece. A byte that cannot continue it (a line break, say) is not
-    /// taken: the piece is padded to its announced length so that the parser judges it at
-    /// once, and at its first byte, as it does when the whole input comes in one chunk.
-    const char* complete_held(const char* p, const char* end) {
-        const std::size_t need = utf8_lead_length(static_cast<unsigned char>(held_[0]));
-        char piece[4];
-        std::memcpy(piece, held_.data(), held_n_);
-        std::size_t size = held_n_;
-        const char* q = p;
-        while (size < need && q < end && (static_cast<unsigned char>(*q) & 0xc0) == 0x80) {
-            piece[size++] = *q++;
-        }
-        if (size < need && q == end) {  // still cut off: keep holding
-            std::memcpy(held_.data(), piece, size);
-            held_n_ = size;
-            return end;
-        }
-        const std::size_t real = size;
-        while (size < need) piece[size++] = ' ';
-        const std::size_t held = held_n_;
-        held_n_ = 0;
-        bj::error_code ec;
-        const std::size_t n = parser_.write_some(true, piece, size, ec);
-        if (!ec && parser_.done()) return held_ended_document(q);
-        if (!ec) return q;  // a valid sequence: the string goes on
-        if (n >= held) return document_failed(n < real ? p + (n - held) : q, end, ec.message());
-        // The sequence itself is bad: the failure is where it began, in an earlier chunk.
-        return document_failed(q, end, ec.message(), &held_prefix_);
-    }
-
-    /// The held-back sequence ended a number (`12\xff`): the document ends where the sequence
-    /// begins, and the sequence is text after it, as it would be read in one chunk. `p` is
-    /// where reading goes on.
-    const char* held_ended_document(const char* p) {
-        document_done(false);
-        return state_ == state::after_record ? text_after_record(p) : not_json_line(p);
-    }
-
-    const char* document_failed(const char* at, const char* end, const std::string& why,
-                                const line_prefix* held_prefix = nullptr) {
+    const char* document_failed(const char* at, const char* end, const std::string& why) {
         reject_rest("invalid JSON: " + why);
-        const line_prefix pre = held_prefix != nullptr ? *held_prefix : prefix_at(at);
-        // Boost.JSON reports a bad literal (`t x`, `nul]`) at its first letter when the literal
-        // is whole in the bytes it was given, but at the bad letter when the literal began in
-        // an earlier chunk. So a failure on a literal's first letter is not taken as "the
-        // first token": the line is then skipped however the input was split.
-        const bool literal =
-            held_prefix == nullptr && at < end && (*at == 't' || *at == 'f' || *at == 'n');
+        const line_prefix pre = prefix_at(at);
+        // A failure on what looks like a literal's first letter (`nul]`, `t x`) is not taken as
+        // "the first token": such a line is skipped with the broken document
+        // (docs/input-formats.md).
+        const bool literal = at < end && (*at == 't' || *at == 'f' || *at == 'n');
         if (line_ > doc_line_ && !pre.content && pre.ws <= doc_indent_ && !literal) {
             // The failure is at the first token of a later line, no deeper than the document
             // began: that line starts afresh (a truncated NDJSON line followed by a good one).
-            if (held_prefix != nullptr) {
-                // That token is the held-back sequence, gone with the previous chunk; read
-                // afresh, a non-ASCII byte cannot start a document.
-                return not_json_line(at);
-            }
             state_ = state::between;
             return at;
         }
@@ -824,19 +769,12 @@ private:
     std::uint64_t doc_line_ = 0;
     std::uint32_t doc_indent_ = 0;
     std::uint32_t resume_indent_ = 0;
-    const char* chunk_begin_ = nullptr;
-    const char* line_begin_ = nullptr;  // the current line's start in this chunk; null: earlier
-    line_prefix carried_;               // the current line's prefix from earlier chunks
+    const char* chunk_begin_ = nullptr;  // the start of the pieces being processed
+    const char* line_begin_ = nullptr;   // the current line's start in them; null: earlier
+    line_prefix carried_;                // the current line's prefix from earlier pieces
     bool at_line_start_ = true;
-    bool may_stash_ = false;
-    const char* stash_point_ = nullptr;
-    std::string carry_;        // an event line cut off by the end of the previous chunk
+    std::string rest_;         // the start of a piece whose end has not arrived yet
     bool line_fresh_ = false;  // in a document, at a new line whose first token is still to come
-    // A UTF-8 sequence cut off by the end of a chunk, held back from the parser (see
-    // document_step), and the prefix of its line before it.
-    std::array<char, 4> held_{};
-    std::size_t held_n_ = 0;
-    line_prefix held_prefix_;
 };
 
 }  // namespace

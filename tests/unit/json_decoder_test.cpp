@@ -374,3 +374,76 @@ TEST(JsonDecoder, DeepUnknownNestingIsSkipped) {
     EXPECT_EQ(decode_all("{\"x\":" + deep + ",\"message\":{\"affected_user\":\"a\"}}"),
               (log_t{"E1:a"}));
 }
+
+namespace {
+
+/// Every record of a JSON decoder's run, rejections with their detail.
+class detailed_log final : public crd::event_sink {
+public:
+    void on_event(const cr::raw_event& ev, std::uint64_t line, cr::utc_offset) override {
+        log.push_back("E" + std::to_string(line) + ":" +
+                      std::string(ev.affected_user.substr(0, 8)));
+    }
+    void on_reject(std::uint64_t line, cr::reject_reason why, std::string_view detail) override {
+        log.push_back("R" + std::to_string(line) + ":" + std::string(cr::to_string(why)) + ": " +
+                      std::string(detail));
+    }
+    void on_unusable(std::string_view message) override {
+        log.push_back("X:" + std::string(message));
+    }
+    std::vector<std::string> log;
+};
+
+log_t decode_json(std::string_view input, std::size_t chunk) {
+    detailed_log r;
+    const auto d = crd::make_json_decoder(r, crd::json_layout::multi_line, false);
+    if (chunk == 0) chunk = input.size() + 1;
+    for (std::size_t i = 0; i < input.size(); i += chunk) d->feed(input.substr(i, chunk));
+    d->finish();
+    return r.log;
+}
+
+/// Decodes in one piece and at chunk sizes 1, 7 and 64 KiB, and checks they agree.
+log_t decode_json_all(std::string_view input) {
+    const log_t whole = decode_json(input, 0);
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{65536}}) {
+        EXPECT_EQ(decode_json(input, chunk), whole) << "chunk size " << chunk;
+    }
+    return whole;
+}
+
+}  // namespace
+
+TEST(JsonDecoder, ALineOfSeveralMebibytesReadsAlikeHoweverSplit) {
+    std::string page = "{\"security_events\":[";
+    for (int i = 0; i < 30000; ++i) page += (i != 0 ? "," : "") + event("u" + std::to_string(i));
+    page += "]}\n" + event("last") + "\n";
+    ASSERT_GT(page.size(), std::size_t{3} << 20);
+    const log_t got = decode_json_all(page);
+    ASSERT_EQ(got.size(), 30001U);
+    EXPECT_EQ(got[29999], "E1:u29999");
+    EXPECT_EQ(got[30000], "E2:last");
+}
+
+TEST(JsonDecoder, AUtf8SequenceNearAMebibyteOfItsLineFailsAsAnyOther) {
+    // A line longer than 1 MiB reaches the parser in pieces; a sequence near where one ends,
+    // bad or cut off by the line break, fails or reads as it does anywhere else in a line.
+    const std::string head = "[{\"message\":{\"affected_user\":\"";
+    const std::size_t mib = std::size_t{1} << 20;
+    for (const std::string& bad : {std::string("\xe2\n"), std::string("\xf0\x9f\n"),
+                                   std::string("\xf0"
+                                               "A\n"),
+                                   std::string("\xe2"
+                                               "AB\"}}]\n"),
+                                   std::string("\xe3\x81\x82\"}}]\n")}) {
+        for (std::size_t before = 0; before <= 4; ++before) {
+            const std::string in =
+                head + std::string(mib - before - head.size(), 'x') + bad + event("b") + "\n";
+            const log_t got = decode_json_all(in);
+            const bool valid = bad[0] == '\xe3';
+            const log_t want = valid ? log_t{"E1:xxxxxxxx", "E2:b"}
+                                     : log_t{"R1:invalid_json: invalid JSON: syntax error", "E2:b"};
+            EXPECT_EQ(got, want) << before << " bytes before the mark, " << bad.size();
+        }
+    }
+}

@@ -272,12 +272,12 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
 }
 
 void partial_state::insert(key128 key, const contribution& c, const mail_detail& d) {
-    contribution* dst = store.try_add(key);
-    if (dst == nullptr) {
+    const std::size_t i = store.try_add(key);
+    if (i == record_store::npos) {
         ++n.duplicates;  // and its detail is not kept: repeats cost no memory
         return;
     }
-    *dst = c;
+    contribution mine = c;
     if (c.detail == detail_pending) {
         if (recent_details_.empty()) recent_details_.resize(recent_details);  // on first use
         recent_detail& r = recent_details_[triple_hash{}(d) & (recent_details - 1)];
@@ -285,8 +285,9 @@ void partial_state::insert(key128 key, const contribution& c, const mail_detail&
             details.push_back(d);
             r = {d, static_cast<std::uint32_t>(details.size())};
         }
-        dst->detail = r.id;
+        mine.detail = r.id;
     }
+    store.set(i, mine);
     ++(c.out_of_period() ? n.out_of_period : n.accepted);
 }
 
@@ -451,13 +452,12 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
     }
     store.reserve(store.size() + later.store.size());
     const auto take = [&](key128 key, const contribution& c) {
-        contribution* dst = store.try_add(key);
-        if (dst == nullptr) {
+        const contribution mine = t(c);
+        if (!store.try_add(key, mine)) {
             ++n.duplicates;  // seen earlier: the first one counts
             return;
         }
-        *dst = t(c);
-        ++(dst->out_of_period() ? n.out_of_period : n.accepted);
+        ++(mine.out_of_period() ? n.out_of_period : n.accepted);
     };
     if constexpr (consume) {
         later.store.drain(take, ahead);

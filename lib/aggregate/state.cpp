@@ -115,6 +115,8 @@ void partial_state::reindex() {
 void partial_state::seal() {
     flush_pending();
     store.drop_index();
+    users.drop_index();
+    strings.drop_index();
 }
 
 partial_state::keyed_text partial_state::lower_key(std::string_view raw, std::string& buf) {
@@ -499,6 +501,8 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
     for (std::size_t k = 0; k < parts.size(); ++k) {
         parts[k]->flush_pending();
         parts[k]->drop_memos();
+        parts[k]->users.drop_index();  // only read from now on, before our pools grow
+        parts[k]->strings.drop_index();
         if (k + 1 < parts.size()) {
             parts[k]->store.ensure_index();
         } else {

@@ -211,8 +211,9 @@ public:
     /// Rebuilds the lookup maps after `other_services` was filled directly.
     void reindex();
 
-    /// Frees the de-duplication index once no record can be added any more (the entries stay:
-    /// reports, saves and merges into another state only walk them).
+    /// Frees the de-duplication index and the pools' lookup indexes once no record can be
+    /// added any more (the entries and strings stay: reports, saves and merges into another
+    /// state only walk them; an index is built again if something is added after all).
     void seal();
 
     /// Makes room for `records` de-duplication entries in all; builds the index again after

@@ -5,6 +5,7 @@
 #ifndef CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP
 #define CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -144,11 +145,12 @@ private:
 
 /// One entry per distinct key, in insertion order, 28 bytes each, and an index of 4-byte slots.
 ///
-/// The index has 2^b slots (at most three quarters used), so an entry number plus one fits in b
-/// bits; a slot keeps it in its low b bits and, above them, the top 32 - b bits of the key's
-/// stored high word as a fingerprint (the slot's position comes from the low word). A probe
-/// reads an entry only when the fingerprint matches. With b at most 32, a store holds at most
-/// `max_size` records.
+/// The index has at most 2^b slots (at most three quarters used), so an entry number plus one
+/// fits in b bits; a slot keeps it in its low b bits and, above them, the top 32 - b bits of the
+/// key's stored high word as a fingerprint (the slot's position comes from the low word). A
+/// probe reads an entry only when the fingerprint matches. With b at most 32, a store holds at
+/// most `max_size` records. The index may have any number of slots, so `reserve` can size it
+/// to an estimate and growth can take smaller steps than doubling.
 class record_store {
 public:
     /// The most records a store holds (three quarters of 2^32 index slots); `try_add` and
@@ -171,16 +173,15 @@ public:
         ensure_index();
         key = dedupe_key(key);
         const std::uint32_t tag = tag_of(key);
-        const std::size_t mask = index_.size() - 1;
-        std::size_t i = key.lo & mask;
-        for (;; i = (i + 1) & mask) {
+        std::size_t i = home(key);
+        for (;; i = next(i)) {
             const std::uint32_t slot = index_[i];
             if (slot == 0) break;
             if ((slot & tag_mask_) == tag && entry(number_of(slot)).key() == key) return npos;
         }
         const std::size_t n = append(key);
         if (size_ * 4 > index_.size() * 3) {
-            rehash(index_.size() * 2);
+            rehash(next_size());
         } else {
             index_[i] = tag | static_cast<std::uint32_t>(n + 1);
             indexed_ = size_;
@@ -203,7 +204,7 @@ public:
     /// Starts loading the index slot of `key` into the cache, ahead of `try_add`.
     void prefetch(key128 key) const noexcept {
         if (index_.size() == 0) return;
-        __builtin_prefetch(&index_[key.lo & (index_.size() - 1)]);
+        __builtin_prefetch(&index_[home(key)]);
     }
 
     /// Indexes every entry (after `append_unindexed` or `drop_index`).
@@ -221,8 +222,7 @@ public:
     [[nodiscard]] std::size_t find(key128 key) const noexcept {
         key = dedupe_key(key);
         const std::uint32_t tag = tag_of(key);
-        const std::size_t mask = index_.size() - 1;
-        for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = home(key);; i = next(i)) {
             const std::uint32_t slot = index_[i];
             if (slot == 0) return npos;
             if ((slot & tag_mask_) == tag && entry(number_of(slot)).key() == key) {
@@ -306,18 +306,24 @@ public:
         indexed_ = 0;
         kinds_.clear();
         outliers_.clear();
+        expected_ = 0;
         assign_index(initial_slots);
     }
 
     /// Makes room for `n` entries in all without growing the index on the way (and builds the
-    /// index again after `drop_index`); past `max_size` it stops at the largest index.
+    /// index again after `drop_index`); past `max_size` it stops at the largest index. The
+    /// index takes just the slots `n` needs, so a good estimate saves memory.
     void reserve(std::size_t n) {
-        std::size_t cap = index_.size() == 0 ? initial_slots : index_.size();
-        while (n * 4 > cap * 3 && cap < max_slots) cap *= 2;
+        const std::size_t cap = std::max(index_.size(), slots_for(std::min(n, max_size)));
         if (cap != index_.size()) rehash(cap);
     }
 
-    /// The bits of a slot that hold the fingerprint, in an index of 2^`index_bits` slots
+    /// About `n` entries are expected in all (an estimate, 0 for none): when the index must
+    /// grow, it grows to the size `n` needs if that is less than its usual step, by an eighth at
+    /// least. A wrong estimate costs more steps, never a larger index.
+    void expect(std::size_t n) noexcept { expected_ = n; }
+
+    /// The bits of a slot that hold the fingerprint, in an index of up to 2^`index_bits` slots
     /// (`index_bits` at most 32); the others hold the entry number plus one.
     static constexpr std::uint32_t fingerprint_mask(unsigned index_bits) noexcept {
         return static_cast<std::uint32_t>(~((std::uint64_t{1} << index_bits) - 1));
@@ -330,6 +336,39 @@ public:
 private:
     static constexpr std::size_t initial_slots = 1024;
     static constexpr std::size_t max_slots = std::size_t{1} << 32;
+    /// Slots per huge page: large indexes are a whole number of pages, every slot used.
+    static constexpr std::size_t page_slots = huge_page_size / sizeof(std::uint32_t);
+
+    /// `slots` rounded up to a whole number of pages (of 4 KiB when small).
+    static std::size_t rounded(std::size_t slots) noexcept {
+        const std::size_t round = slots >= page_slots ? page_slots : initial_slots;
+        return std::min((std::max(slots, initial_slots) + round - 1) / round * round, max_slots);
+    }
+    /// The slots that hold `n` entries at most three quarters full.
+    static std::size_t slots_for(std::size_t n) noexcept {
+        return rounded(n / 3 * 4 + (n % 3 != 0 ? 4 : 0));
+    }
+    /// The next size of a full index: twice as large while small, then half as large again,
+    /// so a large index wastes less of its memory on the way.
+    static std::size_t grown(std::size_t slots) noexcept {
+        return rounded(slots < 4 * page_slots ? slots * 2 : slots / 2 * 3);
+    }
+
+    /// The size of a full index's next step (see `expect`).
+    [[nodiscard]] std::size_t next_size() const noexcept {
+        const std::size_t step = grown(index_.size());
+        if (expected_ <= size_) return step;
+        return std::min(step, std::max(slots_for(expected_), slots_for(size_ + size_ / 8)));
+    }
+
+    /// Where `key`'s probe starts: the high bits of its low word scaled to the index size
+    /// (any size, not only powers of two). The fingerprint comes from the high word.
+    [[nodiscard]] std::size_t home(key128 key) const noexcept {
+        return static_cast<std::size_t>((static_cast<uint128>(key.lo) * index_.size()) >> 64);
+    }
+    [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
+        return i + 1 == index_.size() ? 0 : i + 1;
+    }
     static constexpr std::size_t lookahead = 8;  // entries prefetched ahead in bulk passes
 
     /// 28 bytes in 32-bit words (4-byte alignment): the 96-bit key, then the contribution as
@@ -408,32 +447,29 @@ private:
 
     /// Indexes the entries appended since the index was complete (or builds it again).
     void catch_up() {
-        std::size_t cap = index_.size() == 0 ? initial_slots : index_.size();
-        while (size_ * 4 > cap * 3) cap *= 2;
+        std::size_t cap = index_.size() == 0 ? slots_for(size_) : index_.size();
+        while (size_ * 4 > cap * 3) cap = grown(cap);
         if (cap != index_.size() || indexed_ == 0) {
             rehash(cap);
             return;
         }
-        const std::size_t mask = index_.size() - 1;
-        for (std::size_t k = indexed_; k < size_; ++k) place(k, mask);
+        for (std::size_t k = indexed_; k < size_; ++k) place(k);
         indexed_ = size_;
     }
 
-    void place(std::size_t k, std::size_t mask) noexcept {
+    void place(std::size_t k) noexcept {
         const key128 key = entry(k).key();
-        std::size_t i = key.lo & mask;
-        while (index_[i] != 0) i = (i + 1) & mask;
+        std::size_t i = home(key);
+        while (index_[i] != 0) i = next(i);
         index_[i] = tag_of(key) | static_cast<std::uint32_t>(k + 1);
     }
 
     void rehash(std::size_t n) {
         assign_index(n);  // the old slots are freed first: no peak of both
-        const std::size_t mask = n - 1;
         for (std::size_t k = 0; k < size_; ++k) {
-            if (k + lookahead < size_) {
-                __builtin_prefetch(&index_[entry(k + lookahead).key().lo & mask], 1);
-            }
-            place(k, mask);
+            if (k + lookahead < size_)
+                __builtin_prefetch(&index_[home(entry(k + lookahead).key())], 1);
+            place(k);
         }
         indexed_ = size_;
     }
@@ -443,6 +479,7 @@ private:
     std::size_t indexed_ = 0;          // entries [0, indexed_) are in the index
     huge_array<std::uint32_t> index_;  // fingerprint | (entry number + 1); 0 is empty
     std::uint32_t tag_mask_ = 0;       // the slot bits that hold the fingerprint
+    std::size_t expected_ = 0;         // entries expected in all (`expect`), 0 for unknown
     kind_table kinds_;
     /// Entry → kind, for the entries whose kind did not get an id (`kind_table::escaped`).
     std::unordered_map<std::uint32_t, std::uint64_t> outliers_;

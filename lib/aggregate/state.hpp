@@ -220,6 +220,12 @@ public:
     /// `seal`, so records can be added again.
     void reserve(std::size_t records) { store.reserve(records); }
 
+    /// About `records` distinct records are expected in all: the index grows towards that size
+    /// (`record_store::expect`). Nothing is allocated now.
+    void expect_records(std::size_t records) noexcept {
+        if (opts_.dedupe) store.expect(records);
+    }
+
     [[nodiscard]] bool empty() const noexcept {
         return n.records == 0 && queue_count_ == 0 && groups.empty() && store.size() == 0;
     }

@@ -150,3 +150,26 @@ TEST(RecordStore, SlotsHoldEveryEntryNumberUpToTheLimit) {
     EXPECT_EQ(d::record_store::fingerprint_mask(10), 0xfffffc00U);
     EXPECT_EQ((std::uint64_t{1} << 32) / 4 * 3, d::record_store::max_size);
 }
+
+TEST(RecordStore, IndexesOfAnySizeFindEveryKey) {
+    // `reserve` and `expect` size the index to what the records need, not to a power of two.
+    for (const std::size_t n :
+         {std::size_t{1}, std::size_t{777}, std::size_t{12345}, std::size_t{100003}}) {
+        d::record_store s;
+        s.reserve(n);
+        for (std::uint64_t i = 0; i < n; ++i) ASSERT_TRUE(s.try_add(key(i), make(1, 0, 0, 0)));
+        for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(s.find(key(i)), i) << n;
+        EXPECT_EQ(s.find(key(n)), d::record_store::npos);
+    }
+    // An estimate too low or too high changes the steps of growth, never what is found.
+    for (const std::size_t expected :
+         {std::size_t{1000}, std::size_t{150000}, std::size_t{100000000}}) {
+        d::record_store s;
+        s.expect(expected);
+        constexpr std::uint64_t n = 200000;
+        for (std::uint64_t i = 0; i < n; ++i) ASSERT_TRUE(s.try_add(key(i), make(2, 0, 0, 0)));
+        for (std::uint64_t i = 0; i < n; i += 3)
+            ASSERT_EQ(s.try_add(key(i)), d::record_store::npos);
+        EXPECT_EQ(s.size(), n);
+    }
+}

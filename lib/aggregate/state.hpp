@@ -345,7 +345,9 @@ private:
         mail_detail d;
         std::uint32_t id = 0;  // 0: none
     };
-    static constexpr std::size_t recent_details = 1024;
+    /// 256 KiB of slots: a campaign's detail recurs across a month's users, and on the 4 GB
+    /// dump 16384 slots keep 624,000 details where 1024 kept 1,036,000 (485,000 distinct).
+    static constexpr std::size_t recent_details = 16384;
     std::vector<recent_detail> recent_details_;  // made on first use
     // Hot-path memos, keyed by the raw bytes of the input.
     small_memo<std::uint32_t, 4096> sender_memo_;       // raw sender → strings id

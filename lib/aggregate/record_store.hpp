@@ -167,11 +167,14 @@ public:
 
     static constexpr std::size_t npos = ~std::size_t{0};
 
-    /// Adds `key` and returns its entry number, or `npos` if the key is already stored. A new
-    /// entry's contribution is empty until `set`.
-    std::size_t try_add(key128 key) {
+    /// Adds `key` with `c` and returns its entry number, or `npos`, changing nothing, if the key
+    /// is already stored.
+    std::size_t add(key128 key, const contribution& c) {
         ensure_index();
         key = dedupe_key(key);
+        // The kind first: its lookup overlaps the load of the probed slot.
+        const std::uint64_t kind = kind_table::kind_of(c.time(), c.meta);
+        const std::uint32_t id = kinds_.id_of(kind);
         const std::uint32_t tag = tag_of(key);
         std::size_t i = home(key);
         for (;; i = next(i)) {
@@ -179,7 +182,7 @@ public:
             if (slot == 0) break;
             if ((slot & tag_mask_) == tag && entry(number_of(slot)).key() == key) return npos;
         }
-        const std::size_t n = append(key);
+        const std::size_t n = append(key, c, kind, id);
         if (size_ * 4 > index_.size() * 3) {
             rehash(next_size());
         } else {
@@ -190,16 +193,17 @@ public:
     }
 
     /// Adds `key` with `c`; false, changing nothing, if the key is already stored.
-    bool try_add(key128 key, const contribution& c) {
-        const std::size_t n = try_add(key);
-        if (n == npos) return false;
-        set(n, c);
-        return true;
-    }
+    bool try_add(key128 key, const contribution& c) { return add(key, c) != npos; }
+
+    /// Adds `key` with an empty contribution (see `add`).
+    std::size_t try_add(key128 key) { return add(key, contribution{}); }
 
     /// Appends an entry without indexing it; the caller knows the key is new (the index catches
     /// up before the next `try_add`). For merging the last part of a split file.
-    void append_unindexed(key128 key, const contribution& c) { set(append(dedupe_key(key)), c); }
+    void append_unindexed(key128 key, const contribution& c) {
+        const std::uint64_t kind = kind_table::kind_of(c.time(), c.meta);
+        append(dedupe_key(key), c, kind, kinds_.id_of(kind));
+    }
 
     /// Starts loading the index slot of `key` into the cache, ahead of `try_add`.
     void prefetch(key128 key) const noexcept {
@@ -234,6 +238,8 @@ public:
     /// Entry `i` (insertion order): its key, and its contribution, which `set` rewrites.
     [[nodiscard]] key128 key_at(std::size_t i) const noexcept { return entry(i).key(); }
     [[nodiscard]] contribution at(std::size_t i) const { return unpack(i, entry(i)); }
+    /// Rewrites entry `i`'s mail detail id alone.
+    void set_detail(std::size_t i, std::uint32_t detail) noexcept { entry(i).detail = detail; }
     void set(std::size_t i, const contribution& c) {
         stored& e = entry(i);
         e.user = c.user;
@@ -418,14 +424,19 @@ private:
         return c;
     }
 
-    /// Appends `key` with an empty contribution; returns its entry number.
-    std::size_t append(key128 key) {
+    /// Appends `key` with `c`, whose kind is `kind` with table id `id`; returns its entry
+    /// number.
+    std::size_t append(key128 key, const contribution& c, std::uint64_t kind, std::uint32_t id) {
         const std::size_t n = size_;
         if (n == max_size) throw std::length_error("casreport: more records than a store holds");
         if (n % block_size == 0) blocks_.emplace_back(block_size);
+        if (id == kind_table::escaped) outliers_[static_cast<std::uint32_t>(n)] = kind;
         stored& e = entry(n);
-        e = stored{};
         e.set_key(key);
+        e.user = c.user;
+        e.detail = c.detail;
+        e.set_word(kind_table::offset_of(c.time()) |
+                   (std::uint64_t{id} << kind_table::offset_bits));
         ++size_;
         return n;
     }

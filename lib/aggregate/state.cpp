@@ -233,6 +233,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
         sender_memo_.prefetch(memo_hashes.sender);
         threat_memo_.prefetch(memo_hashes.threat);
     }
+    users.prefetch_key(user_text.key);  // its slot has arrived by now
     const std::int64_t time = when->time_since_epoch().count();
     const bool failed = raw.action_result != "success" && is_failed_result(raw.action_result);
     const outcome result = failed ? outcome::failed
@@ -240,6 +241,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
                                ? outcome::left_in_place
                                : action_memo_.get(raw.action, action_outcome);
     const bool outside = opts_.period && !opts_.period->contains(*when);
+    if (has_detail) strings.prefetch_key(file_text.key);
     const std::uint32_t user = users.intern(user_text.text, user_text.key);
 
     contribution c;
@@ -274,12 +276,11 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
 }
 
 void partial_state::insert(key128 key, const contribution& c, const mail_detail& d) {
-    const std::size_t i = store.try_add(key);
+    const std::size_t i = store.add(key, c);
     if (i == record_store::npos) {
         ++n.duplicates;  // and its detail is not kept: repeats cost no memory
         return;
     }
-    contribution mine = c;
     if (c.detail == detail_pending) {
         if (recent_details_.empty()) recent_details_.resize(recent_details);  // on first use
         recent_detail& r = recent_details_[triple_hash{}(d) & (recent_details - 1)];
@@ -287,9 +288,8 @@ void partial_state::insert(key128 key, const contribution& c, const mail_detail&
             details.push_back(d);
             r = {d, static_cast<std::uint32_t>(details.size())};
         }
-        mine.detail = r.id;
+        store.set_detail(i, r.id);
     }
-    store.set(i, mine);
     ++(c.out_of_period() ? n.out_of_period : n.accepted);
 }
 

@@ -36,6 +36,16 @@ public:
         if (slots_.size() != 0) __builtin_prefetch(&slots_[key.lo & (slots_.size() - 1)]);
     }
 
+    /// After `prefetch`, once its slot has had time to arrive: starts loading the key of the
+    /// string in that slot when its fingerprint matches, so `intern` finds a known string
+    /// without waiting twice.
+    void prefetch_key(key128 key) const noexcept {
+        if (slots_.size() == 0) return;
+        const std::uint32_t sl = slots_[key.lo & (slots_.size() - 1)];
+        const std::uint32_t tag = static_cast<std::uint32_t>(key.hi >> 32) & tag_mask_;
+        if (sl != 0 && (sl & tag_mask_) == tag) __builtin_prefetch(&keys_[(sl & ~tag_mask_) - 1]);
+    }
+
     /// The id of `s`, adding it if new. Ids are dense, from 0, in first-seen order.
     std::uint32_t intern(std::string_view s) { return intern(s, key_of(s)); }
 

@@ -31,15 +31,45 @@ namespace {
 
 std::error_code last_system_error() { return {errno, std::generic_category()}; }
 
+/// Foresees the records a range of a file brings in all from those its first bytes brought, and
+/// tells the state (`partial_state::expect_records`): its de-duplication index can then grow to
+/// the size the range needs rather than by a fixed step that may leave a third of it empty.
+class record_forecast {
+public:
+    explicit record_forecast(const detail::partial_state& st) : base_(st.store.size()) {}
+
+    /// After `bytes` more were fed, with `left` bytes of the range not read yet.
+    void after(std::size_t bytes, std::uint64_t left, detail::partial_state& st) {
+        fed_ += bytes;
+        if (fed_ < min_sample || st.store.size() < base_) return;
+        const double per_byte =
+            static_cast<double>(st.store.size() - base_) / static_cast<double>(fed_);
+        st.expect_records(st.store.size() +
+                          static_cast<std::size_t>(per_byte * static_cast<double>(left) * 1.02));
+    }
+
+private:
+    static constexpr std::uint64_t min_sample = std::uint64_t{1} << 20;
+    std::size_t base_;
+    std::uint64_t fed_ = 0;
+};
+
 /// Reads `fd` in the chunks `claim(size)` hands out (see `byte_range::claim`) and feeds them to
-/// `agg`. Stops early when the decoder finds the source unusable (`agg.failed`).
-template <class Claim>
-void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_options& fo,
-                  std::error_code& ec) {
+/// `agg`; `left()` is what the range still holds unclaimed, as far as known. Stops early when
+/// the decoder finds the source unusable (`agg.failed`).
+template <class Claim, class Left>
+void read_claimed(int fd, Claim&& claim, Left&& left, aggregator::impl& agg,
+                  const file_options& fo, std::error_code& ec) {
     std::uint64_t counted = agg.state.n.records;
+    record_forecast forecast(agg.state);
     detail::read_chunks(
         fd, std::forward<Claim>(claim), fo,
-        [&](std::string_view chunk) { return agg.feed_file_chunk(chunk, fo, counted); }, ec);
+        [&](std::string_view chunk) {
+            const bool go_on = agg.feed_file_chunk(chunk, fo, counted);
+            forecast.after(chunk.size(), left(), agg.state);
+            return go_on;
+        },
+        ec);
 }
 
 /// The whole file, in one pass, to its end (whatever its size when we started); a pipe, FIFO
@@ -47,7 +77,18 @@ void read_claimed(int fd, Claim&& claim, aggregator::impl& agg, const file_optio
 void read_all(int fd, bool seekable, aggregator::impl& agg, const file_options& fo,
               std::error_code& ec) {
     if (seekable) {
-        read_claimed(fd, detail::whole_file(), agg, fo, ec);
+        const off_t end = ::lseek(fd, 0, SEEK_END);
+        const std::uint64_t size = end > 0 ? static_cast<std::uint64_t>(end) : 0;
+        std::uint64_t claimed = 0;
+        auto whole = detail::whole_file();
+        read_claimed(
+            fd,
+            [&](std::size_t n) {
+                const auto r = whole(n);
+                claimed = r.first + r.second;
+                return r;
+            },
+            [&] { return claimed < size ? size - claimed : 0; }, agg, fo, ec);
         return;
     }
     std::uint64_t counted = agg.state.n.records;
@@ -135,7 +176,8 @@ private:
             aggregator::impl& a = *p.agg;
             a.source = source_;
             read_claimed(
-                fd_, [&p](std::size_t n) { return p.range.claim(n); }, a, fo_, p.error);
+                fd_, [&p](std::size_t n) { return p.range.claim(n); },
+                [&p] { return p.range.unread(); }, a, fo_, p.error);
             p.boundary = a.dec && a.dec->at_record_boundary();
             p.lines = a.dec ? a.dec->line() - 1 : 0;
             p.usable = a.failed.empty() && !a.end_current();

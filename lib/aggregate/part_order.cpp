@@ -110,17 +110,17 @@ void partial_state::merge_in_part_order(const partial_state& later, std::error_c
                 const std::uint32_t part = later.origins.entry_part(j++, their_own);
                 const std::size_t i = store.find(key);
                 if (i == record_store::npos) {
-                    contribution* dst = store.try_add(key);
-                    *dst = t(c);
+                    const contribution mine = t(c);
+                    store.try_add(key, mine);
                     origins.appended(store.size() - 1, part);
-                    ++(dst->out_of_period() ? n.out_of_period : n.accepted);
+                    ++(mine.out_of_period() ? n.out_of_period : n.accepted);
                     return;
                 }
                 ++n.duplicates;
                 if (part >= origins.entry_part(i, own)) return;  // ours came first
-                contribution& mine = store.at(i);
-                --(mine.out_of_period() ? n.out_of_period : n.accepted);
-                mine = t(c);
+                --(store.at(i).out_of_period() ? n.out_of_period : n.accepted);
+                const contribution mine = t(c);
+                store.set(i, mine);
                 ++(mine.out_of_period() ? n.out_of_period : n.accepted);
                 origins.moved[static_cast<std::uint32_t>(i)] = part;
             },

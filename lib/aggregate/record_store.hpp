@@ -5,8 +5,11 @@
 #ifndef CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP
 #define CASREPORT_LIB_AGGREGATE_RECORD_STORE_HPP
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include "casreport/outcome.hpp"
@@ -24,7 +27,8 @@ inline constexpr std::uint8_t category_overview_only = 6;
 /// `first_other_service_code` on, an index into the state's table of unknown service keys.
 inline constexpr std::uint32_t first_other_service_code = 11;
 
-/// What one record adds to the report, in 20 bytes of 4-byte-aligned fields.
+/// What one record adds to the report, in 20 bytes of 4-byte-aligned fields (the store keeps
+/// it in 16: see `kind_table`).
 struct contribution {
     std::uint32_t time_lo = 0;  ///< detection time, µs since the epoch (low and high halves)
     std::uint32_t time_hi = 0;
@@ -59,59 +63,152 @@ struct contribution {
 };
 
 /// Records are de-duplicated on 96 bits of their key: for a million records the chance of a
-/// false duplicate is about 1e-17, and every entry fits in 32 bytes.
+/// false duplicate is about 1e-17.
 constexpr key128 dedupe_key(key128 k) noexcept { return {k.lo, k.hi & 0xffffffff00000000ULL}; }
 
+/// The store's form of a contribution's time and meta, in one 64-bit word: the detection time's
+/// offset inside its epoch (2^40 µs, about 12.7 days) in the low 40 bits, and above them the
+/// id of its kind, the pair (epoch, meta). A month of records spans a few epochs and holds a
+/// few hundred distinct metas, so a store meets a few hundred or thousand kinds; each is kept
+/// once in this table. Private to record_store.
+class kind_table {
+public:
+    static constexpr unsigned offset_bits = 40;
+    static constexpr std::uint64_t offset_mask = (std::uint64_t{1} << offset_bits) - 1;
+    /// Kind ids are the 24 bits above the offset; the last one says "not in the table".
+    static constexpr std::uint32_t escaped = (std::uint32_t{1} << (64 - offset_bits)) - 1;
+
+    /// The kind of `time` (µs since the epoch) and `meta`: the epoch, as the 24 bits above the
+    /// offset of the time's two's complement, beside the meta.
+    static std::uint64_t kind_of(std::int64_t time, std::uint32_t meta) noexcept {
+        return (static_cast<std::uint64_t>(time) >> offset_bits << 32) | meta;
+    }
+    static std::uint64_t offset_of(std::int64_t time) noexcept {
+        return static_cast<std::uint64_t>(time) & offset_mask;
+    }
+    static std::int64_t time_of(std::uint64_t kind, std::uint64_t offset) noexcept {
+        return static_cast<std::int64_t>((kind >> 32 << offset_bits) | offset);
+    }
+    static std::uint32_t meta_of(std::uint64_t kind) noexcept {
+        return static_cast<std::uint32_t>(kind);
+    }
+
+    /// `capacity` kinds at most get an id (fewer than `escaped`); tests make it small.
+    explicit kind_table(std::uint32_t capacity = escaped) noexcept
+        : capacity_(capacity < escaped ? capacity : escaped) {}
+
+    /// The id of `kind`, adding it when new; `escaped` when the table is full.
+    std::uint32_t id_of(std::uint64_t kind) {
+        if (last_ != escaped && kinds_[last_] == kind) return last_;  // records come in runs
+        if (slots_.empty()) slots_.assign(initial_slots, 0);
+        const std::size_t mask = slots_.size() - 1;
+        std::size_t i = slot_of(kind, mask);
+        for (; slots_[i] != 0; i = (i + 1) & mask) {
+            if (kinds_[slots_[i] - 1] == kind) return last_ = slots_[i] - 1;
+        }
+        if (kinds_.size() >= capacity_) return escaped;
+        kinds_.push_back(kind);
+        slots_[i] = static_cast<std::uint32_t>(kinds_.size());
+        if (kinds_.size() * 2 > slots_.size()) grow();
+        return last_ = static_cast<std::uint32_t>(kinds_.size() - 1);
+    }
+
+    [[nodiscard]] std::uint64_t kind(std::uint32_t id) const noexcept { return kinds_[id]; }
+    [[nodiscard]] std::size_t size() const noexcept { return kinds_.size(); }
+
+    void clear() noexcept {
+        kinds_.clear();
+        slots_.clear();
+        last_ = escaped;
+    }
+
+private:
+    static constexpr std::size_t initial_slots = 256;
+    static std::size_t slot_of(std::uint64_t kind, std::size_t mask) noexcept {
+        return static_cast<std::size_t>(fold_mul(kind, 0x9e3779b97f4a7c15ULL)) & mask;
+    }
+    void grow() {
+        std::vector<std::uint32_t>(slots_.size() * 2, 0).swap(slots_);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t id = 0; id < kinds_.size(); ++id) {
+            std::size_t i = slot_of(kinds_[id], mask);
+            while (slots_[i] != 0) i = (i + 1) & mask;
+            slots_[i] = static_cast<std::uint32_t>(id + 1);
+        }
+    }
+
+    std::vector<std::uint64_t> kinds_;  // id → kind
+    std::vector<std::uint32_t> slots_;  // id + 1, open addressing; 0 is empty
+    std::uint32_t last_ = escaped;      // the id found last
+    std::uint32_t capacity_;
+};
+
+/// One entry per distinct key, in insertion order, 28 bytes each, and an index of 4-byte slots.
+///
+/// The index has at most 2^b slots (at most three quarters used), so an entry number plus one
+/// fits in b bits; a slot keeps it in its low b bits and, above them, the top 32 - b bits of the
+/// key's stored high word as a fingerprint (the slot's position comes from the low word). A
+/// probe reads an entry only when the fingerprint matches. With b at most 32, a store holds at
+/// most `max_size` records. The index may have any number of slots, so `reserve` can size it
+/// to an estimate and growth can take smaller steps than doubling.
 class record_store {
 public:
-    record_store() { index_.assign_zero(initial_slots, true); }
+    /// The most records a store holds (three quarters of 2^32 index slots); `try_add` and
+    /// `append_unindexed` past it throw std::length_error.
+    static constexpr std::size_t max_size = std::size_t{3} << 30;
+
+    record_store() : record_store(kind_table::escaped) {}
+    /// A store whose kind table holds `kind_capacity` kinds at most (tests of the fallback).
+    explicit record_store(std::uint32_t kind_capacity) : kinds_(kind_capacity) {
+        assign_index(initial_slots);
+    }
     record_store(record_store&&) noexcept = default;
     record_store& operator=(record_store&&) noexcept = default;
 
-    /// Adds `key` and returns its contribution to fill in; null if the key is already stored.
-    contribution* try_add(key128 key) {
+    static constexpr std::size_t npos = ~std::size_t{0};
+
+    /// Adds `key` with `c` and returns its entry number, or `npos`, changing nothing, if the key
+    /// is already stored.
+    std::size_t add(key128 key, const contribution& c) {
         ensure_index();
         key = dedupe_key(key);
-        const std::uint64_t fp = key.hi >> 32;
-        std::size_t mask = index_.size() - 1;
-        std::size_t i = key.lo & mask;
-        for (;; i = (i + 1) & mask) {
-            const std::uint64_t slot = index_[i];
+        // The kind first: its lookup overlaps the load of the probed slot.
+        const std::uint64_t kind = kind_table::kind_of(c.time(), c.meta);
+        const std::uint32_t id = kinds_.id_of(kind);
+        const std::uint32_t tag = tag_of(key);
+        std::size_t i = home(key);
+        for (;; i = next(i)) {
+            const std::uint32_t slot = index_[i];
             if (slot == 0) break;
-            if ((slot >> 32) == fp && entry(static_cast<std::uint32_t>(slot) - 1).key() == key) {
-                return nullptr;
-            }
+            if ((slot & tag_mask_) == tag && entry(number_of(slot)).key() == key) return npos;
         }
-        const std::size_t n = size_;
-        if (n % block_size == 0) blocks_.emplace_back(block_size);
-        stored& e = entry(static_cast<std::uint32_t>(n));
-        e.set_key(key);
-        e.c = contribution{};
-        ++size_;
+        const std::size_t n = append(key, c, kind, id);
         if (size_ * 4 > index_.size() * 3) {
-            rehash(index_.size() * 2);
+            rehash(next_size());
         } else {
-            index_[i] = (fp << 32) | (n + 1);
+            index_[i] = tag | static_cast<std::uint32_t>(n + 1);
             indexed_ = size_;
         }
-        return &e.c;
+        return n;
     }
+
+    /// Adds `key` with `c`; false, changing nothing, if the key is already stored.
+    bool try_add(key128 key, const contribution& c) { return add(key, c) != npos; }
+
+    /// Adds `key` with an empty contribution (see `add`).
+    std::size_t try_add(key128 key) { return add(key, contribution{}); }
 
     /// Appends an entry without indexing it; the caller knows the key is new (the index catches
     /// up before the next `try_add`). For merging the last part of a split file.
     void append_unindexed(key128 key, const contribution& c) {
-        const std::size_t n = size_;
-        if (n % block_size == 0) blocks_.emplace_back(block_size);
-        stored& e = entry(static_cast<std::uint32_t>(n));
-        e.set_key(dedupe_key(key));
-        e.c = c;
-        ++size_;
+        const std::uint64_t kind = kind_table::kind_of(c.time(), c.meta);
+        append(dedupe_key(key), c, kind, kinds_.id_of(kind));
     }
 
     /// Starts loading the index slot of `key` into the cache, ahead of `try_add`.
     void prefetch(key128 key) const noexcept {
         if (index_.size() == 0) return;
-        __builtin_prefetch(&index_[key.lo & (index_.size() - 1)]);
+        __builtin_prefetch(&index_[home(key)]);
     }
 
     /// Indexes every entry (after `append_unindexed` or `drop_index`).
@@ -120,54 +217,50 @@ public:
     }
 
     /// Whether `key` is among the indexed entries (all of them, but after `append_unindexed`).
-    [[nodiscard]] bool contains(key128 key) const noexcept {
-        key = dedupe_key(key);
-        const std::uint64_t fp = key.hi >> 32;
-        const std::size_t mask = index_.size() - 1;
-        for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
-            const std::uint64_t slot = index_[i];
-            if (slot == 0) return false;
-            if ((slot >> 32) == fp && entry(static_cast<std::uint32_t>(slot) - 1).key() == key) {
-                return true;
-            }
-        }
-    }
+    [[nodiscard]] bool contains(key128 key) const noexcept { return find(key) != npos; }
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
-
-    static constexpr std::size_t npos = ~std::size_t{0};
 
     /// The index of `key`'s entry (insertion order), or `npos`; like `contains`, it sees the
     /// indexed entries only.
     [[nodiscard]] std::size_t find(key128 key) const noexcept {
         key = dedupe_key(key);
-        const std::uint64_t fp = key.hi >> 32;
-        const std::size_t mask = index_.size() - 1;
-        for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
-            const std::uint64_t slot = index_[i];
+        const std::uint32_t tag = tag_of(key);
+        for (std::size_t i = home(key);; i = next(i)) {
+            const std::uint32_t slot = index_[i];
             if (slot == 0) return npos;
-            const auto e = static_cast<std::uint32_t>(slot) - 1;
-            if ((slot >> 32) == fp && entry(e).key() == key) return e;
+            if ((slot & tag_mask_) == tag && entry(number_of(slot)).key() == key) {
+                return number_of(slot);
+            }
         }
     }
 
-    /// Entry `i` (insertion order): its key and its contribution, which may be rewritten.
-    [[nodiscard]] key128 key_at(std::size_t i) const noexcept {
-        return entry(static_cast<std::uint32_t>(i)).key();
-    }
-    [[nodiscard]] contribution& at(std::size_t i) noexcept {
-        return entry(static_cast<std::uint32_t>(i)).c;
-    }
-    [[nodiscard]] const contribution& at(std::size_t i) const noexcept {
-        return entry(static_cast<std::uint32_t>(i)).c;
+    /// Entry `i` (insertion order): its key, and its contribution, which `set` rewrites.
+    [[nodiscard]] key128 key_at(std::size_t i) const noexcept { return entry(i).key(); }
+    [[nodiscard]] contribution at(std::size_t i) const { return unpack(i, entry(i)); }
+    /// Rewrites entry `i`'s mail detail id alone.
+    void set_detail(std::size_t i, std::uint32_t detail) noexcept { entry(i).detail = detail; }
+    void set(std::size_t i, const contribution& c) {
+        stored& e = entry(i);
+        e.user = c.user;
+        e.detail = c.detail;
+        const std::uint64_t kind = kind_table::kind_of(c.time(), c.meta);
+        const std::uint32_t id = kinds_.id_of(kind);
+        if (id == kind_table::escaped) {
+            outliers_[static_cast<std::uint32_t>(i)] = kind;
+        } else if (!outliers_.empty()) {
+            outliers_.erase(static_cast<std::uint32_t>(i));
+        }
+        e.set_word(kind_table::offset_of(c.time()) |
+                   (std::uint64_t{id} << kind_table::offset_bits));
     }
 
     /// Visits every entry in insertion order: `f(key128, const contribution&)`.
     template <class F>
     void for_each(F&& f) const {
         for (std::size_t i = 0; i < size_; ++i) {
-            const stored& e = entry(static_cast<std::uint32_t>(i));
-            f(e.key(), e.c);
+            const stored& e = entry(i);
+            f(e.key(), unpack(i, e));
         }
     }
 
@@ -176,12 +269,11 @@ public:
     /// `ahead(key)` sees each key `lookahead` entries before `f` does, to prefetch for it.
     template <class F, class Ahead>
     void drain(F&& f, Ahead&& ahead) {
-        index_ = huge_array<std::uint64_t>();
+        index_ = huge_array<std::uint32_t>();
         for (std::size_t i = 0; i < size_; ++i) {
-            if (i + lookahead < size_)
-                ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
-            const stored& e = entry(static_cast<std::uint32_t>(i));
-            f(e.key(), e.c);
+            if (i + lookahead < size_) ahead(entry(i + lookahead).key());
+            const stored& e = entry(i);
+            f(e.key(), unpack(i, e));
             if ((i + 1) % block_size == 0) blocks_[i / block_size] = huge_array<stored>();
         }
         clear();
@@ -192,8 +284,8 @@ public:
     template <class F, class Ahead>
     void for_each_key(std::size_t b, std::size_t e, F&& f, Ahead&& ahead) const {
         for (std::size_t i = b; i < e; ++i) {
-            if (i + lookahead < e) ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
-            f(i, entry(static_cast<std::uint32_t>(i)).key());
+            if (i + lookahead < e) ahead(entry(i + lookahead).key());
+            f(i, entry(i).key());
         }
     }
 
@@ -201,17 +293,16 @@ public:
     template <class F, class Ahead>
     void for_each(F&& f, Ahead&& ahead) const {
         for (std::size_t i = 0; i < size_; ++i) {
-            if (i + lookahead < size_)
-                ahead(entry(static_cast<std::uint32_t>(i + lookahead)).key());
-            const stored& e = entry(static_cast<std::uint32_t>(i));
-            f(e.key(), e.c);
+            if (i + lookahead < size_) ahead(entry(i + lookahead).key());
+            const stored& e = entry(i);
+            f(e.key(), unpack(i, e));
         }
     }
 
     /// Frees the index: `contains` must not be called until `clear` or `reserve`, and the next
     /// `try_add` builds it again; `for_each` still works.
     void drop_index() {
-        index_ = huge_array<std::uint64_t>();
+        index_ = huge_array<std::uint32_t>();
         indexed_ = 0;
     }
 
@@ -219,45 +310,81 @@ public:
         blocks_.clear();
         size_ = 0;
         indexed_ = 0;
-        index_.assign_zero(initial_slots, true);
+        kinds_.clear();
+        outliers_.clear();
+        expected_ = 0;
+        assign_index(initial_slots);
     }
 
     /// Makes room for `n` entries in all without growing the index on the way (and builds the
-    /// index again after `drop_index`).
+    /// index again after `drop_index`); past `max_size` it stops at the largest index. The
+    /// index takes just the slots `n` needs, so a good estimate saves memory.
     void reserve(std::size_t n) {
-        std::size_t cap = index_.size() == 0 ? initial_slots : index_.size();
-        while (n * 4 > cap * 3) cap *= 2;
+        const std::size_t cap = std::max(index_.size(), slots_for(std::min(n, max_size)));
         if (cap != index_.size()) rehash(cap);
     }
 
+    /// About `n` entries are expected in all (an estimate, 0 for none): when the index must
+    /// grow, it grows to the size `n` needs if that is less than its usual step, by an eighth at
+    /// least. A wrong estimate costs more steps, never a larger index.
+    void expect(std::size_t n) noexcept { expected_ = n; }
+
+    /// The bits of a slot that hold the fingerprint, in an index of up to 2^`index_bits` slots
+    /// (`index_bits` at most 32); the others hold the entry number plus one.
+    static constexpr std::uint32_t fingerprint_mask(unsigned index_bits) noexcept {
+        return static_cast<std::uint32_t>(~((std::uint64_t{1} << index_bits) - 1));
+    }
+
+    /// Kinds the store has met, and records whose kind did not fit its table (for tests).
+    [[nodiscard]] std::size_t kinds() const noexcept { return kinds_.size(); }
+    [[nodiscard]] std::size_t outliers() const noexcept { return outliers_.size(); }
+
 private:
     static constexpr std::size_t initial_slots = 1024;
+    static constexpr std::size_t max_slots = std::size_t{1} << 32;
+    /// Slots per huge page: large indexes are a whole number of pages, every slot used.
+    static constexpr std::size_t page_slots = huge_page_size / sizeof(std::uint32_t);
+
+    /// `slots` rounded up to a whole number of pages (of 4 KiB when small).
+    static std::size_t rounded(std::size_t slots) noexcept {
+        const std::size_t round = slots >= page_slots ? page_slots : initial_slots;
+        return std::min((std::max(slots, initial_slots) + round - 1) / round * round, max_slots);
+    }
+    /// The slots that hold `n` entries at most three quarters full.
+    static std::size_t slots_for(std::size_t n) noexcept {
+        return rounded(n / 3 * 4 + (n % 3 != 0 ? 4 : 0));
+    }
+    /// The next size of a full index: twice as large while small, then half as large again,
+    /// so a large index wastes less of its memory on the way.
+    static std::size_t grown(std::size_t slots) noexcept {
+        return rounded(slots < 4 * page_slots ? slots * 2 : slots / 2 * 3);
+    }
+
+    /// The size of a full index's next step (see `expect`).
+    [[nodiscard]] std::size_t next_size() const noexcept {
+        const std::size_t step = grown(index_.size());
+        if (expected_ <= size_) return step;
+        return std::min(step, std::max(slots_for(expected_), slots_for(size_ + size_ / 8)));
+    }
+
+    /// Where `key`'s probe starts: the high bits of its low word scaled to the index size
+    /// (any size, not only powers of two). The fingerprint comes from the high word.
+    [[nodiscard]] std::size_t home(key128 key) const noexcept {
+        return static_cast<std::size_t>((static_cast<uint128>(key.lo) * index_.size()) >> 64);
+    }
+    [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
+        return i + 1 == index_.size() ? 0 : i + 1;
+    }
     static constexpr std::size_t lookahead = 8;  // entries prefetched ahead in bulk passes
 
-    /// Indexes the entries appended since the index was complete (or builds it again).
-    void catch_up() {
-        std::size_t cap = index_.size() == 0 ? initial_slots : index_.size();
-        while (size_ * 4 > cap * 3) cap *= 2;
-        if (cap != index_.size() || indexed_ == 0) {
-            rehash(cap);
-            return;
-        }
-        const std::size_t mask = index_.size() - 1;
-        for (std::size_t k = indexed_; k < size_; ++k) place(k, mask);
-        indexed_ = size_;
-    }
-
-    void place(std::size_t k, std::size_t mask) noexcept {
-        const key128 key = entry(static_cast<std::uint32_t>(k)).key();
-        std::size_t i = key.lo & mask;
-        while (index_[i] != 0) i = (i + 1) & mask;
-        index_[i] = ((key.hi >> 32) << 32) | (k + 1);
-    }
-
-    /// 32 bytes: the 96-bit key as 32-bit words (4-byte alignment), then the contribution.
+    /// 28 bytes in 32-bit words (4-byte alignment): the 96-bit key, then the contribution as
+    /// user, detail and the word of `kind_table` (offset and kind id), low half first.
     struct stored {
         std::uint32_t k[3];
-        contribution c;
+        std::uint32_t user;
+        std::uint32_t detail;
+        std::uint32_t word_lo;
+        std::uint32_t word_hi;
         [[nodiscard]] key128 key() const noexcept {
             return {(std::uint64_t{k[1]} << 32) | k[0], std::uint64_t{k[2]} << 32};
         }
@@ -266,25 +393,94 @@ private:
             k[1] = static_cast<std::uint32_t>(key.lo >> 32);
             k[2] = static_cast<std::uint32_t>(key.hi >> 32);
         }
+        [[nodiscard]] std::uint64_t word() const noexcept {
+            return (std::uint64_t{word_hi} << 32) | word_lo;
+        }
+        void set_word(std::uint64_t w) noexcept {
+            word_lo = static_cast<std::uint32_t>(w);
+            word_hi = static_cast<std::uint32_t>(w >> 32);
+        }
     };
-    static_assert(sizeof(stored) == 32);
+    static_assert(sizeof(stored) == 28);
     /// Entries per block: as many as fit in one huge page, so a block is exactly one mapping.
     static constexpr std::size_t block_size = huge_page_size / sizeof(stored);
 
-    stored& entry(std::uint32_t i) noexcept { return blocks_[i / block_size][i % block_size]; }
-    const stored& entry(std::uint32_t i) const noexcept {
+    stored& entry(std::size_t i) noexcept { return blocks_[i / block_size][i % block_size]; }
+    const stored& entry(std::size_t i) const noexcept {
         return blocks_[i / block_size][i % block_size];
     }
 
-    void rehash(std::size_t n) {
+    contribution unpack(std::size_t i, const stored& e) const {
+        const std::uint64_t w = e.word();
+        const auto id = static_cast<std::uint32_t>(w >> kind_table::offset_bits);
+        const std::uint64_t kind = id == kind_table::escaped
+                                       ? outliers_.at(static_cast<std::uint32_t>(i))
+                                       : kinds_.kind(id);
+        contribution c;
+        c.set_time(kind_table::time_of(kind, w & kind_table::offset_mask));
+        c.user = e.user;
+        c.detail = e.detail;
+        c.meta = kind_table::meta_of(kind);
+        return c;
+    }
+
+    /// Appends `key` with `c`, whose kind is `kind` with table id `id`; returns its entry
+    /// number.
+    std::size_t append(key128 key, const contribution& c, std::uint64_t kind, std::uint32_t id) {
+        const std::size_t n = size_;
+        if (n == max_size) throw std::length_error("casreport: more records than a store holds");
+        if (n % block_size == 0) blocks_.emplace_back(block_size);
+        if (id == kind_table::escaped) outliers_[static_cast<std::uint32_t>(n)] = kind;
+        stored& e = entry(n);
+        e.set_key(key);
+        e.user = c.user;
+        e.detail = c.detail;
+        e.set_word(kind_table::offset_of(c.time()) |
+                   (std::uint64_t{id} << kind_table::offset_bits));
+        ++size_;
+        return n;
+    }
+
+    /// The key's fingerprint, where the slots keep it: the top bits of its stored high word.
+    [[nodiscard]] std::uint32_t tag_of(key128 key) const noexcept {
+        return static_cast<std::uint32_t>(key.hi >> 32) & tag_mask_;
+    }
+    [[nodiscard]] std::size_t number_of(std::uint32_t slot) const noexcept {
+        return (slot & ~tag_mask_) - 1;
+    }
+
+    void assign_index(std::size_t n) {
         index_.assign_zero(n, true);
-        const std::size_t mask = n - 1;
+        unsigned b = 0;
+        while ((std::size_t{1} << b) < n) ++b;
+        tag_mask_ = fingerprint_mask(b);
+    }
+
+    /// Indexes the entries appended since the index was complete (or builds it again).
+    void catch_up() {
+        std::size_t cap = index_.size() == 0 ? slots_for(size_) : index_.size();
+        while (size_ * 4 > cap * 3) cap = grown(cap);
+        if (cap != index_.size() || indexed_ == 0) {
+            rehash(cap);
+            return;
+        }
+        for (std::size_t k = indexed_; k < size_; ++k) place(k);
+        indexed_ = size_;
+    }
+
+    void place(std::size_t k) noexcept {
+        const key128 key = entry(k).key();
+        std::size_t i = home(key);
+        while (index_[i] != 0) i = next(i);
+        index_[i] = tag_of(key) | static_cast<std::uint32_t>(k + 1);
+    }
+
+    void rehash(std::size_t n) {
+        assign_index(n);  // the old slots are freed first: no peak of both
         for (std::size_t k = 0; k < size_; ++k) {
-            if (k + lookahead < size_) {
-                __builtin_prefetch(
-                    &index_[entry(static_cast<std::uint32_t>(k + lookahead)).key().lo & mask], 1);
-            }
-            place(k, mask);
+            if (k + lookahead < size_)
+                __builtin_prefetch(&index_[home(entry(k + lookahead).key())], 1);
+            place(k);
         }
         indexed_ = size_;
     }
@@ -292,7 +488,12 @@ private:
     std::vector<huge_array<stored>> blocks_;
     std::size_t size_ = 0;
     std::size_t indexed_ = 0;          // entries [0, indexed_) are in the index
-    huge_array<std::uint64_t> index_;  // fingerprint << 32 | (entry index + 1); 0 is empty
+    huge_array<std::uint32_t> index_;  // fingerprint | (entry number + 1); 0 is empty
+    std::uint32_t tag_mask_ = 0;       // the slot bits that hold the fingerprint
+    std::size_t expected_ = 0;         // entries expected in all (`expect`), 0 for unknown
+    kind_table kinds_;
+    /// Entry → kind, for the entries whose kind did not get an id (`kind_table::escaped`).
+    std::unordered_map<std::uint32_t, std::uint64_t> outliers_;
 };
 
 }  // namespace casreport::detail

@@ -168,9 +168,9 @@ partial_state state_splitter::shard(std::uint32_t index) {
     out.store.reserve(e - b);
     for (std::uint32_t k = b; k < e; ++k) {
         const std::uint32_t i = order_[k];
-        contribution* dst = out.store.try_add(st_.store.key_at(i));
-        *dst = copy(st_.store.at(i));
-        ++(dst->out_of_period() ? out.n.out_of_period : out.n.accepted);
+        const contribution c = copy(st_.store.at(i));
+        out.store.try_add(st_.store.key_at(i), c);
+        ++(c.out_of_period() ? out.n.out_of_period : out.n.accepted);
     }
     for (const auto* g : groups_[index]) {
         const contribution c = copy(contribution_of(g->first));

@@ -115,6 +115,8 @@ void partial_state::reindex() {
 void partial_state::seal() {
     flush_pending();
     store.drop_index();
+    users.drop_index();
+    strings.drop_index();
 }
 
 partial_state::keyed_text partial_state::lower_key(std::string_view raw, std::string& buf) {
@@ -231,6 +233,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
         sender_memo_.prefetch(memo_hashes.sender);
         threat_memo_.prefetch(memo_hashes.threat);
     }
+    users.prefetch_key(user_text.key);  // its slot has arrived by now
     const std::int64_t time = when->time_since_epoch().count();
     const bool failed = raw.action_result != "success" && is_failed_result(raw.action_result);
     const outcome result = failed ? outcome::failed
@@ -238,6 +241,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
                                ? outcome::left_in_place
                                : action_memo_.get(raw.action, action_outcome);
     const bool outside = opts_.period && !opts_.period->contains(*when);
+    if (has_detail) strings.prefetch_key(file_text.key);
     const std::uint32_t user = users.intern(user_text.text, user_text.key);
 
     contribution c;
@@ -272,12 +276,11 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
 }
 
 void partial_state::insert(key128 key, const contribution& c, const mail_detail& d) {
-    contribution* dst = store.try_add(key);
-    if (dst == nullptr) {
+    const std::size_t i = store.add(key, c);
+    if (i == record_store::npos) {
         ++n.duplicates;  // and its detail is not kept: repeats cost no memory
         return;
     }
-    *dst = c;
     if (c.detail == detail_pending) {
         if (recent_details_.empty()) recent_details_.resize(recent_details);  // on first use
         recent_detail& r = recent_details_[triple_hash{}(d) & (recent_details - 1)];
@@ -285,7 +288,7 @@ void partial_state::insert(key128 key, const contribution& c, const mail_detail&
             details.push_back(d);
             r = {d, static_cast<std::uint32_t>(details.size())};
         }
-        dst->detail = r.id;
+        store.set_detail(i, r.id);
     }
     ++(c.out_of_period() ? n.out_of_period : n.accepted);
 }
@@ -451,13 +454,12 @@ void partial_state::merge_from(State&& later, std::uint64_t line_offset, std::er
     }
     store.reserve(store.size() + later.store.size());
     const auto take = [&](key128 key, const contribution& c) {
-        contribution* dst = store.try_add(key);
-        if (dst == nullptr) {
+        const contribution mine = t(c);
+        if (!store.try_add(key, mine)) {
             ++n.duplicates;  // seen earlier: the first one counts
             return;
         }
-        *dst = t(c);
-        ++(dst->out_of_period() ? n.out_of_period : n.accepted);
+        ++(mine.out_of_period() ? n.out_of_period : n.accepted);
     };
     if constexpr (consume) {
         later.store.drain(take, ahead);
@@ -499,6 +501,8 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
     for (std::size_t k = 0; k < parts.size(); ++k) {
         parts[k]->flush_pending();
         parts[k]->drop_memos();
+        parts[k]->users.drop_index();  // only read from now on, before our pools grow
+        parts[k]->strings.drop_index();
         if (k + 1 < parts.size()) {
             parts[k]->store.ensure_index();
         } else {

@@ -211,13 +211,20 @@ public:
     /// Rebuilds the lookup maps after `other_services` was filled directly.
     void reindex();
 
-    /// Frees the de-duplication index once no record can be added any more (the entries stay:
-    /// reports, saves and merges into another state only walk them).
+    /// Frees the de-duplication index and the pools' lookup indexes once no record can be
+    /// added any more (the entries and strings stay: reports, saves and merges into another
+    /// state only walk them; an index is built again if something is added after all).
     void seal();
 
     /// Makes room for `records` de-duplication entries in all; builds the index again after
     /// `seal`, so records can be added again.
     void reserve(std::size_t records) { store.reserve(records); }
+
+    /// About `records` distinct records are expected in all: the index grows towards that size
+    /// (`record_store::expect`). Nothing is allocated now.
+    void expect_records(std::size_t records) noexcept {
+        if (opts_.dedupe) store.expect(records);
+    }
 
     [[nodiscard]] bool empty() const noexcept {
         return n.records == 0 && queue_count_ == 0 && groups.empty() && store.size() == 0;
@@ -338,7 +345,9 @@ private:
         mail_detail d;
         std::uint32_t id = 0;  // 0: none
     };
-    static constexpr std::size_t recent_details = 1024;
+    /// 256 KiB of slots: a campaign's detail recurs across a month's users, and on the 4 GB
+    /// dump 16384 slots keep 624,000 details where 1024 kept 1,036,000 (485,000 distinct).
+    static constexpr std::size_t recent_details = 16384;
     std::vector<recent_detail> recent_details_;  // made on first use
     // Hot-path memos, keyed by the raw bytes of the input.
     small_memo<std::uint32_t, 4096> sender_memo_;       // raw sender → strings id

@@ -545,12 +545,10 @@ std::unique_ptr<partial_state> read_body(std::string_view body, std::string& why
             r.fail();
             break;
         }
-        contribution* dst = st->store.try_add(k);
-        if (dst == nullptr) {  // keys must be distinct
+        if (!st->store.try_add(k, c)) {  // keys must be distinct
             r.fail();
             break;
         }
-        *dst = c;
         ++(c.out_of_period() ? outside : accepted);
     }
     if (!r.ok()) return bad("records");

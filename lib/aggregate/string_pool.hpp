@@ -2,10 +2,12 @@
 // counted by a 32-bit id. Private to lib/.
 //
 // A string is known by 96 bits of its content hash, as records are in de-duplication (see
-// record_store.hpp): a lookup is one probe of a 16-byte slot and never touches the text, which
-// matters when a month holds a hundred thousand attachment hashes and every probe would
-// otherwise miss the cache twice more. Callers on the hot path hash first and `prefetch`, so
-// the probe itself finds its slot in the cache.
+// record_store.hpp): a lookup never touches the text, which matters when a month holds a
+// hundred thousand attachment hashes and every probe would otherwise miss the cache twice more.
+// The index has 4-byte slots, as the record store's: the id plus one in the low bits and a
+// fingerprint of the key above them, so a probe reads the string's 12-byte key (kept by id)
+// only when the fingerprint matches. Callers on the hot path hash first and `prefetch`, so the
+// probe itself finds its slot in the cache.
 #ifndef CASREPORT_LIB_AGGREGATE_STRING_POOL_HPP
 #define CASREPORT_LIB_AGGREGATE_STRING_POOL_HPP
 
@@ -20,7 +22,7 @@ namespace casreport::detail {
 
 class string_pool {
 public:
-    string_pool() { slots_.assign_zero(initial_slots, true); }
+    string_pool() { assign_slots(initial_slots); }
     string_pool(string_pool&&) noexcept = default;
     string_pool& operator=(string_pool&&) noexcept = default;
 
@@ -31,7 +33,17 @@ public:
 
     /// Starts loading the slot of `key` into the cache.
     void prefetch(key128 key) const noexcept {
-        __builtin_prefetch(&slots_[key.lo & (slots_.size() - 1)]);
+        if (slots_.size() != 0) __builtin_prefetch(&slots_[key.lo & (slots_.size() - 1)]);
+    }
+
+    /// After `prefetch`, once its slot has had time to arrive: starts loading the key of the
+    /// string in that slot when its fingerprint matches, so `intern` finds a known string
+    /// without waiting twice.
+    void prefetch_key(key128 key) const noexcept {
+        if (slots_.size() == 0) return;
+        const std::uint32_t sl = slots_[key.lo & (slots_.size() - 1)];
+        const std::uint32_t tag = static_cast<std::uint32_t>(key.hi >> 32) & tag_mask_;
+        if (sl != 0 && (sl & tag_mask_) == tag) __builtin_prefetch(&keys_[(sl & ~tag_mask_) - 1]);
     }
 
     /// The id of `s`, adding it if new. Ids are dense, from 0, in first-seen order.
@@ -39,18 +51,23 @@ public:
 
     /// `intern` with the key already computed (`key == key_of(s)`).
     std::uint32_t intern(std::string_view s, key128 key) {
-        const auto tag = static_cast<std::uint32_t>(key.hi >> 32);
+        if (slots_.size() == 0) build_index();
+        const stored_key k = stored_key::of(key);
+        const std::uint32_t tag = k.tag & tag_mask_;
         const std::size_t mask = slots_.size() - 1;
         std::size_t i = key.lo & mask;
         for (;; i = (i + 1) & mask) {
-            const slot& sl = slots_[i];
-            if (sl.id == 0) break;
-            if (sl.lo == key.lo && sl.tag == tag) return sl.id - 1;
+            const std::uint32_t sl = slots_[i];
+            if (sl == 0) break;
+            if ((sl & tag_mask_) == tag && keys_[(sl & ~tag_mask_) - 1] == k) {
+                return (sl & ~tag_mask_) - 1;
+            }
         }
         const auto id = static_cast<std::uint32_t>(offsets_.size());
         offsets_.push_back(static_cast<std::uint32_t>(data_.size()));
         data_.append(s.data(), s.size());  // `s` may be one of ours: append copes
-        slots_[i] = {key.lo, tag, id + 1};
+        keys_.push_back(k);
+        slots_[i] = tag | (id + 1);
         if (offsets_.size() * 4 > slots_.size() * 3) rehash(slots_.size() * 2);
         return id;
     }
@@ -58,13 +75,22 @@ public:
     /// The id of `s`, or `none` when it was never interned.
     static constexpr std::uint32_t none = 0xffffffffU;
     [[nodiscard]] std::uint32_t find(std::string_view s) const noexcept {
+        if (slots_.size() == 0) {  // no index (`drop_index`): the reports look up one string
+            for (std::uint32_t id = 0; id < offsets_.size(); ++id) {
+                if (at(id) == s) return id;
+            }
+            return none;
+        }
         const key128 key = key_of(s);
-        const auto tag = static_cast<std::uint32_t>(key.hi >> 32);
+        const stored_key k = stored_key::of(key);
+        const std::uint32_t tag = k.tag & tag_mask_;
         const std::size_t mask = slots_.size() - 1;
         for (std::size_t i = key.lo & mask;; i = (i + 1) & mask) {
-            const slot& sl = slots_[i];
-            if (sl.id == 0) return none;
-            if (sl.lo == key.lo && sl.tag == tag) return sl.id - 1;
+            const std::uint32_t sl = slots_[i];
+            if (sl == 0) return none;
+            if ((sl & tag_mask_) == tag && keys_[(sl & ~tag_mask_) - 1] == k) {
+                return (sl & ~tag_mask_) - 1;
+            }
         }
     }
 
@@ -79,7 +105,16 @@ public:
     void clear() {
         data_.clear();
         offsets_.clear();
-        slots_.assign_zero(initial_slots, true);
+        keys_.clear();
+        assign_slots(initial_slots);
+    }
+
+    /// Frees the lookup index (the keys and slots), keeping the strings: for a pool that is
+    /// only read from now on. `find` then reads the strings one by one, and the next `intern`
+    /// builds the index again.
+    void drop_index() {
+        keys_.release();
+        slots_ = huge_array<std::uint32_t>();
     }
 
     /// Empties the pool and returns its memory.
@@ -89,28 +124,59 @@ private:
     static constexpr std::size_t initial_slots = 64;  // grows as strings come
     static constexpr std::uint64_t pool_seed = 0x5f3759df0badc0deULL;
 
-    /// 16 bytes: the key's low word picks the slot and, with 32 more bits, names the string.
-    struct slot {
-        std::uint64_t lo = 0;
-        std::uint32_t tag = 0;
-        std::uint32_t id = 0;  // id + 1; 0 is empty
+    /// A string's 96-bit key in 32-bit words: the low word picks the slot, and all three name
+    /// the string.
+    struct stored_key {
+        std::uint32_t lo_lo;
+        std::uint32_t lo_hi;
+        std::uint32_t tag;  // the key's high word's top half
+        static stored_key of(key128 key) noexcept {
+            return {static_cast<std::uint32_t>(key.lo), static_cast<std::uint32_t>(key.lo >> 32),
+                    static_cast<std::uint32_t>(key.hi >> 32)};
+        }
+        [[nodiscard]] std::uint64_t lo() const noexcept {
+            return (std::uint64_t{lo_hi} << 32) | lo_lo;
+        }
+        friend bool operator==(const stored_key& a, const stored_key& b) noexcept {
+            return a.lo_lo == b.lo_lo && a.lo_hi == b.lo_hi && a.tag == b.tag;
+        }
     };
 
-    /// Rebuilds the slots from the strings (the old slots are freed first: no peak of both).
-    void rehash(std::size_t n) {
-        slots_.assign_zero(n, true);
-        const std::size_t mask = n - 1;
+    /// 2^b slots, at most three quarters used: an id plus one fits in the low b bits, and the
+    /// fingerprint takes the bits above (the strings number less than 2^32 in all).
+    void assign_slots(std::size_t n) {
+        slots_.assign_zero(n, true);  // the old slots are freed first: no peak of both
+        unsigned b = 0;
+        while ((std::size_t{1} << b) < n) ++b;
+        tag_mask_ = static_cast<std::uint32_t>(~((std::uint64_t{1} << b) - 1));
+    }
+
+    void build_index() {
+        keys_.reserve(offsets_.size());
         for (std::uint32_t id = 0; id < offsets_.size(); ++id) {
-            const key128 key = key_of(at(id));
-            std::size_t i = key.lo & mask;
-            while (slots_[i].id != 0) i = (i + 1) & mask;
-            slots_[i] = {key.lo, static_cast<std::uint32_t>(key.hi >> 32), id + 1};
+            keys_.push_back(stored_key::of(key_of(at(id))));
+        }
+        std::size_t n = initial_slots;
+        while (offsets_.size() * 4 > n * 3) n *= 2;
+        rehash(n);
+    }
+
+    /// Rebuilds the slots from the keys.
+    void rehash(std::size_t n) {
+        assign_slots(n);
+        const std::size_t mask = n - 1;
+        for (std::uint32_t id = 0; id < keys_.size(); ++id) {
+            std::size_t i = keys_[id].lo() & mask;
+            while (slots_[i] != 0) i = (i + 1) & mask;
+            slots_[i] = (keys_[id].tag & tag_mask_) | (id + 1);
         }
     }
 
     mapped_vector<char> data_;
     mapped_vector<std::uint32_t> offsets_;
-    huge_array<slot> slots_;
+    mapped_vector<stored_key> keys_;   // by id
+    huge_array<std::uint32_t> slots_;  // fingerprint | (id + 1); 0 is empty
+    std::uint32_t tag_mask_ = 0;       // the slot bits that hold the fingerprint
 };
 
 }  // namespace casreport::detail

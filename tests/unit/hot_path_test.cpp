@@ -81,6 +81,16 @@ TEST(HotPath, StringPoolIdsAreDenseStableAndSurviveGrowth) {
     EXPECT_EQ(pool.find(words[42]), 42U);
     EXPECT_EQ(pool.find(""), words.size() - 1);
     EXPECT_EQ(pool.find("never@interned.jp"), string_pool::none);
+    // Without its index (a sealed state's pools) a pool finds by reading, and the next intern
+    // builds the index again: the same ids.
+    pool.drop_index();
+    EXPECT_EQ(pool.find(words[42]), 42U);
+    EXPECT_EQ(pool.find(""), words.size() - 1);
+    EXPECT_EQ(pool.find("never@interned.jp"), string_pool::none);
+    EXPECT_EQ(pool.at(7), words[7]);
+    EXPECT_EQ(pool.intern(words[4999]), 4999U);
+    EXPECT_EQ(pool.intern("new@example.jp"), words.size());
+    EXPECT_EQ(pool.find(words[3]), 3U);
     pool.release();
     EXPECT_EQ(pool.find(""), string_pool::none);
     EXPECT_EQ(pool.size(), 0U);

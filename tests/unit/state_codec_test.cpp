@@ -145,9 +145,7 @@ d::partial_state rebuilt(const d::partial_state& st, const cr::options& o, First
     st.store.for_each([&](d::key128 k, const d::contribution& c) {
         d::contribution x = c;
         entry(x);
-        d::contribution* dst = out.store.try_add(k);
-        EXPECT_NE(dst, nullptr);
-        if (dst != nullptr) *dst = x;
+        EXPECT_TRUE(out.store.try_add(k, x));
     });
     for (const auto& [g, r] : st.groups) {
         d::group_key k = g;

@@ -63,10 +63,23 @@ constexpr outcome action_outcome(std::string_view action) noexcept {
 /// Classifies one event. A failed `action_result` wins; a "(Monitor Only)" policy leaves the
 /// threat in place whatever the action; otherwise the action decides.
 constexpr outcome classify_outcome(std::string_view action, std::string_view action_result,
+                                   std::string_view policy_name) noexcept;
+
+/// The same rule with each of its three tests given as a function, called only when the rule
+/// gets to it: what the aggregator uses, with the tests memoized by their strings.
+template <class Failed, class MonitorOnly, class ByAction>
+constexpr outcome classify_outcome_by(Failed&& failed, MonitorOnly&& monitor_only,
+                                      ByAction&& by_action) {
+    if (failed()) return outcome::failed;
+    if (monitor_only()) return outcome::left_in_place;
+    return by_action();
+}
+
+constexpr outcome classify_outcome(std::string_view action, std::string_view action_result,
                                    std::string_view policy_name) noexcept {
-    if (is_failed_result(action_result)) return outcome::failed;
-    if (is_monitor_only(policy_name)) return outcome::left_in_place;
-    return action_outcome(action);
+    return classify_outcome_by([&] { return is_failed_result(action_result); },
+                               [&] { return is_monitor_only(policy_name); },
+                               [&] { return action_outcome(action); });
 }
 
 }  // namespace casreport

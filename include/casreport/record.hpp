@@ -92,6 +92,24 @@ inline void normalize_user(std::string_view raw, std::string& out) {
     detail::append_lower(out, detail::trim(raw));
 }
 
+/// `normalize_user` without a copy where none is needed: a view of `raw` itself when it is
+/// already trimmed and lower-case (the usual case), else of `buf` holding the normalized text.
+inline std::string_view normalized_user(std::string_view raw, std::string& buf) {
+    std::string_view t = raw;
+    if (!t.empty() && (detail::is_ascii_space(t.front()) || detail::is_ascii_space(t.back()))) {
+        t = detail::trim(t);
+    }
+    if (!detail::has_ascii_upper(t)) return t;
+    normalize_user(t, buf);
+    return buf;
+}
+
+/// The id of an event for de-duplication: the top-level `log_item_id`, else the one inside
+/// `message`; empty when it has neither.
+constexpr std::string_view record_id(const raw_event& raw) noexcept {
+    return raw.log_item_id.empty() ? raw.message_log_item_id : raw.log_item_id;
+}
+
 /// Reduces a mail address such as `"Name" <a@b.jp>` or `<a@b.jp>` to `a@b.jp`, lower-cased.
 inline void normalize_address(std::string_view raw, std::string& out) {
     std::string_view t = detail::trim(raw);
@@ -106,7 +124,10 @@ inline void normalize_address(std::string_view raw, std::string& out) {
 
 /// Normalizes one event, checking in the order of DESIGN section 2: a valid detection time
 /// first, then a known event kind. On success fills `out` (views into `raw` and `scratch`)
-/// and returns nothing; otherwise returns the reason to reject the record.
+/// and returns nothing; otherwise returns the reason to reject the record. Each field goes
+/// through one public rule (`parse_timestamp`, `parse_event_kind`, `parse_service`,
+/// `classify_outcome_by`, `normalized_user`, `normalize_address`, `record_id`...); the
+/// aggregator calls the same rules, each memoized by the string it reads.
 [[nodiscard]] std::optional<reject_reason> normalize(const raw_event& raw, record& out,
                                                      record_scratch& scratch,
                                                      utc_offset naive_time_zone = {});

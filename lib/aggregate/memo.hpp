@@ -41,25 +41,6 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
     return (diff | (load_le64(x + n - 8) ^ load_le64(y + n - 8))) == 0;
 }
 
-/// Whether `s` holds an ASCII capital letter: eight bytes at a time.
-inline bool has_ascii_upper(std::string_view s) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t high = 0x8080808080808080ULL;
-    const auto upper_bytes = [](std::uint64_t w) {
-        // Per byte, without carries between bytes: set bit 7 when 'A' <= byte <= 'Z'.
-        const std::uint64_t low7 = w & ~high;
-        const std::uint64_t ge_a = low7 + (0x80 - 'A') * ones;
-        const std::uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
-        return ge_a & ~gt_z & ~w & high;
-    };
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
-    if (n < 8) return upper_bytes(load_le_tail(p, n)) != 0;
-    std::uint64_t any = 0;
-    for (std::size_t i = 0; i + 8 <= n; i += 8) any |= upper_bytes(load_le64(p + i));
-    return (any | upper_bytes(load_le64(p + n - 8))) != 0;
-}
-
 /// A direct-mapped memo of a pure function of a short string: remembers the last result for
 /// each of `Slots` slots, keyed by the exact bytes. Strings longer than `MaxLen` are not kept.
 template <class T, std::size_t Slots = 256, std::size_t MaxLen = 56>

@@ -121,13 +121,7 @@ void partial_state::seal() {
 
 partial_state::keyed_text partial_state::lower_key(std::string_view raw, std::string& buf) {
     // Users and hashes mostly come trimmed and lower-case already: then no copy.
-    std::string_view t = raw;
-    if (!t.empty() && (is_ascii_space(t.front()) || is_ascii_space(t.back()))) t = trim(t);
-    if (has_ascii_upper(t)) {
-        buf.clear();
-        append_lower(buf, t);
-        t = buf;
-    }
+    const std::string_view t = normalized_user(raw, buf);
     return {t, string_pool::key_of(t)};
 }
 
@@ -207,7 +201,7 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     if (kind == 0) return reject_reason::unknown_event_kind;
     ++n.records;
 
-    const std::string_view id = raw.log_item_id.empty() ? raw.message_log_item_id : raw.log_item_id;
+    const std::string_view id = record_id(raw);
     key128 key;
     if (opts_.dedupe && !id.empty()) {
         key = hash128(id, id_key_seed);
@@ -235,11 +229,10 @@ std::optional<reject_reason> partial_state::add(const raw_event& raw, utc_offset
     }
     users.prefetch_key(user_text.key);  // its slot has arrived by now
     const std::int64_t time = when->time_since_epoch().count();
-    const bool failed = raw.action_result != "success" && is_failed_result(raw.action_result);
-    const outcome result = failed ? outcome::failed
-                           : monitor_memo_.get(raw.triggered_policy_name, is_monitor_only)
-                               ? outcome::left_in_place
-                               : action_memo_.get(raw.action, action_outcome);
+    const outcome result = classify_outcome_by(
+        [&] { return raw.action_result != "success" && is_failed_result(raw.action_result); },
+        [&] { return monitor_memo_.get(raw.triggered_policy_name, is_monitor_only); },
+        [&] { return action_memo_.get(raw.action, action_outcome); });
     const bool outside = opts_.period && !opts_.period->contains(*when);
     if (has_detail) strings.prefetch_key(file_text.key);
     const std::uint32_t user = users.intern(user_text.text, user_text.key);

@@ -22,11 +22,10 @@ std::optional<reject_reason> normalize(const raw_event& raw, record& out, record
     out.filter = parse_security_filter(raw.triggered_security_filter);
     out.risk = parse_risk_level(raw.risk_level);
     out.result = classify_outcome(raw.action, raw.action_result, raw.triggered_policy_name);
-    normalize_user(raw.affected_user, scratch.user);
-    out.user = scratch.user;
+    out.user = normalized_user(raw.affected_user, scratch.user);
     normalize_address(raw.mail_message_sender, scratch.sender);
     out.sender = scratch.sender;
-    out.log_item_id = raw.log_item_id.empty() ? raw.message_log_item_id : raw.log_item_id;
+    out.log_item_id = record_id(raw);
     return std::nullopt;
 }
 

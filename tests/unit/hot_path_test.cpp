@@ -9,6 +9,8 @@
 #include "aggregate/hash.hpp"
 #include "aggregate/memo.hpp"
 #include "aggregate/string_pool.hpp"
+#include "casreport/detail/ascii.hpp"
+#include "casreport/record.hpp"
 
 namespace casreport::detail {
 namespace {
@@ -95,6 +97,27 @@ TEST(HotPath, StringPoolIdsAreDenseStableAndSurviveGrowth) {
     EXPECT_EQ(pool.find(""), string_pool::none);
     EXPECT_EQ(pool.size(), 0U);
     EXPECT_EQ(pool.intern("again"), 0U);
+}
+
+}  // namespace
+}  // namespace casreport::detail
+
+namespace casreport::detail {
+namespace {
+
+// The aggregator's user and hash rule is the public one: the same text, copied only when it
+// must change.
+TEST(HotPath, NormalizedUserIsNormalizeUserCopiedOnlyWhenItChanges) {
+    for (std::string_view raw : {"", " ", "a@b.jp", " a@b.jp\t", "A@B.JP", "  Mixed@Case.Example ",
+                                 "ユーザー", "\xe3\x83\xa6 X "}) {
+        std::string expected;
+        normalize_user(raw, expected);
+        std::string buf;
+        const std::string_view got = normalized_user(raw, buf);
+        EXPECT_EQ(got, expected) << raw;
+        const bool copied = got.data() == buf.data() && !got.empty();
+        EXPECT_EQ(copied, has_ascii_upper(raw)) << raw;
+    }
 }
 
 }  // namespace

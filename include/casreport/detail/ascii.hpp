@@ -3,6 +3,8 @@
 #define CASREPORT_DETAIL_ASCII_HPP
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -57,6 +59,29 @@ constexpr bool icontains(std::string_view hay, std::string_view lower_needle) no
         if (istarts_with(hay.substr(i), lower_needle)) return true;
     }
     return false;
+}
+
+/// Whether `s` holds an ASCII capital letter: eight bytes at a time.
+inline bool has_ascii_upper(std::string_view s) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t high = 0x8080808080808080ULL;
+    const auto upper_bytes = [](std::uint64_t w) {
+        // Per byte, without carries between bytes: set bit 7 when 'A' <= byte <= 'Z'.
+        const std::uint64_t low7 = w & ~high;
+        const std::uint64_t ge_a = low7 + (0x80 - 'A') * ones;
+        const std::uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones;
+        return ge_a & ~gt_z & ~w & high;
+    };
+    const auto word = [&s](std::size_t at, std::size_t n) {
+        std::uint64_t w = 0;  // byte order does not matter: any byte may be the capital
+        std::memcpy(&w, s.data() + at, n);
+        return w;
+    };
+    const std::size_t n = s.size();
+    if (n < 8) return upper_bytes(word(0, n)) != 0;
+    std::uint64_t any = 0;
+    for (std::size_t i = 0; i + 8 <= n; i += 8) any |= upper_bytes(word(i, 8));
+    return (any | upper_bytes(word(n - 8, 8))) != 0;
 }
 
 /// Appends `s` to `out`, ASCII-lower-cased.

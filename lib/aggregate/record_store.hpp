@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,15 @@ inline constexpr std::uint8_t category_overview_only = 6;
 /// Service codes: 0..10 are `casreport::service` values (box .. exchange_server); from
 /// `first_other_service_code` on, an index into the state's table of unknown service keys.
 inline constexpr std::uint32_t first_other_service_code = 11;
+
+/// The last service code: contributions hold codes in 16 bits, and a saved state's table of
+/// unknown services ends below 0xffff. The unknown services met after code `last_service_code -
+/// 1` was handed out are counted together under `more_services_key` (65,523 distinct ones
+/// come first: only a hostile log names that many).
+inline constexpr std::uint32_t last_service_code = 0xfffe;
+
+/// The key of that last code. `other_service_key` never makes a key that starts with `_`.
+inline constexpr std::string_view more_services_key = "_more_services";
 
 /// What one record adds to the report, in 20 bytes of 4-byte-aligned fields (the store keeps
 /// it in 16: see `kind_table`).

@@ -88,11 +88,20 @@ void partial_state::add_rejection(std::string_view source, std::uint64_t line, r
 }
 
 std::uint32_t partial_state::intern_service(std::string_view key) {
-    const std::uint32_t id = strings.intern(key);
-    const auto [it, added] = service_codes_.try_emplace(
-        id, first_other_service_code + static_cast<std::uint32_t>(other_services.size()));
-    if (added) other_services.push_back(id);
-    return it->second;
+    std::uint32_t id = strings.intern(key);
+    if (const auto it = service_codes_.find(id); it != service_codes_.end()) return it->second;
+    auto code = first_other_service_code + static_cast<std::uint32_t>(other_services.size());
+    if (code >= last_service_code) {
+        // No code left for another key: this service joins the ones counted together.
+        id = strings.intern(more_services_key);
+        if (const auto it = service_codes_.find(id); it != service_codes_.end()) return it->second;
+        // A loaded state may have given the last code to a key of its own: it takes the rest.
+        if (code > last_service_code) return last_service_code;
+        code = last_service_code;
+    }
+    service_codes_.emplace(id, code);
+    other_services.push_back(id);
+    return code;
 }
 
 void partial_state::add_group(const group_key& g, const record_group& r) {

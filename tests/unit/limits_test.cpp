@@ -235,3 +235,52 @@ TEST(RepeatedInput, TheSavedStateDoesNotGrow) {
         EXPECT_LE(saved(50000), ten + 16) << dedupe;
     }
 }
+
+namespace {
+
+/// `n` Box events, each from an unknown service of its own ("svc 0", "svc 1", ...).
+std::string events_of_distinct_services(std::size_t first, std::size_t n) {
+    std::string out;
+    for (std::size_t i = first; i < first + n; ++i) {
+        out += R"({"log_item_id":"s)" + std::to_string(i) + R"(","service":"svc )" +
+               std::to_string(i) +
+               R"(","event":"security_risk_scan","message":{"affected_user":"a@x.jp",)"
+               R"("detection_time":"2025-06-02T00:00:00Z","triggered_security_filter":)"
+               R"("Malware Scanning","action":"Quarantine"}})" +
+               "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+// Past 65,523 distinct unknown services, 16-bit service codes ran out and wrapped into other
+// records' fields. The rest are now counted together, in one pass and across a merge alike.
+TEST(ServiceLimit, UnknownServicesPastTheLastCodeAreCountedTogether) {
+    constexpr std::size_t named = crd::last_service_code - crd::first_other_service_code;
+    constexpr std::size_t total = named + 500;
+    const auto check = [&](const cr::report& r, const char* how) {
+        EXPECT_EQ(r.input.accepted, total) << how;
+        ASSERT_EQ(r.other_services.size(), named + 1) << how;
+        std::uint64_t atp = 0;
+        const cr::service_counts* more = nullptr;
+        for (const cr::service_counts& c : r.other_services) {
+            atp += c.atp;
+            if (c.key == crd::more_services_key) more = &c;
+        }
+        EXPECT_EQ(atp, total) << how;
+        ASSERT_NE(more, nullptr) << how;
+        EXPECT_EQ(more->atp, 500U) << how;  // the 500 services after the last named one
+    };
+    const std::string all = events_of_distinct_services(0, total);
+    check(report_of(all, june()), "one pass");
+
+    cr::aggregator a(june());
+    a.feed(events_of_distinct_services(0, 40000));
+    a.finish();
+    cr::aggregator b(june());
+    b.feed(events_of_distinct_services(40000, total - 40000));
+    b.finish();
+    a.merge(b);
+    check(a.report(), "merged");
+}

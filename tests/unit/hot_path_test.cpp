@@ -118,6 +118,10 @@ TEST(HotPath, NormalizedUserIsNormalizeUserCopiedOnlyWhenItChanges) {
         const bool copied = got.data() == buf.data() && !got.empty();
         EXPECT_EQ(copied, has_ascii_upper(raw)) << raw;
     }
+    // An empty field of an event is a view with no data at all (null): nothing is read of it.
+    std::string buf;
+    EXPECT_FALSE(has_ascii_upper(std::string_view{}));
+    EXPECT_TRUE(normalized_user(std::string_view{}, buf).empty());
 }
 
 }  // namespace

@@ -78,6 +78,7 @@ inline bool has_ascii_upper(std::string_view s) noexcept {
         return w;
     };
     const std::size_t n = s.size();
+    if (n == 0) return false;  // an empty view may have no data at all: memcpy must not see it
     if (n < 8) return upper_bytes(word(0, n)) != 0;
     std::uint64_t any = 0;
     for (std::size_t i = 0; i + 8 <= n; i += 8) any |= upper_bytes(word(i, 8));

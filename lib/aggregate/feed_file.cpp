@@ -182,6 +182,13 @@ private:
             p.lines = a.dec ? a.dec->line() - 1 : 0;
             p.usable = a.failed.empty() && !a.end_current();
             a.finished = true;  // each part keeps its index: later parts are checked against it
+            // Only the records' index is read from here on: the lookup tables that speed up
+            // adding go now, not at the merge, so they are not held while the other parts
+            // finish, when the whole run peaks.
+            a.state.flush_pending();
+            a.state.drop_memos();
+            a.state.users.drop_index();
+            a.state.strings.drop_index();
         } catch (...) {
             p.error = make_error_code(std::errc::not_enough_memory);
         }

@@ -496,9 +496,9 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
     }
     flush_pending();
     // Phase 1. Each part's records are checked against our index and the indexes of the parts
-    // before it (`seen[k][i]`: record i of part k is an earlier record's duplicate), while the
-    // parts' users and strings are translated into ours. No index changes meanwhile, so
-    // several threads can check; the last part's index is never read.
+    // before it (`seen[k][i]`: record i of part k is an earlier record's duplicate). No index
+    // changes meanwhile, so several threads can check; the last part's index is never read.
+    // Then the parts' users and strings are translated into ours.
     store.ensure_index();
     for (std::size_t k = 0; k < parts.size(); ++k) {
         parts[k]->flush_pending();
@@ -556,13 +556,17 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
     };
     {
         // The check claims chunks from a shared counter: whichever threads run it share it.
-        side_task helper(threads > 1, [&] {
-            translate();
-            check();
-        });
+        side_task helper(threads > 1, [&] { check(); });
         check();
         helper.finish();
     }
+    // The indexes are done with (phase 2 appends unindexed; ours catches up if a record is
+    // ever added again). Freed before the translation grows our pools, they no longer add to
+    // its peak, which is that of the whole run on a file split in two: both halves' records,
+    // both halves' strings and our pools' growth are alive together.
+    store.drop_index();
+    for (partial_state* p : parts) p->store.drop_index();
+    translate();
     // Phase 2, in file order: the records not seen before are appended to ours, unindexed
     // (nothing is added after a split file's parts; the index catches up if anything is).
     for (std::size_t k = 0; k < parts.size(); ++k) {

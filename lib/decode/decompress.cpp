@@ -68,6 +68,25 @@ decompressor::decompressor(codec c) : codec_(c) {
 }
 
 decompressor::step decompressor::run(std::string_view in, char* out, std::size_t room) {
+    step s;  // `used` counts bytes of `in` only: given-back bytes were counted when first used
+    for (;;) {
+        while (!given_back_.empty() && failure_.empty() && s.produced < room) {
+            const std::string back = std::move(given_back_);
+            given_back_.clear();
+            const step b = run_piece(back, out + s.produced, room - s.produced);
+            s.produced += b.produced;
+            given_back_.insert(0, back, b.used, std::string::npos);  // before any new ones
+            if (b.used == 0 && b.produced == 0 && given_back_ == back) break;  // no progress
+        }
+        if (!given_back_.empty() || !failure_.empty() || s.produced == room) return s;
+        const step d = run_piece(in.substr(s.used), out + s.produced, room - s.produced);
+        s.used += d.used;
+        s.produced += d.produced;
+        if (given_back_.empty()) return s;
+    }
+}
+
+decompressor::step decompressor::run_piece(std::string_view in, char* out, std::size_t room) {
     step s;
     while (failure_.empty()) {
         if (!in_stream_) {
@@ -92,6 +111,14 @@ decompressor::step decompressor::run(std::string_view in, char* out, std::size_t
         s.used += e.used;
         s.produced += e.produced;
         consumed_ += e.used;
+        if (!e.given_back.empty()) {
+            // The stream ended with bytes of earlier input read ahead: they are read again,
+            // before the rest of `in`.
+            given_back_.assign(e.given_back);
+            consumed_ -= e.given_back.size();
+            in_stream_ = false;
+            break;
+        }
         if (e.foreign) {  // only ever after a stream: the source started with a magic
             fail_after_the_end();
             break;

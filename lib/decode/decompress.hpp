@@ -52,6 +52,10 @@ public:
         bool ended = false;           ///< the stream ended (its checksum verified)
         bool foreign = false;         ///< the bytes do not start a stream of this codec
         const char* error = nullptr;  ///< why the data is corrupt (static text), or null
+        /// At the end of a stream, bytes of earlier calls' input that the codec had read
+        /// ahead and gives back (they come before `in`; `used` is then 0). Valid until the
+        /// engine's next call.
+        std::string_view given_back;
     };
 
     virtual ~stream_engine() = default;
@@ -105,6 +109,8 @@ public:
     [[nodiscard]] const std::string& failure() const noexcept { return failure_; }
 
 private:
+    /// `run` over one piece of input, stopping early when the codec gives bytes back.
+    step run_piece(std::string_view in, char* out, std::size_t room);
     void fail(std::string why);
     void fail_after_the_end();
 
@@ -114,6 +120,7 @@ private:
     std::uint64_t consumed_ = 0;   // input bytes used so far
     std::uint64_t stream_at_ = 0;  // where the current stream began
     bool in_stream_ = false;       // a stream has begun and not ended
+    std::string given_back_;       // input given back by the codec, read before the next
 };
 
 }  // namespace casreport::detail

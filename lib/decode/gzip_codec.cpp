@@ -3,6 +3,7 @@
 #include <isa-l/igzip_lib.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "decompress.hpp"
@@ -34,6 +35,7 @@ public:
     void begin() override {
         isal_inflate_init(state_.get());
         state_->crc_flag = ISAL_GZIP;  // the gzip wrapper: header, then CRC-32 and length
+        recent_n_ = 0;
     }
 
     step run(std::string_view in, char* out, std::size_t room) override {
@@ -47,8 +49,22 @@ public:
         st.avail_out = static_cast<std::uint32_t>(space);
         const int rc = isal_inflate(&st);
         step s;
-        s.used = give - st.avail_in;
         s.produced = space - st.avail_out;
+        if (st.avail_in > give) {
+            // At the end of a member ISA-L gives back the whole bytes left in its bit buffer
+            // by moving next_in back, here past the start of `in`: into bytes of earlier
+            // calls, which only `recent_` still holds. next_in is not looked at again.
+            const std::size_t back = st.avail_in - give;
+            if (back > recent_n_ || st.block_state != ISAL_BLOCK_FINISH) {
+                s.error = "inflate error";
+                return s;
+            }
+            s.given_back = std::string_view(recent_ + recent_n_ - back, back);
+            s.ended = true;
+            return s;
+        }
+        s.used = give - st.avail_in;
+        remember(in.substr(0, s.used));
         if (rc < 0) {
             s.error = explain(rc);
         } else if (rc == ISAL_NEED_DICT) {
@@ -66,7 +82,22 @@ public:
     [[nodiscard]] bool zero_padding() const noexcept override { return true; }
 
 private:
+    /// Keeps the last bytes used, as many as ISA-L's bit buffer can hold back (8).
+    void remember(std::string_view used) noexcept {
+        if (used.size() >= sizeof recent_) {
+            std::memcpy(recent_, used.data() + used.size() - sizeof recent_, sizeof recent_);
+            recent_n_ = sizeof recent_;
+            return;
+        }
+        const std::size_t keep = std::min(recent_n_, sizeof recent_ - used.size());
+        std::memmove(recent_, recent_ + recent_n_ - keep, keep);
+        if (!used.empty()) std::memcpy(recent_ + keep, used.data(), used.size());
+        recent_n_ = keep + used.size();
+    }
+
     std::unique_ptr<inflate_state> state_;
+    char recent_[8] = {};
+    std::size_t recent_n_ = 0;
 };
 
 }  // namespace

@@ -246,3 +246,29 @@ TEST(Zstd, AWindowOver128MiBIsRefusedWithItsReason) {
               (log_t{"X:the zstd data is corrupt (its window is larger than 128 MiB "
                      "(compressed with --long?))"}));
 }
+
+// Streams one after another, with padding between where the codec allows it, split in two at
+// every byte: a stream may end in either piece, with the next one's magic cut anywhere. (The
+// input that made ISA-L give back bytes of an earlier call at a member's end is the fuzz_feed
+// corpus file crash_gzip_bytes_given_back, replayed by the fuzz.fuzz_feed test.)
+TEST_P(Compressed, StreamsOneAfterAnotherSplitAnywhereInTwo) {
+    const std::string a = ndjson(3, "a");
+    const std::string b = ndjson(2, "b");
+    const std::string bytes = z(a) + (GetParam().zero_padding ? std::string(5, '\0') : "") +
+                              z(b) + z(ndjson(1, "c"));
+    const auto report_of = [](std::string_view first, std::string_view second) {
+        cr::aggregator agg;
+        agg.feed(first);
+        agg.feed(second);
+        std::error_code ec;
+        agg.finish(ec);
+        return agg.last_error() + " | " + cr::to_json(agg.report());
+    };
+    const std::string whole = report_of(bytes, {});
+    ASSERT_EQ(whole.find("error"), std::string::npos) << whole;
+    for (std::size_t k = 1; k < bytes.size(); ++k) {
+        ASSERT_EQ(report_of(std::string_view(bytes).substr(0, k), std::string_view(bytes).substr(k)),
+                  whole)
+            << "split at " << k << " of " << bytes.size();
+    }
+}

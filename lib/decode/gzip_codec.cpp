@@ -14,15 +14,15 @@ namespace {
 /// ISA-L counts in 32 bits: at most 1 GiB in or out per call.
 constexpr std::size_t max_call_bytes = std::size_t{1} << 30;
 
+/// Why a member cannot be inflated. Bad deflate data and a bad checksum share one reason: which
+/// of the two ISA-L notices first depends on how much input each call gives it (given a whole
+/// member it may inflate past a bad block and fail the checksum; given pieces, stop at the
+/// block), and the reason must not depend on how the source was split.
 const char* explain(int rc) noexcept {
     switch (rc) {
-        case ISAL_INVALID_BLOCK: return "invalid deflate block";
-        case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
-        case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
         case ISAL_INVALID_WRAPPER: return "invalid gzip header";
         case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
-        case ISAL_INCORRECT_CHECKSUM: return "checksum or length mismatch";
-        default: return "inflate error";
+        default: return "bad deflate data or checksum";
     }
 }
 
@@ -56,7 +56,7 @@ public:
             // calls, which only `recent_` still holds. next_in is not looked at again.
             const std::size_t back = st.avail_in - give;
             if (back > recent_n_ || st.block_state != ISAL_BLOCK_FINISH) {
-                s.error = "inflate error";
+                s.error = "bad deflate data or checksum";
                 return s;
             }
             s.given_back = std::string_view(recent_ + recent_n_ - back, back);

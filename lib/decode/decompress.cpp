@@ -76,7 +76,12 @@ decompressor::step decompressor::run(std::string_view in, char* out, std::size_t
             const step b = run_piece(back, out + s.produced, room - s.produced);
             s.produced += b.produced;
             given_back_.insert(0, back, b.used, std::string::npos);  // before any new ones
-            if (b.used == 0 && b.produced == 0 && given_back_ == back) break;  // no progress
+            if (b.used == 0 && b.produced == 0 && given_back_ == back) {
+                // Never seen: the codec takes its own bytes back. Not a silent drop, though.
+                fail("the " + std::string(to_string(codec_)) +
+                     " data cannot be decompressed (no progress at byte " +
+                     std::to_string(consumed_) + ")");
+            }
         }
         if (!given_back_.empty() || !failure_.empty() || s.produced == room) return s;
         const step d = run_piece(in.substr(s.used), out + s.produced, room - s.produced);

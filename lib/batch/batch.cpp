@@ -62,6 +62,15 @@ constexpr std::string_view extension(output_format f) noexcept {
     return "json";
 }
 
+/// `named` in order after JSON, which every tenant's round writes first.
+std::vector<output_format> json_first(const std::vector<output_format>& named) {
+    std::vector<output_format> out{output_format::json};
+    for (const output_format f : named) {
+        if (f != output_format::json) out.push_back(f);
+    }
+    return out;
+}
+
 /// The formats a tenant names ("json,html,pdf" or ["json", "html"]), JSON always first.
 std::vector<output_format> formats_of(std::string_view list) {
     std::string unknown;
@@ -70,11 +79,7 @@ std::vector<output_format> formats_of(std::string_view list) {
         throw tenant_error("'formats': unknown format '" + unknown +
                            "' (json, html, pdf, md, csv or text)");
     }
-    std::vector<output_format> out{output_format::json};
-    for (const output_format f : *named) {
-        if (f != output_format::json) out.push_back(f);
-    }
-    return out;
+    return json_first(*named);
 }
 
 std::uint32_t whole(const json::value& v, std::string_view key, std::uint32_t lo,
@@ -547,13 +552,7 @@ batch_summary run_batch(const batch_options& o, std::error_code& ec, std::string
     }
     s.month = report_period::parse(o.month)->month_string();
     tenant_config defaults;
-    defaults.formats = {output_format::json, output_format::html};
-    if (!o.formats.empty()) {
-        defaults.formats = {output_format::json};
-        for (output_format f : o.formats) {
-            if (f != output_format::json) defaults.formats.push_back(f);
-        }
-    }
+    defaults.formats = o.formats.empty() ? json_first({output_format::html}) : json_first(o.formats);
     if (!o.defaults_path.empty()) {
         try {
             const fs::path path(o.defaults_path);

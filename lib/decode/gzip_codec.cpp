@@ -1,5 +1,6 @@
 // gzip members, inflated with ISA-L's streaming inflate (Debian libisal-dev): the gzip header
-// is parsed, and the CRC-32 and length at the end of each member are checked.
+// is parsed here, and ISA-L checks the CRC-32 and length at the end of each member.
+#include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 
 #include <algorithm>
@@ -26,6 +27,86 @@ const char* explain(int rc) noexcept {
     }
 }
 
+/// A member's header (RFC 1952, 2.3), read a byte at a time however it arrives. ISA-L would
+/// parse it too, but it checks the header's CRC-16 only when the whole header reaches it in
+/// one call: whether a bad one is noticed would depend on how the source was split.
+class gzip_header {
+public:
+    void reset() noexcept { *this = gzip_header{}; }
+
+    /// Reads header bytes from `in`; returns how many it used (all of `in` while the header
+    /// goes on). `done()` once the header is whole, `error()` when it cannot be one.
+    std::size_t read(std::string_view in) noexcept {
+        std::size_t i = 0;
+        while (i < in.size() && part_ != part::done && error_ == nullptr) {
+            const auto b = static_cast<unsigned char>(in[i]);
+            if (part_ != part::hcrc) crc_ = crc32_gzip_refl(crc_, &b, 1);
+            ++i;
+            switch (part_) {
+                case part::fixed:
+                    if (seen_ == 0 && b != 0x1f) error_ = "invalid gzip header";
+                    if (seen_ == 1 && b != 0x8b) error_ = "invalid gzip header";
+                    if (seen_ == 2 && b != 8) error_ = "unknown compression method";
+                    if (seen_ == 3) {
+                        flags_ = b;
+                        // Reserved bits: RFC 1952 asks a reader to refuse them.
+                        if ((b & 0xe0U) != 0) error_ = "invalid gzip header";
+                    }
+                    if (++seen_ == 10) next_after(part::fixed);
+                    break;
+                case part::xlen:
+                    left_ |= std::size_t{b} << (8 * seen_);
+                    if (++seen_ == 2) {
+                        if (left_ == 0) next_after(part::extra);
+                        else part_ = part::extra;
+                    }
+                    break;
+                case part::extra:
+                    if (--left_ == 0) next_after(part::extra);
+                    break;
+                case part::name:
+                case part::comment:
+                    if (b == 0) next_after(part_);
+                    break;
+                case part::hcrc:
+                    got_ |= std::uint32_t{b} << (8 * seen_);
+                    if (++seen_ == 2) {
+                        if (got_ != (crc_ & 0xffffU)) error_ = "invalid gzip header";
+                        part_ = part::done;
+                    }
+                    break;
+                case part::done: break;
+            }
+        }
+        return i;
+    }
+
+    [[nodiscard]] bool done() const noexcept { return part_ == part::done; }
+    [[nodiscard]] const char* error() const noexcept { return error_; }
+
+private:
+    enum class part { fixed, xlen, extra, name, comment, hcrc, done };
+
+    /// Moves on to the next part the flags ask for, after `p`.
+    void next_after(part p) noexcept {
+        seen_ = 0;
+        left_ = 0;
+        if (p < part::xlen && (flags_ & 0x04U) != 0) { part_ = part::xlen; return; }
+        if (p < part::name && (flags_ & 0x08U) != 0) { part_ = part::name; return; }
+        if (p < part::comment && (flags_ & 0x10U) != 0) { part_ = part::comment; return; }
+        if (p < part::hcrc && (flags_ & 0x02U) != 0) { part_ = part::hcrc; return; }
+        part_ = part::done;
+    }
+
+    part part_ = part::fixed;
+    unsigned flags_ = 0;
+    std::size_t seen_ = 0;  // bytes of the current fixed-size part
+    std::size_t left_ = 0;  // of the extra field
+    std::uint32_t crc_ = 0;
+    std::uint32_t got_ = 0;
+    const char* error_ = nullptr;
+};
+
 class gzip_engine final : public stream_engine {
 public:
     // The state holds the 32 KiB window and ISA-L's own output buffer (about 90 KiB): on the
@@ -34,11 +115,20 @@ public:
 
     void begin() override {
         isal_inflate_init(state_.get());
-        state_->crc_flag = ISAL_GZIP;  // the gzip wrapper: header, then CRC-32 and length
+        // The header is read by `header_`; ISA-L inflates and checks the CRC-32 and length.
+        state_->crc_flag = ISAL_GZIP_NO_HDR_VER;
+        header_.reset();
         recent_n_ = 0;
     }
 
     step run(std::string_view in, char* out, std::size_t room) override {
+        if (!header_.done()) {
+            step h;
+            h.used = header_.read(in);
+            h.error = header_.error();
+            remember(in.substr(0, h.used));
+            return h;
+        }
         inflate_state& st = *state_;
         const std::size_t give = std::min(in.size(), max_call_bytes);
         const std::size_t space = std::min(room, max_call_bytes);
@@ -96,6 +186,7 @@ private:
     }
 
     std::unique_ptr<inflate_state> state_;
+    gzip_header header_;
     char recent_[8] = {};
     std::size_t recent_n_ = 0;
 };

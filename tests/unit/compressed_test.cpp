@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <isa-l/crc.h>
+
 #include "compress.hpp"
 #include "decode/decoder.hpp"
 #include "decode_test_util.hpp"
@@ -271,4 +273,53 @@ TEST_P(Compressed, StreamsOneAfterAnotherSplitAnywhereInTwo) {
                   whole)
             << "split at " << k << " of " << bytes.size();
     }
+}
+
+namespace {
+
+/// `text` as one gzip member whose header has every optional part: an extra field, a name, a
+/// comment and the header's own CRC-16 (`crc_delta` added to it, to make it wrong), with
+/// `flags` or-ed into the flag byte.
+std::string gzip_with_full_header(std::string_view text, unsigned crc_delta = 0,
+                                  unsigned flags = 0) {
+    const std::string plain = cr::test::gzip(text);
+    std::string h = "\x1f\x8b\x08";
+    h += static_cast<char>(0x1e | flags);  // FHCRC, FEXTRA, FNAME, FCOMMENT
+    h += std::string("\x00\x00\x00\x00\x00\x03", 6);
+    h += std::string("\x04\x00" "ab\x00d", 6);  // XLEN 4, then 4 bytes (a zero among them)
+    h += std::string("events.ndjson\0", 14);
+    h += std::string("a comment\0", 10);
+    const std::uint32_t crc =
+        crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(h.data()), h.size()) +
+        crc_delta;
+    h += static_cast<char>(crc & 0xffU);
+    h += static_cast<char>((crc >> 8) & 0xffU);
+    return h + plain.substr(10);  // ISA-L's own header is the plain 10 bytes
+}
+
+}  // namespace
+
+TEST(Gzip, EveryHeaderPartIsReadHoweverTheBytesArrive) {
+    const std::string text = ndjson(40);
+    const log_t plain = decode_all(text, detect);
+    // decode_all also feeds it 1, 2, 3, 7, 64 and 4096 bytes at a time.
+    EXPECT_EQ(decode_all(gzip_with_full_header(text), detect), plain);
+    const std::string twice = gzip_with_full_header(text) + gzip_with_full_header(ndjson(3, "b"));
+    EXPECT_EQ(decode_all(twice, detect).size(), plain.size() + 3);
+}
+
+TEST(Gzip, ABadHeaderChecksumOrAReservedFlagIsRefusedHoweverTheBytesArrive) {
+    // ISA-L checks the header's CRC-16 only when the whole header comes in one call; read here,
+    // a bad one is noticed whatever the split (decode_all compares every split with the whole).
+    const std::string text = ndjson(5);
+    EXPECT_EQ(decode_all(gzip_with_full_header(text, 1), detect),
+              (log_t{"X:the gzip data is corrupt (invalid gzip header)"}));
+    // RFC 1952: a reader refuses the reserved flag bits.
+    EXPECT_EQ(decode_all(gzip_with_full_header(text, 0, 0x20), detect),
+              (log_t{"X:the gzip data is corrupt (invalid gzip header)"}));
+    // A second member with a bad header: the first one counts.
+    const log_t two =
+        decode_all(gzip_with_full_header(text) + gzip_with_full_header(text, 7), detect);
+    EXPECT_EQ(two.size(), decode_all(text, detect).size() + 1);
+    EXPECT_EQ(two.back(), "X:the gzip data is corrupt (invalid gzip header)");
 }

@@ -7,8 +7,10 @@ constexpr std::string_view replacement = "\xef\xbf\xbd";  // U+FFFD
 
 void escape(std::string& out, std::uint32_t cp) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    out += "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xfU];
+    // Four hex digits in the BMP (`\u202E`), eight beyond it (`\U000E0041`), as in Python.
+    const bool wide = cp > 0xffff;
+    out += wide ? "\\U" : "\\u";
+    for (int shift = wide ? 28 : 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xfU];
 }
 
 void fix(std::string& s) {

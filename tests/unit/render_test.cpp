@@ -473,6 +473,50 @@ TEST(HostileStrings, JsonKeepsEveryCharacterEscaped) {
     EXPECT_TRUE(found);
 }
 
+TEST(HostileStrings, InvisibleCharactersAreShownNotHidden) {
+    // Users that look like admin@x.jp but are not: a zero-width space, a soft hyphen, a byte
+    // order mark, and tag characters spelling "ADMIN" that draw nothing at all.
+    const std::string look_alike[] = {
+        R"(ad\u200bmin@x.jp)",
+        R"(ad\u00admin@x.jp)",
+        R"(\ufeffadmin@x.jp)",
+        R"(admin@x.jp\udb40\udc41\udb40\udc44\udb40\udc4d\udb40\udc49\udb40\udc4e)",
+        R"(love\u2764\ufe0f@x.jp)",  // a variation selector picks a glyph's form: it stays
+    };
+    std::string lines;
+    int id = 0;
+    for (const std::string& u : look_alike) {
+        lines += "{\"log_item_id\":\"v" + std::to_string(++id) +
+                 "\",\"service\":\"Exchange Online\",\"event\":\"security_risk_scan\","
+                 "\"message\":{\"affected_user\":\"" + u +
+                 "\",\"detection_time\":\"2025-06-10T00:00:00Z\","
+                 "\"triggered_security_filter\":\"Malware Scanning\",\"action\":\"Quarantine\"}}\n";
+    }
+    const cr::report r = report_of(lines);
+    ASSERT_EQ(r.at(cr::section::malware).distinct_users, 5U);
+    for (cr::output_format f : {cr::output_format::text, cr::output_format::markdown,
+                                cr::output_format::csv, cr::output_format::html}) {
+        const std::string doc = cr::render(r, {f, cr::language::en});
+        SCOPED_TRACE(std::string(cr::to_string(f)));
+        EXPECT_FALSE(has(doc, "\xe2\x80\x8b")) << "a raw U+200B";
+        EXPECT_FALSE(has(doc, "\xc2\xad")) << "a raw U+00AD";
+        // (The CSV starts with a byte order mark of its own, for spreadsheets.)
+        const std::size_t after_bom = f == cr::output_format::csv ? 3 : 0;
+        EXPECT_EQ(doc.find("\xef\xbb\xbf", after_bom), std::string::npos) << "a raw U+FEFF";
+        EXPECT_FALSE(has(doc, "\xf3\xa0\x81\x81")) << "a raw U+E0041";
+        EXPECT_TRUE(has(doc, "ad\\u200Bmin@x.jp"));
+        EXPECT_TRUE(has(doc, "ad\\u00ADmin@x.jp"));
+        EXPECT_TRUE(has(doc, "\\uFEFFadmin@x.jp"));
+        EXPECT_TRUE(has(doc, "admin@x.jp\\U000E0041\\U000E0044\\U000E004D"));
+        EXPECT_TRUE(has(doc, "love\xe2\x9d\xa4\xef\xb8\x8f@x.jp"));
+    }
+    // JSON keeps them, as escapes that read back to the same user.
+    const std::string json = cr::render(r, {cr::output_format::json, cr::language::en});
+    EXPECT_TRUE(has(json, "ad\\u200bmin@x.jp"));
+    EXPECT_TRUE(has(json, "\\udb40\\udc41"));
+    EXPECT_FALSE(has(json, "\xf3\xa0\x81\x81"));
+}
+
 TEST(Render, NumbersDatesAndWordsAreForPeople) {
     // 1,234 detections: thousands separators in every count of the human formats.
     std::string lines;

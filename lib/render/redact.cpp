@@ -1,5 +1,6 @@
 // `redact`: the report with its addresses masked, one token per address (see render.hpp).
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
 #include <vector>
@@ -88,23 +89,18 @@ private:
 
     /// Appends `s` with the known users that are not addresses replaced, longest first.
     void replace_names(std::string& out, std::string_view s) const {
-        std::vector<const std::pair<const std::string, std::string>*> names;
-        for (const auto& entry : tokens_) {
-            if (entry.first.size() >= 3 && entry.first.find('@') == std::string::npos) {
-                names.push_back(&entry);
-            }
-        }
+        const std::vector<const token*>& names = names_longest_first();
         if (names.empty()) {
             out.append(s);
             return;
         }
-        std::stable_sort(names.begin(), names.end(), [](const auto* a, const auto* b) {
-            return a->first.size() > b->first.size();
-        });
         for (std::size_t i = 0; i < s.size();) {
-            const auto hit = std::find_if(names.begin(), names.end(), [&](const auto* n) {
-                return s.substr(i, n->first.size()) == n->first;
-            });
+            const auto c = static_cast<unsigned char>(s[i]);
+            const auto hit = !starts_[c]
+                                 ? names.end()
+                                 : std::find_if(names.begin(), names.end(), [&](const token* n) {
+                                       return s.substr(i, n->first.size()) == n->first;
+                                   });
             if (hit == names.end()) {
                 out += s[i++];
                 continue;
@@ -114,7 +110,32 @@ private:
         }
     }
 
-    std::map<std::string, std::string> tokens_;  // address → token
+    using token = std::pair<const std::string, std::string>;
+
+    /// The known users that are not addresses (three bytes or more), longest first, and the
+    /// bytes they start with: made again only after a new token (`scrub` runs for every
+    /// string of the report).
+    const std::vector<const token*>& names_longest_first() const {
+        if (names_for_ == tokens_.size()) return names_;
+        names_.clear();
+        starts_.fill(false);
+        for (const token& entry : tokens_) {
+            if (entry.first.size() >= 3 && entry.first.find('@') == std::string::npos) {
+                names_.push_back(&entry);
+                starts_[static_cast<unsigned char>(entry.first[0])] = true;
+            }
+        }
+        std::stable_sort(names_.begin(), names_.end(), [](const token* a, const token* b) {
+            return a->first.size() > b->first.size();
+        });
+        names_for_ = tokens_.size();
+        return names_;
+    }
+
+    std::map<std::string, std::string> tokens_;  // address → token (only ever added to)
+    mutable std::vector<const token*> names_;    // of `names_longest_first`
+    mutable std::array<bool, 256> starts_{};
+    mutable std::size_t names_for_ = static_cast<std::size_t>(-1);  // tokens_.size() then
     std::size_t users_ = 0;
     std::size_t senders_ = 0;
     std::size_t services_ = 0;

@@ -63,6 +63,11 @@ public:
     }
 
 private:
+    /// The reason, in as few words as the split allows: which check fails first on damaged
+    /// data (a block's contents, the declared size, the frame checksum) depends on how much
+    /// input each call gives zstd, and the reason must not depend on how the source was
+    /// split, so they share one. What a frame header says is read whole before anything else:
+    /// a window too large and a missing dictionary keep their own reasons.
     static bool failed(std::size_t rc, step& s) noexcept {
         if (ZSTD_isError(rc) == 0) return false;
         switch (ZSTD_getErrorCode(rc)) {
@@ -70,7 +75,9 @@ private:
             case ZSTD_error_frameParameter_windowTooLarge:
                 s.error = "its window is larger than 128 MiB (compressed with --long?)";
                 break;
-            default: s.error = ZSTD_getErrorName(rc); break;
+            case ZSTD_error_dictionary_wrong: s.error = "it needs a dictionary"; break;
+            case ZSTD_error_memory_allocation: s.error = "out of memory"; break;
+            default: s.error = "bad frame data or checksum"; break;
         }
         return true;
     }

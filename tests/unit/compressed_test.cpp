@@ -323,3 +323,19 @@ TEST(Gzip, ABadHeaderChecksumOrAReservedFlagIsRefusedHoweverTheBytesArrive) {
     EXPECT_EQ(two.size(), decode_all(text, detect).size() + 1);
     EXPECT_EQ(two.back(), "X:the gzip data is corrupt (invalid gzip header)");
 }
+
+TEST(Zstd, DamageGivesOneReasonHoweverTheBytesArrive) {
+    // A frame (single segment, a checksum, content size 0) whose blocks do not add up: given
+    // whole, zstd reports corruption; given in pieces, a checksum mismatch. One reason serves
+    // both (fuzz_gzip, corpus/fuzz_gzip/crash_zstd_reason_depends_on_split).
+    const std::string frame = std::string("\x28\xb5\x2f\xfd\x25", 5) + std::string(16, '\0') +
+                              std::string("\x05", 1) + std::string(10, '\0') +
+                              std::string("\x41\x46\x00", 3);
+    EXPECT_EQ(decode_all(frame, detect),
+              (log_t{"X:the zstd data is corrupt (bad frame data or checksum)"}));
+    // Text before the damage still counts, and the reason is the same.
+    const std::string damaged = cr::test::zstd(ndjson(3)) + frame;
+    const log_t log = decode_all(damaged, detect);
+    ASSERT_EQ(log.size(), 4U);
+    EXPECT_EQ(log.back(), "X:the zstd data is corrupt (bad frame data or checksum)");
+}

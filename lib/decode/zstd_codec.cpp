@@ -36,6 +36,7 @@ public:
 
     step run(std::string_view in, char* out, std::size_t room) override {
         step s;
+        bool stalled = false;  // the last decoding call read nothing
         for (;;) {
             if (holding_) {  // write out what the last decoding call held back
                 ZSTD_inBuffer none{in.data(), 0, 0};
@@ -45,6 +46,7 @@ public:
                 if (failed(rc, s) || ended(rc, s)) return s;
                 if (s.produced == room) return s;  // there may be more
                 holding_ = false;
+                if (stalled && ob.pos == 0) return s;  // it needs more input
             }
             if (s.used == in.size()) return s;
             ZSTD_inBuffer ib{in.data() + s.used, in.size() - s.used, 0};
@@ -52,7 +54,10 @@ public:
             const std::size_t rc = ZSTD_decompressStream(ds_, &no_room, &ib);
             s.used += ib.pos;
             if (failed(rc, s) || ended(rc, s)) return s;
-            if (ib.pos == 0) return s;
+            // A call that reads nothing may still hold text that zstd wants written before it
+            // reads on (the last bytes of a raw block that arrived in an earlier piece): write
+            // it out, then read again.
+            stalled = ib.pos == 0;
             holding_ = true;
         }
     }

@@ -339,3 +339,22 @@ TEST(Zstd, DamageGivesOneReasonHoweverTheBytesArrive) {
     ASSERT_EQ(log.size(), 4U);
     EXPECT_EQ(log.back(), "X:the zstd data is corrupt (bad frame data or checksum)");
 }
+
+TEST(Zstd, RawBlocksAreReadHoweverTheBytesArrive) {
+    // zstd stores data it cannot compress as raw blocks. Fed in pieces, the last bytes of a raw
+    // block that came in an earlier piece are held until written out; a call that then reads
+    // nothing must write them before giving up (fuzz_gzip,
+    // corpus/fuzz_gzip/crash_zstd_raw_block_end_held).
+    const std::string text = ndjson(40);
+    std::string frame("\x28\xb5\x2f\xfd\x00\x50", 6);  // no checksum, a 1 MiB window
+    for (std::size_t at = 0; at < text.size(); at += 1000) {
+        const std::size_t n = std::min<std::size_t>(1000, text.size() - at);
+        const std::uint32_t header =
+            static_cast<std::uint32_t>(n << 3) | (at + n == text.size() ? 1U : 0U);  // raw
+        frame += static_cast<char>(header & 0xffU);
+        frame += static_cast<char>((header >> 8) & 0xffU);
+        frame += static_cast<char>((header >> 16) & 0xffU);
+        frame.append(text, at, n);
+    }
+    EXPECT_EQ(decode_all(frame, detect), decode_all(text, detect));
+}

@@ -1,5 +1,5 @@
-// The de-duplication store keeps each contribution in 16 bytes and each index slot in 4: every
-// field must come back exactly, at the edges of what casreport holds.
+// The de-duplication store keeps each contribution in 12 bytes (and a mail detail id aside) and
+// each index slot in 4: every field must come back exactly, at the edges of what casreport holds.
 #include "aggregate/record_store.hpp"
 
 #include <gtest/gtest.h>
@@ -100,6 +100,43 @@ TEST(RecordStore, KindsPastTheTableAreKeptAside) {
     EXPECT_EQ(drained, times.size());
     EXPECT_EQ(s.size(), 0U);
     EXPECT_EQ(s.outliers(), 0U);
+}
+
+TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
+    // Ids sit beside the entries, one bit per entry says who has one: every pattern of bits
+    // in and across groups of 64, and rewrites that give an entry an id, change or remove it.
+    d::record_store s;
+    constexpr std::uint32_t n = 1000;
+    const auto id_of = [](std::uint32_t i) -> std::uint32_t {
+        return i % 3 == 0 || (i / 64) % 4 == 1 ? 0 : i * 2654435761U | 1U;
+    };
+    for (std::uint32_t i = 0; i < n; ++i) {
+        ASSERT_TRUE(s.try_add(key(i), make(i, i, id_of(i), 0)));
+    }
+    for (std::uint32_t i = 0; i < n; ++i) ASSERT_EQ(s.at(i).detail, id_of(i)) << i;
+    s.set(3, make(3, 3, 77, 0));          // had none: kept aside
+    s.set(1, make(1, 1, 0, 0));           // had one: now none
+    s.set(2, make(2, 2, 0xffffffffU, 0));  // had one: another
+    s.set_detail(64 + 5, 5);              // a group without any
+    EXPECT_EQ(s.at(3).detail, 77U);
+    EXPECT_EQ(s.at(1).detail, 0U);
+    EXPECT_EQ(s.at(2).detail, 0xffffffffU);
+    EXPECT_EQ(s.at(69).detail, 5U);
+    s.set(3, make(3, 3, 0, 0));  // aside, and removed again
+    EXPECT_EQ(s.at(3).detail, 0U);
+    for (std::uint32_t i = 4; i < n; ++i) {
+        if (i != 69) {
+            ASSERT_EQ(s.at(i).detail, id_of(i)) << i;
+        }
+    }
+    std::uint32_t i = 0;
+    std::uint32_t with = 0;
+    s.drain([&](d::key128, const d::contribution& c) { with += (c.detail != 0 ? 1 : 0); ++i; },
+            [](d::key128) {});
+    EXPECT_EQ(i, n);
+    EXPECT_GT(with, n / 3);
+    EXPECT_TRUE(s.try_add(key(0), make(0, 0, 9, 0)));  // empty again, and usable
+    EXPECT_EQ(s.at(0).detail, 9U);
 }
 
 TEST(RecordStore, DuplicatesAreFoundThroughEveryIndexSize) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "casreport/outcome.hpp"
@@ -200,6 +201,31 @@ public:
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
+    /// Reads the ids of entries 0, 1, 2, ... in turn, one call each, without a popcount.
+    class reader {
+    public:
+        explicit reader(const detail_column& c) noexcept : c_(c) {}
+        /// The id of the next entry.
+        std::uint32_t next() {
+            if (i_ % group_size == 0) {
+                const group& g = c_.groups_[i_ / group_size];
+                bits_ = (std::uint64_t{g.hi} << 32) | g.lo;
+                at_ = g.before;
+            }
+            const std::size_t i = i_++;
+            const bool has = (bits_ & 1U) != 0;
+            bits_ >>= 1;
+            if (has) return c_.ids_[at_++];
+            return c_.aside_.empty() ? 0 : c_.at(i);
+        }
+
+    private:
+        const detail_column& c_;
+        std::size_t i_ = 0;
+        std::uint64_t bits_ = 0;
+        std::size_t at_ = 0;
+    };
+
     /// Empties the column and returns its memory.
     void clear() noexcept {
         groups_.release();
@@ -329,7 +355,9 @@ public:
 
     /// Entry `i` (insertion order): its key, and its contribution, which `set` rewrites.
     [[nodiscard]] key128 key_at(std::size_t i) const noexcept { return entry(i).key(); }
-    [[nodiscard]] contribution at(std::size_t i) const { return unpack(i, entry(i)); }
+    [[nodiscard]] contribution at(std::size_t i) const {
+        return unpack(i, entry(i), details_.at(i));
+    }
     /// Rewrites entry `i`'s mail detail id alone.
     void set_detail(std::size_t i, std::uint32_t detail) { details_.set(i, detail); }
     void set(std::size_t i, const contribution& c) {
@@ -350,9 +378,10 @@ public:
     /// Visits every entry in insertion order: `f(key128, const contribution&)`.
     template <class F>
     void for_each(F&& f) const {
+        detail_column::reader details(details_);
         for (std::size_t i = 0; i < size_; ++i) {
             const stored& e = entry(i);
-            f(e.key(), unpack(i, e));
+            f(e.key(), unpack(i, e, details.next()));
         }
     }
 
@@ -362,13 +391,59 @@ public:
     template <class F, class Ahead>
     void drain(F&& f, Ahead&& ahead) {
         index_ = huge_array<std::uint32_t>();
+        detail_column::reader details(details_);
         for (std::size_t i = 0; i < size_; ++i) {
             if (i + lookahead < size_) ahead(entry(i + lookahead).key());
             const stored& e = entry(i);
-            f(e.key(), unpack(i, e));
+            f(e.key(), unpack(i, e, details.next()));
             if ((i + 1) % block_size == 0) blocks_[i / block_size] = huge_array<stored>();
         }
         clear();
+    }
+
+    /// Moves the entries of `later` that `keep(i)` selects (entry number in `later`) to the end
+    /// of this store, unindexed (as `append_unindexed`), in their order, with their users, mail
+    /// details and metas rewritten by `t.user(u)`, `t.detail(d)` and `t.meta(m)`; `later` is
+    /// left empty, its blocks freed as they are passed. Each of `later`'s kinds is translated
+    /// once, not once per entry, so an entry is copied without a lookup. Returns how many were
+    /// taken and how many of those are out of the period.
+    template <class Keep, class Translation>
+    std::pair<std::size_t, std::size_t> take(record_store& later, Keep&& keep,
+                                             const Translation& t) {
+        later.index_ = huge_array<std::uint32_t>();
+        later.indexed_ = 0;
+        constexpr std::uint32_t unmapped = 0xffffffffU;
+        std::vector<std::uint32_t> ours(later.kinds_.size(), unmapped);  // their kind id → ours
+        std::size_t taken = 0;
+        std::size_t out_of_period = 0;
+        detail_column::reader details(later.details_);
+        for (std::size_t i = 0; i < later.size_; ++i) {
+            const std::uint32_t detail = details.next();
+            if (keep(i)) {
+                const stored& e = later.entry(i);
+                const std::uint64_t w = e.word();
+                const auto theirs = static_cast<std::uint32_t>(w >> kind_table::offset_bits);
+                const bool aside = theirs == kind_table::escaped;
+                const std::uint64_t their_kind = aside
+                                                     ? later.outliers_.at(static_cast<std::uint32_t>(i))
+                                                     : later.kinds_.kind(theirs);
+                const std::uint64_t kind =
+                    (their_kind >> 32 << 32) | t.meta(kind_table::meta_of(their_kind));
+                std::uint32_t id = aside ? kinds_.id_of(kind) : ours[theirs];
+                if (id == unmapped) id = ours[theirs] = kinds_.id_of(kind);
+                contribution c;
+                c.set_time(kind_table::time_of(kind, w & kind_table::offset_mask));
+                c.user = t.user(e.user);
+                c.detail = t.detail(detail);
+                c.meta = kind_table::meta_of(kind);
+                append(e.key(), c, kind, id);
+                ++taken;
+                if (c.out_of_period()) ++out_of_period;
+            }
+            if ((i + 1) % block_size == 0) later.blocks_[i / block_size] = huge_array<stored>();
+        }
+        later.clear();
+        return {taken, out_of_period};
     }
 
     /// Calls `f(i, key)` for entries [b, e), `ahead(key)` `lookahead` entries before: a range
@@ -384,10 +459,11 @@ public:
     /// `for_each` with a prefetch hook, as `drain`.
     template <class F, class Ahead>
     void for_each(F&& f, Ahead&& ahead) const {
+        detail_column::reader details(details_);
         for (std::size_t i = 0; i < size_; ++i) {
             if (i + lookahead < size_) ahead(entry(i + lookahead).key());
             const stored& e = entry(i);
-            f(e.key(), unpack(i, e));
+            f(e.key(), unpack(i, e, details.next()));
         }
     }
 
@@ -503,7 +579,8 @@ private:
         return blocks_[i / block_size][i % block_size];
     }
 
-    contribution unpack(std::size_t i, const stored& e) const {
+    /// Entry `i`, `e`, whose mail detail id is `detail`, as a contribution.
+    contribution unpack(std::size_t i, const stored& e, std::uint32_t detail) const {
         const std::uint64_t w = e.word();
         const auto id = static_cast<std::uint32_t>(w >> kind_table::offset_bits);
         const std::uint64_t kind = id == kind_table::escaped
@@ -512,7 +589,7 @@ private:
         contribution c;
         c.set_time(kind_table::time_of(kind, w & kind_table::offset_mask));
         c.user = e.user;
-        c.detail = details_.at(i);
+        c.detail = detail;
         c.meta = kind_table::meta_of(kind);
         return c;
     }

@@ -139,6 +139,55 @@ TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
     EXPECT_EQ(s.at(0).detail, 9U);
 }
 
+namespace {
+/// A merge's translation for `take`: users and details moved by a constant, service codes by
+/// another (the category and flags of a meta stay).
+struct shift {
+    std::uint32_t user(std::uint32_t u) const noexcept { return u + 1000; }
+    std::uint32_t detail(std::uint32_t d) const noexcept { return d == 0 ? 0 : d + 50; }
+    std::uint32_t meta(std::uint32_t m) const noexcept { return m + (std::uint32_t{3} << 16); }
+};
+}  // namespace
+
+TEST(RecordStore, TakeMovesTheKeptEntriesTranslated) {
+    // Kind tables of two kinds on both sides: kinds past them are kept aside in the store taken
+    // from, in the store taking, or both, and every entry still comes back exactly.
+    d::record_store ours(2);
+    d::record_store later(2);
+    ASSERT_TRUE(ours.try_add(key(1000), make(5, 1, 0, 0x00000520U)));
+    const std::vector<std::int64_t>& times = edge_times();
+    std::vector<d::contribution> added;
+    for (std::size_t i = 0; i < 200; ++i) {
+        const std::int64_t t = times[i % times.size()];
+        const auto meta = static_cast<std::uint32_t>((i % 3) << 16 | (i % 2 == 0 ? 0x20U : 0U));
+        const auto u = static_cast<std::uint32_t>(i);
+        added.push_back(make(t, u, u % 4 == 0 ? 0 : 7 + u, meta));
+        ASSERT_TRUE(later.try_add(key(i), added.back()));
+    }
+    const auto keep = [](std::size_t i) { return i % 5 != 3; };
+    const auto [taken, outside] = ours.take(later, keep, shift{});
+    EXPECT_EQ(later.size(), 0U);
+    std::size_t n = 1;
+    std::size_t expect_outside = 0;
+    for (std::size_t i = 0; i < added.size(); ++i) {
+        if (!keep(i)) continue;
+        d::contribution c = added[i];
+        c.user += 1000;
+        c.detail = c.detail == 0 ? 0 : c.detail + 50;
+        c.meta += std::uint32_t{3} << 16;
+        expect_same(ours.at(n), c);
+        EXPECT_EQ(ours.key_at(n), key(i));
+        if (c.out_of_period()) ++expect_outside;
+        ++n;
+    }
+    EXPECT_EQ(taken, n - 1);
+    EXPECT_EQ(outside, expect_outside);
+    EXPECT_EQ(ours.size(), n);
+    EXPECT_GT(ours.outliers(), 0U);
+    EXPECT_FALSE(ours.try_add(key(0), make(0, 0, 0, 0)));  // indexed before the next add
+    EXPECT_TRUE(ours.try_add(key(3), make(0, 0, 0, 0)));   // not kept: not there
+}
+
 TEST(RecordStore, DuplicatesAreFoundThroughEveryIndexSize) {
     // The slots' fingerprint narrows as the index grows (32 - log2 of its slots): keys that
     // share their low word's slot bits and differ elsewhere must stay apart at every size.

@@ -176,6 +176,7 @@ public:
             const auto bit = static_cast<unsigned>(size_ % group_size);
             (bit < 32 ? g.lo : g.hi) |= std::uint32_t{1} << (bit % 32);
         }
+        last_has_id_ = id != 0;
         ++size_;
     }
 
@@ -190,6 +191,10 @@ public:
 
     /// Rewrites the id of entry `i`.
     void set(std::size_t i, std::uint32_t id) {
+        if (i + 1 == size_ && last_has_id_) {  // the usual case: the entry just added
+            ids_[ids_.size() - 1] = id;
+            return;
+        }
         if (const std::size_t at = position(i); at != npos) {
             ids_[at] = id;  // 0 there reads as none
         } else if (id != 0) {
@@ -226,12 +231,35 @@ public:
         std::size_t at_ = 0;
     };
 
+    /// Calls `f(i, id)` for every entry `i` whose id is not 0, in entry order: a scan of the
+    /// bits, which skips the entries without one.
+    template <class F>
+    void for_each_id(F&& f) const {
+        if (!aside_.empty()) {  // rewritten entries without a bit: every entry in turn
+            reader r(*this);
+            for (std::size_t i = 0; i < size_; ++i) {
+                if (const std::uint32_t id = r.next(); id != 0) f(i, id);
+            }
+            return;
+        }
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            std::uint64_t bits = (std::uint64_t{groups_[g].hi} << 32) | groups_[g].lo;
+            std::size_t at = groups_[g].before;
+            while (bits != 0) {
+                const auto bit = static_cast<std::size_t>(__builtin_ctzll(bits));
+                bits &= bits - 1;
+                if (const std::uint32_t id = ids_[at++]; id != 0) f(g * group_size + bit, id);
+            }
+        }
+    }
+
     /// Empties the column and returns its memory.
     void clear() noexcept {
         groups_.release();
         ids_.release();
         aside_.clear();
         size_ = 0;
+        last_has_id_ = false;
     }
 
 private:
@@ -258,6 +286,7 @@ private:
     mapped_vector<std::uint32_t> ids_;
     std::unordered_map<std::uint32_t, std::uint32_t> aside_;  // rewritten entries without a bit
     std::size_t size_ = 0;
+    bool last_has_id_ = false;  // the last entry pushed has its bit set
 };
 
 /// One entry per distinct key, in insertion order, 24 bytes each (and its mail detail id, if
@@ -454,6 +483,16 @@ public:
             if (i + lookahead < e) ahead(entry(i + lookahead).key());
             f(i, entry(i).key());
         }
+    }
+
+    /// Visits the entries that have a mail detail (id not 0) in insertion order, as `for_each`;
+    /// the others, most of a month's records, are not read.
+    template <class F>
+    void for_each_with_detail(F&& f) const {
+        details_.for_each_id([&](std::size_t i, std::uint32_t id) {
+            const stored& e = entry(i);
+            f(e.key(), unpack(i, e, id));
+        });
     }
 
     /// `for_each` with a prefetch hook, as `drain`.

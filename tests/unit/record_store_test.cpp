@@ -114,6 +114,15 @@ TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
         ASSERT_TRUE(s.try_add(key(i), make(i, i, id_of(i), 0)));
     }
     for (std::uint32_t i = 0; i < n; ++i) ASSERT_EQ(s.at(i).detail, id_of(i)) << i;
+    std::uint32_t next = 0;  // the entries with an id, in order, and no other
+    s.for_each_with_detail([&](d::key128, const d::contribution& c) {
+        while (id_of(next) == 0) ++next;
+        EXPECT_EQ(c.user, next);
+        EXPECT_EQ(c.detail, id_of(next));
+        ++next;
+    });
+    while (next < n && id_of(next) == 0) ++next;
+    EXPECT_EQ(next, n);
     s.set(3, make(3, 3, 77, 0));          // had none: kept aside
     s.set(1, make(1, 1, 0, 0));           // had one: now none
     s.set(2, make(2, 2, 0xffffffffU, 0));  // had one: another
@@ -129,11 +138,23 @@ TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
             ASSERT_EQ(s.at(i).detail, id_of(i)) << i;
         }
     }
+    ASSERT_TRUE(s.try_add(key(n), make(n, n, 4, 0)));  // the last entry: rewritten in place
+    s.set_detail(n, 8);
+    s.set_detail(n - 1, 11);  // had none
+    EXPECT_EQ(s.at(n).detail, 8U);
+    EXPECT_EQ(s.at(n - 1).detail, 11U);
+    std::uint32_t visited = 0;
+    s.for_each_with_detail([&](d::key128 k, const d::contribution& c) {
+        EXPECT_NE(c.detail, 0U);
+        EXPECT_EQ(s.find(k), c.user);  // users are entry numbers here
+        ++visited;
+    });
     std::uint32_t i = 0;
     std::uint32_t with = 0;
     s.drain([&](d::key128, const d::contribution& c) { with += (c.detail != 0 ? 1 : 0); ++i; },
             [](d::key128) {});
-    EXPECT_EQ(i, n);
+    EXPECT_EQ(i, n + 1);
+    EXPECT_EQ(visited, with);
     EXPECT_GT(with, n / 3);
     EXPECT_TRUE(s.try_add(key(0), make(0, 0, 9, 0)));  // empty again, and usable
     EXPECT_EQ(s.at(0).detail, 9U);

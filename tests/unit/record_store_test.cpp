@@ -170,6 +170,32 @@ struct shift {
 };
 }  // namespace
 
+TEST(RecordStore, MailDetailsPastAMappedColumnComeBack) {
+    // 400,000 entries: the ids pass the size at which the column moves to its own mapping and
+    // grows with mremap.
+    d::record_store s;
+    constexpr std::uint32_t n = 400000;
+    const auto id_of = [](std::uint32_t i) -> std::uint32_t { return i % 7 < 4 ? i + 1 : 0; };
+    for (std::uint32_t i = 0; i < n; ++i) {
+        ASSERT_TRUE(s.try_add(key(i), make(i, i, id_of(i), 0)));
+    }
+    std::uint32_t seen = 0;
+    std::uint32_t with = 0;
+    s.for_each([&](d::key128, const d::contribution& c) {
+        ASSERT_EQ(c.detail, id_of(seen));
+        with += c.detail != 0 ? 1 : 0;
+        ++seen;
+    });
+    std::uint32_t visited = 0;
+    s.for_each_with_detail([&](d::key128, const d::contribution& c) {
+        ASSERT_EQ(c.detail, id_of(c.user));
+        ++visited;
+    });
+    EXPECT_EQ(seen, n);
+    EXPECT_EQ(visited, with);
+    for (std::uint32_t i = 0; i < n; i += 997) ASSERT_EQ(s.at(i).detail, id_of(i));
+}
+
 TEST(RecordStore, TakeMovesTheKeptEntriesTranslated) {
     // Kind tables of two kinds on both sides: kinds past them are kept aside in the store taken
     // from, in the store taking, or both, and every entry still comes back exactly.

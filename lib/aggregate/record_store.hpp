@@ -456,9 +456,9 @@ public:
                 const std::uint64_t w = e.word();
                 const auto theirs = static_cast<std::uint32_t>(w >> kind_table::offset_bits);
                 const bool aside = theirs == kind_table::escaped;
-                const std::uint64_t their_kind = aside
-                                                     ? later.outliers_.at(static_cast<std::uint32_t>(i))
-                                                     : later.kinds_.kind(theirs);
+                const std::uint64_t their_kind =
+                    aside ? later.outliers_.at(static_cast<std::uint32_t>(i))
+                          : later.kinds_.kind(theirs);
                 const std::uint64_t kind =
                     (their_kind >> 32 << 32) | t.meta(kind_table::meta_of(their_kind));
                 std::uint32_t id = aside ? kinds_.id_of(kind) : ours[theirs];

@@ -585,8 +585,8 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
         partial_state& p = *parts[k];
         take_counters(p, line_offsets[k]);
         const std::vector<char>& dup = seen[k];
-        const auto [taken, outside] =
-            store.take(p.store, [&](std::size_t i) { return dup[i] == 0; }, t[k]);
+        const auto [taken, outside] = store.take(
+            p.store, [&](std::size_t i) { return dup[i] == 0; }, t[k]);
         n.duplicates += dup.size() - taken;  // seen earlier: the first one counts
         n.accepted += taken - outside;
         n.out_of_period += outside;

@@ -123,10 +123,10 @@ TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
     });
     while (next < n && id_of(next) == 0) ++next;
     EXPECT_EQ(next, n);
-    s.set(3, make(3, 3, 77, 0));          // had none: kept aside
-    s.set(1, make(1, 1, 0, 0));           // had one: now none
+    s.set(3, make(3, 3, 77, 0));           // had none: kept aside
+    s.set(1, make(1, 1, 0, 0));            // had one: now none
     s.set(2, make(2, 2, 0xffffffffU, 0));  // had one: another
-    s.set_detail(64 + 5, 5);              // a group without any
+    s.set_detail(64 + 5, 5);               // a group without any
     EXPECT_EQ(s.at(3).detail, 77U);
     EXPECT_EQ(s.at(1).detail, 0U);
     EXPECT_EQ(s.at(2).detail, 0xffffffffU);
@@ -151,8 +151,12 @@ TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
     });
     std::uint32_t i = 0;
     std::uint32_t with = 0;
-    s.drain([&](d::key128, const d::contribution& c) { with += (c.detail != 0 ? 1 : 0); ++i; },
-            [](d::key128) {});
+    s.drain(
+        [&](d::key128, const d::contribution& c) {
+            with += (c.detail != 0 ? 1 : 0);
+            ++i;
+        },
+        [](d::key128) {});
     EXPECT_EQ(i, n + 1);
     EXPECT_EQ(visited, with);
     EXPECT_GT(with, n / 3);

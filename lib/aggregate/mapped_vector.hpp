@@ -67,6 +67,19 @@ public:
         data_[size_++] = v;
     }
 
+    /// Writes `v` after the last element and keeps it there only if `keep`: a push without a
+    /// branch on `keep`, for a hot path where it is unpredictable.
+    void push_back_if(const T& v, bool keep) {
+        if (size_ == capacity_) {
+            const T copy = v;  // `v` may live in this array
+            grow(size_ + 1);
+            data_[size_] = copy;
+        } else {
+            data_[size_] = v;
+        }
+        size_ += keep ? 1 : 0;
+    }
+
     /// Appends `n` elements from `p`, which may point into this array.
     void append(const T* p, std::size_t n) {
         if (n == 0) return;

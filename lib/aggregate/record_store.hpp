@@ -11,12 +11,14 @@
 #include <string_view>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "casreport/outcome.hpp"
 #include "casreport/risk_level.hpp"
 #include "hash.hpp"
 #include "huge_array.hpp"
+#include "mapped_vector.hpp"
 
 namespace casreport::detail {
 
@@ -38,7 +40,7 @@ inline constexpr std::uint32_t last_service_code = 0xfffe;
 inline constexpr std::string_view more_services_key = "_more_services";
 
 /// What one record adds to the report, in 20 bytes of 4-byte-aligned fields (the store keeps
-/// it in 16: see `kind_table`).
+/// it in 12, and the detail, when there is one, in 4 more: see `kind_table`, `detail_column`).
 struct contribution {
     std::uint32_t time_lo = 0;  ///< detection time, µs since the epoch (low and high halves)
     std::uint32_t time_hi = 0;
@@ -153,7 +155,145 @@ private:
     std::uint32_t capacity_;
 };
 
-/// One entry per distinct key, in insertion order, 28 bytes each, and an index of 4-byte slots.
+/// The mail detail ids of a store's entries, kept beside them rather than in them: most records
+/// are no mail detections (about two thirds in a month of these logs) and have none. One bit
+/// per entry says whether it has an id; the ids of those that do follow one another in entry
+/// order, and each group of 64 entries keeps its bits and the number of ids before it, so an
+/// entry's id is found with one popcount. 4 bytes for each entry that has an id and 3/16 of a
+/// byte for every entry, where a field in every entry took 4 bytes each. Ids are appended with
+/// their entries; a rewrite (`set`) of an entry that had none keeps its id aside, in a map.
+/// Private to record_store.
+class detail_column {
+public:
+    /// Appends the id of the next entry (0 for none). If it throws, nothing has changed.
+    __attribute__((always_inline)) void push(std::uint32_t id) {
+        if (size_ / group_size == groups_.size()) start_group();
+        // Without a branch on whether there is an id: about a third of the records have one,
+        // in no order.
+        const bool has = id != 0;
+        ids_.push_back_if(id, has);
+        group& g = groups_[size_ / group_size];
+        const auto bit = static_cast<unsigned>(size_ % group_size);
+        (bit < 32 ? g.lo : g.hi) |= std::uint32_t{has} << (bit % 32);
+        last_has_id_ = has;
+        ++size_;
+    }
+
+    /// The id of entry `i`.
+    [[nodiscard]] std::uint32_t at(std::size_t i) const {
+        const std::size_t at = position(i);
+        if (at != npos) return ids_[at];
+        if (aside_.empty()) return 0;
+        const auto it = aside_.find(static_cast<std::uint32_t>(i));
+        return it == aside_.end() ? 0 : it->second;
+    }
+
+    /// Rewrites the id of entry `i`.
+    void set(std::size_t i, std::uint32_t id) {
+        if (i + 1 == size_ && last_has_id_) {  // the usual case: the entry just added
+            ids_[ids_.size() - 1] = id;
+            return;
+        }
+        if (const std::size_t at = position(i); at != npos) {
+            ids_[at] = id;  // 0 there reads as none
+        } else if (id != 0) {
+            aside_[static_cast<std::uint32_t>(i)] = id;
+        } else if (!aside_.empty()) {
+            aside_.erase(static_cast<std::uint32_t>(i));
+        }
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+    /// Reads the ids of entries 0, 1, 2, ... in turn, one call each, without a popcount.
+    class reader {
+    public:
+        explicit reader(const detail_column& c) noexcept : c_(c) {}
+        /// The id of the next entry.
+        std::uint32_t next() {
+            if (i_ % group_size == 0) {
+                const group& g = c_.groups_[i_ / group_size];
+                bits_ = (std::uint64_t{g.hi} << 32) | g.lo;
+                at_ = g.before;
+            }
+            const std::size_t i = i_++;
+            const bool has = (bits_ & 1U) != 0;
+            bits_ >>= 1;
+            if (has) return c_.ids_[at_++];
+            return c_.aside_.empty() ? 0 : c_.at(i);
+        }
+
+    private:
+        const detail_column& c_;
+        std::size_t i_ = 0;
+        std::uint64_t bits_ = 0;
+        std::size_t at_ = 0;
+    };
+
+    /// Calls `f(i, id)` for every entry `i` whose id is not 0, in entry order: a scan of the
+    /// bits, which skips the entries without one.
+    template <class F>
+    void for_each_id(F&& f) const {
+        if (!aside_.empty()) {  // rewritten entries without a bit: every entry in turn
+            reader r(*this);
+            for (std::size_t i = 0; i < size_; ++i) {
+                if (const std::uint32_t id = r.next(); id != 0) f(i, id);
+            }
+            return;
+        }
+        for (std::size_t g = 0; g < groups_.size(); ++g) {
+            std::uint64_t bits = (std::uint64_t{groups_[g].hi} << 32) | groups_[g].lo;
+            std::size_t at = groups_[g].before;
+            while (bits != 0) {
+                const auto bit = static_cast<std::size_t>(__builtin_ctzll(bits));
+                bits &= bits - 1;
+                if (const std::uint32_t id = ids_[at++]; id != 0) f(g * group_size + bit, id);
+            }
+        }
+    }
+
+    /// Empties the column and returns its memory.
+    void clear() noexcept {
+        groups_.release();
+        ids_.release();
+        aside_.clear();
+        size_ = 0;
+        last_has_id_ = false;
+    }
+
+private:
+    static constexpr std::size_t group_size = 64;
+    static constexpr std::size_t npos = ~std::size_t{0};
+
+    __attribute__((noinline)) void start_group() {
+        groups_.push_back({0, 0, static_cast<std::uint32_t>(ids_.size())});
+    }
+    /// The bits of 64 entries (low 32 in `lo`) and the ids of the entries before them.
+    struct group {
+        std::uint32_t lo;
+        std::uint32_t hi;
+        std::uint32_t before;
+    };
+
+    /// Where entry `i`'s id is in `ids_`, or `npos` when its bit is clear.
+    [[nodiscard]] std::size_t position(std::size_t i) const noexcept {
+        const group& g = groups_[i / group_size];
+        const std::uint64_t bits = (std::uint64_t{g.hi} << 32) | g.lo;
+        const auto bit = static_cast<unsigned>(i % group_size);
+        if (((bits >> bit) & 1U) == 0) return npos;
+        const std::uint64_t below = bits & ((std::uint64_t{1} << bit) - 1);
+        return g.before + static_cast<std::size_t>(__builtin_popcountll(below));
+    }
+
+    mapped_vector<group> groups_;
+    mapped_vector<std::uint32_t> ids_;
+    std::unordered_map<std::uint32_t, std::uint32_t> aside_;  // rewritten entries without a bit
+    std::size_t size_ = 0;
+    bool last_has_id_ = false;  // the last entry pushed has its bit set
+};
+
+/// One entry per distinct key, in insertion order, 24 bytes each (and its mail detail id, if
+/// any, in a `detail_column` beside them), and an index of 4-byte slots.
 ///
 /// The index has at most 2^b slots (at most three quarters used), so an entry number plus one
 /// fits in b bits; a slot keeps it in its low b bits and, above them, the top 32 - b bits of the
@@ -247,13 +387,15 @@ public:
 
     /// Entry `i` (insertion order): its key, and its contribution, which `set` rewrites.
     [[nodiscard]] key128 key_at(std::size_t i) const noexcept { return entry(i).key(); }
-    [[nodiscard]] contribution at(std::size_t i) const { return unpack(i, entry(i)); }
+    [[nodiscard]] contribution at(std::size_t i) const {
+        return unpack(i, entry(i), details_.at(i));
+    }
     /// Rewrites entry `i`'s mail detail id alone.
-    void set_detail(std::size_t i, std::uint32_t detail) noexcept { entry(i).detail = detail; }
+    void set_detail(std::size_t i, std::uint32_t detail) { details_.set(i, detail); }
     void set(std::size_t i, const contribution& c) {
         stored& e = entry(i);
         e.user = c.user;
-        e.detail = c.detail;
+        details_.set(i, c.detail);
         const std::uint64_t kind = kind_table::kind_of(c.time(), c.meta);
         const std::uint32_t id = kinds_.id_of(kind);
         if (id == kind_table::escaped) {
@@ -268,9 +410,10 @@ public:
     /// Visits every entry in insertion order: `f(key128, const contribution&)`.
     template <class F>
     void for_each(F&& f) const {
+        detail_column::reader details(details_);
         for (std::size_t i = 0; i < size_; ++i) {
             const stored& e = entry(i);
-            f(e.key(), unpack(i, e));
+            f(e.key(), unpack(i, e, details.next()));
         }
     }
 
@@ -280,13 +423,59 @@ public:
     template <class F, class Ahead>
     void drain(F&& f, Ahead&& ahead) {
         index_ = huge_array<std::uint32_t>();
+        detail_column::reader details(details_);
         for (std::size_t i = 0; i < size_; ++i) {
             if (i + lookahead < size_) ahead(entry(i + lookahead).key());
             const stored& e = entry(i);
-            f(e.key(), unpack(i, e));
+            f(e.key(), unpack(i, e, details.next()));
             if ((i + 1) % block_size == 0) blocks_[i / block_size] = huge_array<stored>();
         }
         clear();
+    }
+
+    /// Moves the entries of `later` that `keep(i)` selects (entry number in `later`) to the end
+    /// of this store, unindexed (as `append_unindexed`), in their order, with their users, mail
+    /// details and metas rewritten by `t.user(u)`, `t.detail(d)` and `t.meta(m)`; `later` is
+    /// left empty, its blocks freed as they are passed. Each of `later`'s kinds is translated
+    /// once, not once per entry, so an entry is copied without a lookup. Returns how many were
+    /// taken and how many of those are out of the period.
+    template <class Keep, class Translation>
+    std::pair<std::size_t, std::size_t> take(record_store& later, Keep&& keep,
+                                             const Translation& t) {
+        later.index_ = huge_array<std::uint32_t>();
+        later.indexed_ = 0;
+        constexpr std::uint32_t unmapped = 0xffffffffU;
+        std::vector<std::uint32_t> ours(later.kinds_.size(), unmapped);  // their kind id → ours
+        std::size_t taken = 0;
+        std::size_t out_of_period = 0;
+        detail_column::reader details(later.details_);
+        for (std::size_t i = 0; i < later.size_; ++i) {
+            const std::uint32_t detail = details.next();
+            if (keep(i)) {
+                const stored& e = later.entry(i);
+                const std::uint64_t w = e.word();
+                const auto theirs = static_cast<std::uint32_t>(w >> kind_table::offset_bits);
+                const bool aside = theirs == kind_table::escaped;
+                const std::uint64_t their_kind =
+                    aside ? later.outliers_.at(static_cast<std::uint32_t>(i))
+                          : later.kinds_.kind(theirs);
+                const std::uint64_t kind =
+                    (their_kind >> 32 << 32) | t.meta(kind_table::meta_of(their_kind));
+                std::uint32_t id = aside ? kinds_.id_of(kind) : ours[theirs];
+                if (id == unmapped) id = ours[theirs] = kinds_.id_of(kind);
+                contribution c;
+                c.set_time(kind_table::time_of(kind, w & kind_table::offset_mask));
+                c.user = t.user(e.user);
+                c.detail = t.detail(detail);
+                c.meta = kind_table::meta_of(kind);
+                append(e.key(), c, kind, id);
+                ++taken;
+                if (c.out_of_period()) ++out_of_period;
+            }
+            if ((i + 1) % block_size == 0) later.blocks_[i / block_size] = huge_array<stored>();
+        }
+        later.clear();
+        return {taken, out_of_period};
     }
 
     /// Calls `f(i, key)` for entries [b, e), `ahead(key)` `lookahead` entries before: a range
@@ -299,13 +488,24 @@ public:
         }
     }
 
+    /// Visits the entries that have a mail detail (id not 0) in insertion order, as `for_each`;
+    /// the others, most of a month's records, are not read.
+    template <class F>
+    void for_each_with_detail(F&& f) const {
+        details_.for_each_id([&](std::size_t i, std::uint32_t id) {
+            const stored& e = entry(i);
+            f(e.key(), unpack(i, e, id));
+        });
+    }
+
     /// `for_each` with a prefetch hook, as `drain`.
     template <class F, class Ahead>
     void for_each(F&& f, Ahead&& ahead) const {
+        detail_column::reader details(details_);
         for (std::size_t i = 0; i < size_; ++i) {
             if (i + lookahead < size_) ahead(entry(i + lookahead).key());
             const stored& e = entry(i);
-            f(e.key(), unpack(i, e));
+            f(e.key(), unpack(i, e, details.next()));
         }
     }
 
@@ -318,6 +518,7 @@ public:
 
     void clear() {
         blocks_.clear();
+        details_.clear();
         size_ = 0;
         indexed_ = 0;
         kinds_.clear();
@@ -387,12 +588,12 @@ private:
     }
     static constexpr std::size_t lookahead = 8;  // entries prefetched ahead in bulk passes
 
-    /// 28 bytes in 32-bit words (4-byte alignment): the 96-bit key, then the contribution as
-    /// user, detail and the word of `kind_table` (offset and kind id), low half first.
+    /// 24 bytes in 32-bit words (4-byte alignment): the 96-bit key, then the contribution as
+    /// user and the word of `kind_table` (offset and kind id), low half first; the mail detail
+    /// is in `details_`.
     struct stored {
         std::uint32_t k[3];
         std::uint32_t user;
-        std::uint32_t detail;
         std::uint32_t word_lo;
         std::uint32_t word_hi;
         [[nodiscard]] key128 key() const noexcept {
@@ -411,7 +612,7 @@ private:
             word_hi = static_cast<std::uint32_t>(w >> 32);
         }
     };
-    static_assert(sizeof(stored) == 28);
+    static_assert(sizeof(stored) == 24);
     /// Entries per block: as many as fit in one huge page, so a block is exactly one mapping.
     static constexpr std::size_t block_size = huge_page_size / sizeof(stored);
 
@@ -420,7 +621,8 @@ private:
         return blocks_[i / block_size][i % block_size];
     }
 
-    contribution unpack(std::size_t i, const stored& e) const {
+    /// Entry `i`, `e`, whose mail detail id is `detail`, as a contribution.
+    contribution unpack(std::size_t i, const stored& e, std::uint32_t detail) const {
         const std::uint64_t w = e.word();
         const auto id = static_cast<std::uint32_t>(w >> kind_table::offset_bits);
         const std::uint64_t kind = id == kind_table::escaped
@@ -429,22 +631,23 @@ private:
         contribution c;
         c.set_time(kind_table::time_of(kind, w & kind_table::offset_mask));
         c.user = e.user;
-        c.detail = e.detail;
+        c.detail = detail;
         c.meta = kind_table::meta_of(kind);
         return c;
     }
 
     /// Appends `key` with `c`, whose kind is `kind` with table id `id`; returns its entry
-    /// number.
-    std::size_t append(key128 key, const contribution& c, std::uint64_t kind, std::uint32_t id) {
+    /// number. Inlined: it is the hot path's store, and its rare steps are calls.
+    __attribute__((always_inline)) std::size_t append(key128 key, const contribution& c,
+                                                      std::uint64_t kind, std::uint32_t id) {
         const std::size_t n = size_;
         if (n == max_size) throw std::length_error("casreport: more records than a store holds");
-        if (n % block_size == 0) blocks_.emplace_back(block_size);
+        if (n / block_size == blocks_.size()) blocks_.emplace_back(block_size);
         if (id == kind_table::escaped) outliers_[static_cast<std::uint32_t>(n)] = kind;
+        details_.push(c.detail);  // the last step that may throw
         stored& e = entry(n);
         e.set_key(key);
         e.user = c.user;
-        e.detail = c.detail;
         e.set_word(kind_table::offset_of(c.time()) |
                    (std::uint64_t{id} << kind_table::offset_bits));
         ++size_;
@@ -496,6 +699,7 @@ private:
     }
 
     std::vector<huge_array<stored>> blocks_;
+    detail_column details_;  // entry → mail detail id
     std::size_t size_ = 0;
     std::size_t indexed_ = 0;          // entries [0, indexed_) are in the index
     huge_array<std::uint32_t> index_;  // fingerprint | (entry number + 1); 0 is empty

@@ -345,13 +345,9 @@ void partial_state::merge(partial_state&& later, std::uint64_t line_offset, std:
 // ---- merging: the pieces --------------------------------------------------------------------
 
 contribution partial_state::translation::operator()(contribution c) const noexcept {
-    c.user = users[c.user];
-    if (c.detail != 0) {
-        c.detail = detail_ids.empty() ? c.detail + detail_base : detail_ids[c.detail - 1];
-    }
-    std::uint32_t code = c.service_code();
-    if (code >= first_other_service_code) code = codes[code - first_other_service_code];
-    c.meta = (code << 16) | (c.meta & 0xffffU);
+    c.user = user(c.user);
+    c.detail = detail(c.detail);
+    c.meta = meta(c.meta);
     return c;
 }
 
@@ -361,14 +357,23 @@ void partial_state::translate_users(const partial_state& later, translation& t) 
 }
 
 void partial_state::translate_strings(const partial_state& later, translation& t) {
+    translate_services(later, t);
+    t.detail_base = static_cast<std::uint32_t>(details.size());
+    translate_details(later, t);
+}
+
+void partial_state::translate_services(const partial_state& later, translation& t) {
+    t.codes.resize(later.other_services.size());
+    for (std::size_t i = 0; i < t.codes.size(); ++i) {
+        t.codes[i] = intern_service(later.strings.at(later.other_services[i]));
+    }
+}
+
+void partial_state::translate_details(const partial_state& later, translation& t) {
     // The pools are not reserved for the later ones in full: parts of one month share most
     // users, senders and hashes.
     std::vector<std::uint32_t> ids(later.strings.size());
     for (std::uint32_t i = 0; i < ids.size(); ++i) ids[i] = strings.intern(later.strings.at(i));
-    t.codes.resize(later.other_services.size());
-    for (std::size_t i = 0; i < t.codes.size(); ++i) {
-        t.codes[i] = intern_service(strings.at(ids[later.other_services[i]]));
-    }
     if (!opts_.dedupe) {
         // Equal details share one id, so that equal groups of both sides become one.
         t.detail_ids.resize(later.details.size());
@@ -380,7 +385,6 @@ void partial_state::translate_strings(const partial_state& later, translation& t
     }
     // Later details are appended: a raw spelling seen on both sides gets a second entry with
     // the same ids, which the findings aggregate anyway.
-    t.detail_base = static_cast<std::uint32_t>(details.size());
     details.reserve(details.size() + later.details.size());
     for (const mail_detail& d : later.details) {
         details.push_back({ids[d.sender], ids[d.threat], ids[d.file]});
@@ -498,7 +502,6 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
     // Phase 1. Each part's records are checked against our index and the indexes of the parts
     // before it (`seen[k][i]`: record i of part k is an earlier record's duplicate). No index
     // changes meanwhile, so several threads can check; the last part's index is never read.
-    // Then the parts' users and strings are translated into ours.
     store.ensure_index();
     for (std::size_t k = 0; k < parts.size(); ++k) {
         parts[k]->flush_pending();
@@ -544,16 +547,6 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
                 [&](key128 key) { store.prefetch(key); });
         }
     };
-    std::vector<translation> t(parts.size());
-    const auto translate = [&] {
-        for (std::size_t k = 0; k < parts.size(); ++k) {
-            translate_users(*parts[k], t[k]);
-            translate_strings(*parts[k], t[k]);
-            parts[k]->users.release();  // only the ids are needed from here on
-            parts[k]->strings.release();
-            parts[k]->details.release();
-        }
-    };
     {
         // The check claims chunks from a shared counter: whichever threads run it share it.
         side_task helper(threads > 1, [&] { check(); });
@@ -566,28 +559,41 @@ void partial_state::merge_parts(const std::vector<partial_state*>& parts,
     // both halves' strings and our pools' growth are alive together.
     store.drop_index();
     for (partial_state* p : parts) p->store.drop_index();
-    translate();
-    // Phase 2, in file order: the records not seen before are appended to ours, unindexed
-    // (nothing is added after a split file's parts; the index catches up if anything is).
+    // Phase 2. The records need only the parts' users, unknown services and where their
+    // details will start in ours, which come first; the strings and details, which take
+    // longer, are translated on a second thread while the records move.
+    std::vector<translation> t(parts.size());
+    std::uint32_t details_after = static_cast<std::uint32_t>(details.size());
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        translate_users(*parts[k], t[k]);
+        translate_services(*parts[k], t[k]);
+        parts[k]->users.release();  // only the ids are needed from here on
+        t[k].detail_base = details_after;
+        details_after += static_cast<std::uint32_t>(parts[k]->details.size());
+    }
+    const auto translate_all_details = [&] {
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            translate_details(*parts[k], t[k]);
+            parts[k]->strings.release();
+            parts[k]->details.release();
+        }
+    };
+    side_task details_helper(threads > 1, translate_all_details);
+    // In file order, the records not seen before are appended to ours, unindexed (nothing is
+    // added after a split file's parts; the index catches up if anything is).
     for (std::size_t k = 0; k < parts.size(); ++k) {
         partial_state& p = *parts[k];
         take_counters(p, line_offsets[k]);
-        p.store.drop_index();
-        std::size_t i = 0;
-        p.store.drain(
-            [&](key128 key, const contribution& c) {
-                if (seen[k][i++] != 0) {
-                    ++n.duplicates;  // seen earlier: the first one counts
-                    return;
-                }
-                const contribution mine = t[k](c);
-                store.append_unindexed(key, mine);
-                ++(mine.out_of_period() ? n.out_of_period : n.accepted);
-            },
-            [](key128) {});
+        const std::vector<char>& dup = seen[k];
+        const auto [taken, outside] = store.take(
+            p.store, [&](std::size_t i) { return dup[i] == 0; }, t[k]);
+        n.duplicates += dup.size() - taken;  // seen earlier: the first one counts
+        n.accepted += taken - outside;
+        n.out_of_period += outside;
         std::vector<char>().swap(seen[k]);
-        p.clear();
     }
+    details_helper.finish();
+    for (partial_state* p : parts) p->clear();
 }
 
 }  // namespace casreport::detail

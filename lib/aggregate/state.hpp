@@ -178,8 +178,9 @@ public:
     /// Takes the states of a split file's later parts, in file order, as `merge(std::move(part),
     /// line_offsets[k], ec, last)` one after the other would, but checks every part's records
     /// at once: against our index and the indexes of the parts before it (each part but the
-    /// last must still have its index). With `threads` > 1, one thread translates the parts'
-    /// users and strings while both check. The parts are left empty.
+    /// last must still have its index). With `threads` > 1, both threads check, and then one
+    /// translates the parts' strings and details while the other moves the records. The parts
+    /// are left empty.
     void merge_parts(const std::vector<partial_state*>& parts,
                      const std::vector<std::uint64_t>& line_offsets, std::error_code& ec,
                      unsigned threads);
@@ -285,10 +286,27 @@ private:
         std::uint32_t detail_base = 0;
         /// De-duplication off: our id of each later detail (equal details share one).
         std::vector<std::uint32_t> detail_ids;
+        [[nodiscard]] std::uint32_t user(std::uint32_t u) const noexcept { return users[u]; }
+        [[nodiscard]] std::uint32_t detail(std::uint32_t d) const noexcept {
+            if (d == 0) return 0;
+            return detail_ids.empty() ? d + detail_base : detail_ids[d - 1];
+        }
+        [[nodiscard]] std::uint32_t meta(std::uint32_t m) const noexcept {
+            std::uint32_t code = m >> 16;
+            if (code >= first_other_service_code) code = codes[code - first_other_service_code];
+            return (code << 16) | (m & 0xffffU);
+        }
         contribution operator()(contribution c) const noexcept;
     };
     void translate_users(const partial_state& later, translation& t);
+    /// `translate_services`, then `translate_details` with the details appended after ours.
     void translate_strings(const partial_state& later, translation& t);
+    /// The codes of the later state's unknown services (their keys interned in `strings`).
+    void translate_services(const partial_state& later, translation& t);
+    /// Interns the later state's strings and takes its details: appended after ours, whose
+    /// count must have been `t.detail_base` (de-duplication on; `t` is only read), or shared
+    /// (off; `t.detail_ids`). Touches only `strings` and `details` of ours.
+    void translate_details(const partial_state& later, translation& t);
     void take_counters(const partial_state& later, std::uint64_t line_offset);
     void take_groups(const partial_state& later, const translation& t);
     void insert(key128 key, const contribution& c, const mail_detail& d);

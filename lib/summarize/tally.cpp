@@ -1,6 +1,7 @@
 #include "tally.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace casreport::detail {
 namespace {
@@ -57,6 +58,16 @@ public:
         }
     }
 
+    /// Starts loading the per-user counters `c` will add to, ahead of `add`: users come in
+    /// no order, and a month's per-user tables are larger than the cache.
+    void prefetch(const contribution& c) const noexcept {
+        const std::uint8_t category = c.category();
+        if (c.out_of_period() || category == category_overview_only) return;
+        const section_tally& s = t_.sections[category];
+        __builtin_prefetch(&s.by_user[c.user], 1);
+        __builtin_prefetch(&s.mail_by_user[c.user], 1);
+    }
+
     tally take() { return std::move(t_); }
 
 private:
@@ -67,7 +78,20 @@ private:
 
 tally fold(const partial_state& st) {
     folder f(st);
-    st.store.for_each([&](key128, const contribution& c) { f.add(c, 1, c.time(), c.time()); });
+    // Each record is added `ahead` records after its counters were prefetched.
+    constexpr std::size_t ahead = 8;
+    std::array<contribution, ahead> queue{};
+    std::size_t queued = 0;
+    st.store.for_each([&](key128, const contribution& c) {
+        contribution& slot = queue[queued++ % ahead];
+        if (queued > ahead) f.add(slot, 1, slot.time(), slot.time());
+        f.prefetch(c);
+        slot = c;
+    });
+    for (std::size_t i = queued > ahead ? queued - ahead : 0; i < queued; ++i) {
+        const contribution& c = queue[i % ahead];
+        f.add(c, 1, c.time(), c.time());
+    }
     for (const auto& [g, r] : st.groups) {
         contribution c;
         c.user = g.user;

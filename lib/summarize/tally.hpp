@@ -75,7 +75,7 @@ void for_each_mail_detection(const partial_state& st, F&& f) {
         }
         f(detail_tally{c.detail, c.user, count, static_cast<section>(category)});
     };
-    st.store.for_each([&](key128, const contribution& c) { visit(c, 1); });
+    st.store.for_each_with_detail([&](key128, const contribution& c) { visit(c, 1); });
     for (const auto& [g, r] : st.groups) {
         contribution c;
         c.user = g.user;

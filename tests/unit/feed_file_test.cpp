@@ -66,6 +66,26 @@ TEST(FeedFile, ThreadsReportExactlyLikeOnePass) {
     for (unsigned t : {2U, 3U, 7U}) EXPECT_EQ(report_of(f.path(), t), one) << t << " threads";
 }
 
+TEST(FeedFile, ThreadsKeepUnknownServicesAndThePeriodLikeOnePass) {
+    // Unknown services get codes of their own in each part, which the merge translates (their
+    // records' kinds with them); records of other months are counted apart, in every part.
+    std::mt19937 rng(5);
+    std::string s;
+    for (int i = 0; i < 20000; ++i) {
+        std::string e = event(i, rng);
+        if (i % 3 == 1) {
+            const std::string known = "Exchange Online";
+            e.replace(e.find(known), known.size(), "Mystery Box " + std::to_string(rng() % 7));
+        }
+        if (i % 5 == 2) e.replace(e.find("2025-06-"), 8, i % 2 == 0 ? "2025-05-" : "2025-07-");
+        s += e;
+    }
+    const temp_file f(s);
+    const std::string one = report_of(f.path(), 1);
+    EXPECT_NE(one.find("mystery"), std::string::npos);
+    for (unsigned t : {2U, 3U}) EXPECT_EQ(report_of(f.path(), t), one) << t << " threads";
+}
+
 TEST(FeedFile, ADocumentAcrossACutFallsBackToOnePass) {
     // A pretty-printed page in the middle: its lines that start with '{' (its elements at
     // column 0) look like cut points, but a part starting there would misread the page.

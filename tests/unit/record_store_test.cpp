@@ -1,5 +1,5 @@
-// The de-duplication store keeps each contribution in 16 bytes and each index slot in 4: every
-// field must come back exactly, at the edges of what casreport holds.
+// The de-duplication store keeps each contribution in 12 bytes (and a mail detail id aside) and
+// each index slot in 4: every field must come back exactly, at the edges of what casreport holds.
 #include "aggregate/record_store.hpp"
 
 #include <gtest/gtest.h>
@@ -100,6 +100,143 @@ TEST(RecordStore, KindsPastTheTableAreKeptAside) {
     EXPECT_EQ(drained, times.size());
     EXPECT_EQ(s.size(), 0U);
     EXPECT_EQ(s.outliers(), 0U);
+}
+
+TEST(RecordStore, MailDetailsAsideComeBackForEveryEntry) {
+    // Ids sit beside the entries, one bit per entry says who has one: every pattern of bits
+    // in and across groups of 64, and rewrites that give an entry an id, change or remove it.
+    d::record_store s;
+    constexpr std::uint32_t n = 1000;
+    const auto id_of = [](std::uint32_t i) -> std::uint32_t {
+        return i % 3 == 0 || (i / 64) % 4 == 1 ? 0 : i * 2654435761U | 1U;
+    };
+    for (std::uint32_t i = 0; i < n; ++i) {
+        ASSERT_TRUE(s.try_add(key(i), make(i, i, id_of(i), 0)));
+    }
+    for (std::uint32_t i = 0; i < n; ++i) ASSERT_EQ(s.at(i).detail, id_of(i)) << i;
+    std::uint32_t next = 0;  // the entries with an id, in order, and no other
+    s.for_each_with_detail([&](d::key128, const d::contribution& c) {
+        while (id_of(next) == 0) ++next;
+        EXPECT_EQ(c.user, next);
+        EXPECT_EQ(c.detail, id_of(next));
+        ++next;
+    });
+    while (next < n && id_of(next) == 0) ++next;
+    EXPECT_EQ(next, n);
+    s.set(3, make(3, 3, 77, 0));           // had none: kept aside
+    s.set(1, make(1, 1, 0, 0));            // had one: now none
+    s.set(2, make(2, 2, 0xffffffffU, 0));  // had one: another
+    s.set_detail(64 + 5, 5);               // a group without any
+    EXPECT_EQ(s.at(3).detail, 77U);
+    EXPECT_EQ(s.at(1).detail, 0U);
+    EXPECT_EQ(s.at(2).detail, 0xffffffffU);
+    EXPECT_EQ(s.at(69).detail, 5U);
+    s.set(3, make(3, 3, 0, 0));  // aside, and removed again
+    EXPECT_EQ(s.at(3).detail, 0U);
+    for (std::uint32_t i = 4; i < n; ++i) {
+        if (i != 69) {
+            ASSERT_EQ(s.at(i).detail, id_of(i)) << i;
+        }
+    }
+    ASSERT_TRUE(s.try_add(key(n), make(n, n, 4, 0)));  // the last entry: rewritten in place
+    s.set_detail(n, 8);
+    s.set_detail(n - 1, 11);  // had none
+    EXPECT_EQ(s.at(n).detail, 8U);
+    EXPECT_EQ(s.at(n - 1).detail, 11U);
+    std::uint32_t visited = 0;
+    s.for_each_with_detail([&](d::key128 k, const d::contribution& c) {
+        EXPECT_NE(c.detail, 0U);
+        EXPECT_EQ(s.find(k), c.user);  // users are entry numbers here
+        ++visited;
+    });
+    std::uint32_t i = 0;
+    std::uint32_t with = 0;
+    s.drain(
+        [&](d::key128, const d::contribution& c) {
+            with += (c.detail != 0 ? 1 : 0);
+            ++i;
+        },
+        [](d::key128) {});
+    EXPECT_EQ(i, n + 1);
+    EXPECT_EQ(visited, with);
+    EXPECT_GT(with, n / 3);
+    EXPECT_TRUE(s.try_add(key(0), make(0, 0, 9, 0)));  // empty again, and usable
+    EXPECT_EQ(s.at(0).detail, 9U);
+}
+
+namespace {
+/// A merge's translation for `take`: users and details moved by a constant, service codes by
+/// another (the category and flags of a meta stay).
+struct shift {
+    std::uint32_t user(std::uint32_t u) const noexcept { return u + 1000; }
+    std::uint32_t detail(std::uint32_t d) const noexcept { return d == 0 ? 0 : d + 50; }
+    std::uint32_t meta(std::uint32_t m) const noexcept { return m + (std::uint32_t{3} << 16); }
+};
+}  // namespace
+
+TEST(RecordStore, MailDetailsPastAMappedColumnComeBack) {
+    // 400,000 entries: the ids pass the size at which the column moves to its own mapping and
+    // grows with mremap.
+    d::record_store s;
+    constexpr std::uint32_t n = 400000;
+    const auto id_of = [](std::uint32_t i) -> std::uint32_t { return i % 7 < 4 ? i + 1 : 0; };
+    for (std::uint32_t i = 0; i < n; ++i) {
+        ASSERT_TRUE(s.try_add(key(i), make(i, i, id_of(i), 0)));
+    }
+    std::uint32_t seen = 0;
+    std::uint32_t with = 0;
+    s.for_each([&](d::key128, const d::contribution& c) {
+        ASSERT_EQ(c.detail, id_of(seen));
+        with += c.detail != 0 ? 1 : 0;
+        ++seen;
+    });
+    std::uint32_t visited = 0;
+    s.for_each_with_detail([&](d::key128, const d::contribution& c) {
+        ASSERT_EQ(c.detail, id_of(c.user));
+        ++visited;
+    });
+    EXPECT_EQ(seen, n);
+    EXPECT_EQ(visited, with);
+    for (std::uint32_t i = 0; i < n; i += 997) ASSERT_EQ(s.at(i).detail, id_of(i));
+}
+
+TEST(RecordStore, TakeMovesTheKeptEntriesTranslated) {
+    // Kind tables of two kinds on both sides: kinds past them are kept aside in the store taken
+    // from, in the store taking, or both, and every entry still comes back exactly.
+    d::record_store ours(2);
+    d::record_store later(2);
+    ASSERT_TRUE(ours.try_add(key(1000), make(5, 1, 0, 0x00000520U)));
+    const std::vector<std::int64_t>& times = edge_times();
+    std::vector<d::contribution> added;
+    for (std::size_t i = 0; i < 200; ++i) {
+        const std::int64_t t = times[i % times.size()];
+        const auto meta = static_cast<std::uint32_t>((i % 3) << 16 | (i % 2 == 0 ? 0x20U : 0U));
+        const auto u = static_cast<std::uint32_t>(i);
+        added.push_back(make(t, u, u % 4 == 0 ? 0 : 7 + u, meta));
+        ASSERT_TRUE(later.try_add(key(i), added.back()));
+    }
+    const auto keep = [](std::size_t i) { return i % 5 != 3; };
+    const auto [taken, outside] = ours.take(later, keep, shift{});
+    EXPECT_EQ(later.size(), 0U);
+    std::size_t n = 1;
+    std::size_t expect_outside = 0;
+    for (std::size_t i = 0; i < added.size(); ++i) {
+        if (!keep(i)) continue;
+        d::contribution c = added[i];
+        c.user += 1000;
+        c.detail = c.detail == 0 ? 0 : c.detail + 50;
+        c.meta += std::uint32_t{3} << 16;
+        expect_same(ours.at(n), c);
+        EXPECT_EQ(ours.key_at(n), key(i));
+        if (c.out_of_period()) ++expect_outside;
+        ++n;
+    }
+    EXPECT_EQ(taken, n - 1);
+    EXPECT_EQ(outside, expect_outside);
+    EXPECT_EQ(ours.size(), n);
+    EXPECT_GT(ours.outliers(), 0U);
+    EXPECT_FALSE(ours.try_add(key(0), make(0, 0, 0, 0)));  // indexed before the next add
+    EXPECT_TRUE(ours.try_add(key(3), make(0, 0, 0, 0)));   // not kept: not there
 }
 
 TEST(RecordStore, DuplicatesAreFoundThroughEveryIndexSize) {

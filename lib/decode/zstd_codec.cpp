@@ -32,6 +32,7 @@ public:
     void begin() override {
         ZSTD_DCtx_reset(ds_, ZSTD_reset_session_only);
         holding_ = false;
+        frame_start_ = true;
     }
 
     step run(std::string_view in, char* out, std::size_t room) override {
@@ -49,7 +50,14 @@ public:
                 if (stalled && ob.pos == 0) return s;  // it needs more input
             }
             if (s.used == in.size()) return s;
-            ZSTD_inBuffer ib{in.data() + s.used, in.size() - s.used, 0};
+            // A frame's first byte goes alone. Given a whole frame in the call that reads its
+            // header, zstd decodes it in one pass when the frame says it holds no more text
+            // than there is room for (here, none), and that pass checks the blocks otherwise
+            // than streaming does: whether a damaged frame fails, and why, would depend on
+            // how the source was split. A frame never starts a later call's input.
+            const std::size_t give = frame_start_ ? 1 : in.size() - s.used;
+            frame_start_ = false;
+            ZSTD_inBuffer ib{in.data() + s.used, give, 0};
             ZSTD_outBuffer no_room{out + s.produced, 0, 0};
             const std::size_t rc = ZSTD_decompressStream(ds_, &no_room, &ib);
             s.used += ib.pos;
@@ -97,6 +105,7 @@ private:
 
     ZSTD_DStream* ds_;
     bool holding_ = false;  // a decoding call may have left text to write out
+    bool frame_start_ = true;  // the next byte read is a frame's first
 };
 
 }  // namespace

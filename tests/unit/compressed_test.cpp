@@ -358,3 +358,16 @@ TEST(Zstd, RawBlocksAreReadHoweverTheBytesArrive) {
     }
     EXPECT_EQ(decode_all(frame, detect), decode_all(text, detect));
 }
+
+TEST(Zstd, AFrameOfNoTextIsReadTheSameWholeOrInPieces) {
+    // A frame that declares no text (content size 0, no checksum) and then has blocks: given
+    // whole in the call that reads its header, zstd would decode it in one pass, which refuses
+    // it; streamed, it ends after its last block and the rest is data after the end. A frame's
+    // first byte now goes alone, so it is always streamed (fuzz_gzip,
+    // corpus/fuzz_gzip/crash_zstd_empty_frame_in_one_pass).
+    const std::string frame = std::string("\x28\xb5\x2f\xfd\x23", 5) + std::string(17, '\0') +
+                              std::string("\x05", 1) + std::string(9, '\0') +
+                              std::string("\x41\x46\x00", 3);
+    EXPECT_EQ(decode_all(frame, detect),
+              (log_t{"X:there is data after the end of the zstd stream, at byte 25"}));
+}

@@ -11,6 +11,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <array>
 #include <new>
 
 #include "decompress.hpp"
@@ -32,7 +33,9 @@ public:
     void begin() override {
         ZSTD_DCtx_reset(ds_, ZSTD_reset_session_only);
         holding_ = false;
-        frame_start_ = true;
+        head_n_ = 0;
+        head_need_ = 4;
+        head_done_ = false;
     }
 
     step run(std::string_view in, char* out, std::size_t room) override {
@@ -50,14 +53,8 @@ public:
                 if (stalled && ob.pos == 0) return s;  // it needs more input
             }
             if (s.used == in.size()) return s;
-            // A frame's first byte goes alone. Given a whole frame in the call that reads its
-            // header, zstd decodes it in one pass when the frame says it holds no more text
-            // than there is room for (here, none), and that pass checks the blocks otherwise
-            // than streaming does: whether a damaged frame fails, and why, would depend on
-            // how the source was split. A frame never starts a later call's input.
-            const std::size_t give = frame_start_ ? 1 : in.size() - s.used;
-            frame_start_ = false;
-            ZSTD_inBuffer ib{in.data() + s.used, give, 0};
+            if (!head_done_ && !read_head(in, s)) return s;
+            ZSTD_inBuffer ib{in.data() + s.used, in.size() - s.used, 0};
             ZSTD_outBuffer no_room{out + s.produced, 0, 0};
             const std::size_t rc = ZSTD_decompressStream(ds_, &no_room, &ib);
             s.used += ib.pos;
@@ -76,6 +73,63 @@ public:
     }
 
 private:
+    /// Gathers the frame header from `in` (the magic number, then the header its descriptor
+    /// byte sizes) and gives it to zstd in one call of its own. zstd is never handed a header
+    /// in pieces or together with the blocks after it, because both change what it does:
+    /// - a call whose input starts inside a header that turns out bad has zstd look for an
+    ///   old (pre-1.0) frame at the start of that input rather than of the frame;
+    /// - a call that holds the whole frame lets zstd decode it in one pass when the frame
+    ///   declares no more text than there is room for (here, none), and that pass checks
+    ///   blocks otherwise than streaming does.
+    /// Either way whether a damaged frame fails, and why, would depend on how the source was
+    /// split. Returns false while the header is not whole or when it is refused (`s` says why).
+    bool read_head(std::string_view in, step& s) {
+        while (head_n_ < head_need_ && s.used < in.size()) {
+            const auto b = static_cast<unsigned char>(in[s.used++]);
+            head_[head_n_] = b;
+            if (head_n_ < 4 && !fits_a_magic(head_n_, b)) {
+                s.foreign = true;  // the bytes after a frame start no other one
+                return false;
+            }
+            ++head_n_;
+            if (head_n_ == 4) head_need_ = head_[0] == 0x28 ? 5 : 8;  // a frame, or skippable
+            if (head_n_ == 5 && head_[0] == 0x28) head_need_ = frame_head_size(b);
+        }
+        if (head_n_ < head_need_) return false;
+        ZSTD_inBuffer ib{head_.data(), head_n_, 0};
+        ZSTD_outBuffer no_room{nullptr, 0, 0};
+        const std::size_t rc = ZSTD_decompressStream(ds_, &no_room, &ib);
+        if (failed(rc, s) || ended(rc, s)) return false;
+        if (ib.pos != head_n_) {
+            s.error = "bad frame data or checksum";
+            return false;
+        }
+        head_done_ = true;
+        return true;
+    }
+
+    /// Whether byte `i` (0-3) of a frame may be `b`: 28 b5 2f fd, or a skippable frame's
+    /// 5? 2a 4d 18.
+    [[nodiscard]] bool fits_a_magic(std::size_t i, unsigned char b) const noexcept {
+        static constexpr unsigned char frame[] = {0x28, 0xb5, 0x2f, 0xfd};
+        static constexpr unsigned char skippable[] = {0x50, 0x2a, 0x4d, 0x18};
+        const bool is_frame = i == 0 ? b == 0x28 : head_[0] == 0x28;
+        if (is_frame) return b == frame[i];
+        return i == 0 ? (b & 0xf0U) == 0x50 : b == skippable[i];
+    }
+
+    /// The size of a frame header (RFC 8878, 3.1.1.1) from its descriptor byte: the magic
+    /// number, the descriptor, the window byte unless single-segment, the dictionary id and
+    /// the content size.
+    static std::size_t frame_head_size(unsigned char descriptor) noexcept {
+        static constexpr std::size_t dictionary_id[] = {0, 1, 2, 4};
+        static constexpr std::size_t content_size[] = {0, 2, 4, 8};
+        const bool single_segment = (descriptor & 0x20U) != 0;
+        const unsigned fcs = descriptor >> 6U;
+        return 4 + 1 + (single_segment ? 0 : 1) + dictionary_id[descriptor & 3U] +
+               (fcs == 0 && single_segment ? 1 : content_size[fcs]);
+    }
+
     /// The reason, in as few words as the split allows: which check fails first on damaged
     /// data (a block's contents, the declared size, the frame checksum) depends on how much
     /// input each call gives zstd, and the reason must not depend on how the source was
@@ -105,7 +159,10 @@ private:
 
     ZSTD_DStream* ds_;
     bool holding_ = false;  // a decoding call may have left text to write out
-    bool frame_start_ = true;  // the next byte read is a frame's first
+    std::array<unsigned char, 18> head_{};  // the frame header gathered so far (18 at most)
+    std::size_t head_n_ = 0;
+    std::size_t head_need_ = 4;  // bytes the header has, as far as known
+    bool head_done_ = false;     // zstd has the whole header
 };
 
 }  // namespace

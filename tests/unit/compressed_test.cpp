@@ -371,3 +371,16 @@ TEST(Zstd, AFrameOfNoTextIsReadTheSameWholeOrInPieces) {
     EXPECT_EQ(decode_all(frame, detect),
               (log_t{"X:there is data after the end of the zstd stream, at byte 25"}));
 }
+
+TEST(Zstd, AnOldFramesMagicInsideAHeaderIsNotReadAsOne) {
+    // After a frame, 28 then 25 b5 2f fd: no zstd frame, but the last four bytes are the magic
+    // number of a pre-1.0 one. Handed the header from its second byte on, zstd would try to
+    // read that old frame; given the header from its first byte, it sees no frame at all.
+    // Headers now reach zstd whole, from their first byte (fuzz_gzip,
+    // corpus/fuzz_gzip/crash_zstd_old_frame_seen_mid_header).
+    const std::string first = cr::test::zstd(ndjson(3));
+    const log_t log = decode_all(first + std::string("\x28\x25\xb5\x2f\xfd\xfd\x08", 7), detect);
+    ASSERT_EQ(log.size(), 4U);
+    EXPECT_EQ(log.back(), "X:there is data after the end of the zstd stream, at byte " +
+                              std::to_string(first.size()));
+}

@@ -324,13 +324,23 @@ TEST(Gzip, ABadHeaderChecksumOrAReservedFlagIsRefusedHoweverTheBytesArrive) {
     EXPECT_EQ(two.back(), "X:the gzip data is corrupt (invalid gzip header)");
 }
 
+namespace {
+
+/// A damaged frame of the shape fuzz_gzip found: the magic number, the descriptor byte,
+/// `zeros` zero bytes (header fields, then empty blocks), a block header byte 05, `more`
+/// zeros, and "AF\0".
+std::string fuzzed_zstd_frame(char descriptor, std::size_t zeros, std::size_t more) {
+    return std::string("\x28\xb5\x2f\xfd", 4) + descriptor + std::string(zeros, '\0') + '\x05' +
+           std::string(more, '\0') + std::string("AF\0", 3);
+}
+
+}  // namespace
+
 TEST(Zstd, DamageGivesOneReasonHoweverTheBytesArrive) {
     // A frame (single segment, a checksum, content size 0) whose blocks do not add up: given
     // whole, zstd reports corruption; given in pieces, a checksum mismatch. One reason serves
     // both (fuzz_gzip, corpus/fuzz_gzip/crash_zstd_reason_depends_on_split).
-    const std::string frame = std::string("\x28\xb5\x2f\xfd\x25", 5) + std::string(16, '\0') +
-                              std::string("\x05", 1) + std::string(10, '\0') +
-                              std::string("\x41\x46\x00", 3);
+    const std::string frame = fuzzed_zstd_frame('\x25', 16, 10);
     EXPECT_EQ(decode_all(frame, detect),
               (log_t{"X:the zstd data is corrupt (bad frame data or checksum)"}));
     // Text before the damage still counts, and the reason is the same.
@@ -362,12 +372,10 @@ TEST(Zstd, RawBlocksAreReadHoweverTheBytesArrive) {
 TEST(Zstd, AFrameOfNoTextIsReadTheSameWholeOrInPieces) {
     // A frame that declares no text (content size 0, no checksum) and then has blocks: given
     // whole in the call that reads its header, zstd would decode it in one pass, which refuses
-    // it; streamed, it ends after its last block and the rest is data after the end. A frame's
-    // first byte now goes alone, so it is always streamed (fuzz_gzip,
+    // it; streamed, it ends after its last block and the rest is data after the end. Headers
+    // now reach zstd in a call of their own, so every frame is streamed (fuzz_gzip,
     // corpus/fuzz_gzip/crash_zstd_empty_frame_in_one_pass).
-    const std::string frame = std::string("\x28\xb5\x2f\xfd\x23", 5) + std::string(17, '\0') +
-                              std::string("\x05", 1) + std::string(9, '\0') +
-                              std::string("\x41\x46\x00", 3);
+    const std::string frame = fuzzed_zstd_frame('\x23', 17, 9);
     EXPECT_EQ(decode_all(frame, detect),
               (log_t{"X:there is data after the end of the zstd stream, at byte 25"}));
 }

@@ -15,17 +15,12 @@ namespace {
 /// ISA-L counts in 32 bits: at most 1 GiB in or out per call.
 constexpr std::size_t max_call_bytes = std::size_t{1} << 30;
 
-/// Why a member cannot be inflated. Bad deflate data and a bad checksum share one reason: which
-/// of the two ISA-L notices first depends on how much input each call gives it (given a whole
-/// member it may inflate past a bad block and fail the checksum; given pieces, stop at the
-/// block), and the reason must not depend on how the source was split.
-const char* explain(int rc) noexcept {
-    switch (rc) {
-        case ISAL_INVALID_WRAPPER: return "invalid gzip header";
-        case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
-        default: return "bad deflate data or checksum";
-    }
-}
+/// Why a member's deflate data cannot be inflated. Bad data and a bad checksum share one
+/// reason: which of the two ISA-L notices first depends on how much input each call gives it
+/// (given a whole member it may inflate past a bad block and fail the checksum; given pieces,
+/// stop at the block), and the reason must not depend on how the source was split. (The
+/// header's faults have reasons of their own: `gzip_header` reads it.)
+constexpr const char* bad_data = "bad deflate data or checksum";
 
 /// A member's header (RFC 1952, 2.3), read a byte at a time however it arrives. ISA-L would
 /// parse it too, but it checks the header's CRC-16 only when the whole header reaches it in
@@ -146,7 +141,7 @@ public:
             // calls, which only `recent_` still holds. next_in is not looked at again.
             const std::size_t back = st.avail_in - give;
             if (back > recent_n_ || st.block_state != ISAL_BLOCK_FINISH) {
-                s.error = "bad deflate data or checksum";
+                s.error = bad_data;
                 return s;
             }
             s.given_back = std::string_view(recent_ + recent_n_ - back, back);
@@ -156,7 +151,7 @@ public:
         s.used = give - st.avail_in;
         remember(in.substr(0, s.used));
         if (rc < 0) {
-            s.error = explain(rc);
+            s.error = bad_data;
         } else if (rc == ISAL_NEED_DICT) {
             s.error = "a preset dictionary is needed";  // zlib only; never in gzip
         } else {

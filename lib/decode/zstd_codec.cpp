@@ -13,6 +13,8 @@
 
 #include <array>
 #include <new>
+#include <optional>
+#include <string_view>
 
 #include "decompress.hpp"
 
@@ -86,12 +88,17 @@ private:
     bool read_head(std::string_view in, step& s) {
         while (head_n_ < head_need_ && s.used < in.size()) {
             const auto b = static_cast<unsigned char>(in[s.used++]);
-            head_[head_n_] = b;
-            if (head_n_ < 4 && !fits_a_magic(head_n_, b)) {
-                s.foreign = true;  // the bytes after a frame start no other one
-                return false;
+            head_[head_n_++] = b;
+            if (head_n_ <= 4) {
+                // The magic number as sniff_codec knows it, byte by byte: a frame, or a
+                // skippable one (only these start with the bytes may_start lets through).
+                const std::string_view magic(reinterpret_cast<const char*>(head_.data()), head_n_);
+                const std::optional<codec> c = sniff_codec(magic, false);
+                if (c && *c != codec::zstd) {
+                    s.foreign = true;  // the bytes after a frame start no other one
+                    return false;
+                }
             }
-            ++head_n_;
             if (head_n_ == 4) head_need_ = head_[0] == 0x28 ? 5 : 8;  // a frame, or skippable
             if (head_n_ == 5 && head_[0] == 0x28) head_need_ = frame_head_size(b);
         }
@@ -106,16 +113,6 @@ private:
         }
         head_done_ = true;
         return true;
-    }
-
-    /// Whether byte `i` (0-3) of a frame may be `b`: 28 b5 2f fd, or a skippable frame's
-    /// 5? 2a 4d 18.
-    [[nodiscard]] bool fits_a_magic(std::size_t i, unsigned char b) const noexcept {
-        static constexpr unsigned char frame[] = {0x28, 0xb5, 0x2f, 0xfd};
-        static constexpr unsigned char skippable[] = {0x50, 0x2a, 0x4d, 0x18};
-        const bool is_frame = i == 0 ? b == 0x28 : head_[0] == 0x28;
-        if (is_frame) return b == frame[i];
-        return i == 0 ? (b & 0xf0U) == 0x50 : b == skippable[i];
     }
 
     /// The size of a frame header (RFC 8878, 3.1.1.1) from its descriptor byte: the magic

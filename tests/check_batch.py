@@ -98,6 +98,10 @@ def main(cli, sample, not_a_log, work):
     expect(first[:2] == ["initech", "umbrella"], f"index order {first}")
     links = [a.get("href") for a in root.iter(ns + "a")]
     expect("acme/report.html" in links and "globex/report.md" in links, f"links {links}")
+    policy = [m.get("content", "") for m in root.iter(ns + "meta")
+              if m.get("http-equiv") == "Content-Security-Policy"]
+    expect(len(policy) == 1 and "default-src 'none'" in policy[0],
+           f"the index forbids scripts and loads: {policy}")
 
     # Byte-identical on a second run.
     before = {}

@@ -42,6 +42,13 @@ def check(path):
                 problems.append("refers outside: %s=%s" % (name, value))
             if re.search(r"(?i)(https?:|url\(|javascript:)", value):
                 problems.append("attribute %s refers outside: %s" % (name, value))
+    # And the browser is told so: the content policy forbids scripts and every load from
+    # outside, whatever markup might slip through.
+    policies = [m.get("content", "") for m in root.iter(XHTML + "meta")
+                if m.get("http-equiv", "").lower() == "content-security-policy"]
+    if len(policies) != 1 or "default-src 'none'" not in policies[0] \
+            or "script-src" in policies[0] or "http" in policies[0]:
+        problems.append("no content policy that forbids scripts and loads: %s" % policies)
     # Data may quote URLs as text (a threat's address); styles may load nothing.
     for style in root.iter(XHTML + "style"):
         css = style.text or ""

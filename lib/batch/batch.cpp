@@ -489,7 +489,8 @@ std::vector<const tenant_summary*> by_attention(const batch_summary& s) {
 std::string index_html(const batch_summary& s) {
     std::string out =
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" "
-        "xml:lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>casreport " +
+        "xml:lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n" +
+        std::string(detail::html_content_policy) + "<title>casreport " +
         esc(s.month) + " — " + std::to_string(s.tenants.size()) +
         " tenants</title>\n<style>"
         "body{font-family:\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,"

@@ -182,6 +182,7 @@ public:
         out_ += "<!DOCTYPE html>\n";
         out_ += "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"" + lang + "\" xml:lang=\"" +
                 lang + "\">\n<head>\n<meta charset=\"utf-8\"/>\n";
+        out_ += html_content_policy;
         out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
         out_ += "<meta name=\"generator\" content=\"" + esc(r.generator) + "\"/>\n";
         out_ += "<title>" + esc(l_.report_title) + " — " + esc(period_title(ctx_)) + "</title>\n";

@@ -49,6 +49,14 @@ namespace casreport::detail {
 /// space.
 [[nodiscard]] std::string xml_escape(std::string_view s);
 
+/// The `<meta>` every HTML page of ours carries, a second wall behind `xml_escape`: the page may
+/// run no script, load nothing from anywhere (a name that slipped through as markup could not
+/// call home from a customer's browser or from the Chromium that prints the PDF) and show only
+/// its own styles and the images inside it (the tenant's logo, as a `data:` address).
+inline constexpr std::string_view html_content_policy =
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\"/>\n";
+
 /// "1,234": a count with thousands separators, as people read it.
 [[nodiscard]] std::string grouped(std::uint64_t n);
 

@@ -78,7 +78,8 @@ csv_guess guess_csv(std::string_view line, const options& opts) {
     return g;
 }
 
-/// The decision on a source's first bytes (after any BOM).
+/// The decision on a source's first bytes (after any BOM): on its first `detect_bytes` at most,
+/// whatever more has arrived, so that it never depends on how the source is cut into chunks.
 struct detection {
     enum kind : std::uint8_t { need_more, json, cef, csv, unknown } what = need_more;
     std::string why;  // for unknown: what the source looked like
@@ -86,6 +87,12 @@ struct detection {
 
 detection detect(std::string_view text, bool at_end, const options& opts) {
     detection d;
+    // A full window is all there is to look at: its last line is cut, not complete.
+    const bool window_full = text.size() >= detect_bytes;
+    if (window_full) {
+        text = text.substr(0, detect_bytes);
+        at_end = false;
+    }
     std::size_t pos = 0;
     std::size_t seen = 0;  // non-blank lines looked at
     std::size_t line_no = 1;
@@ -119,12 +126,12 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
                 d.what = detection::cef;
                 return d;
             }
-            if (!complete) {
-                if (text.size() < detect_bytes) return d;  // need_more
-            } else if (is_syslog_cef(t)) {
+            if (!complete && !window_full) return d;  // need_more
+            if (is_syslog_cef(t)) {  // the prefix is at most 1 KiB: a cut line is enough
                 d.what = detection::cef;
                 return d;
-            } else if (seen == 0) {
+            }
+            if (complete && seen == 0) {
                 if (is_valid_utf8(line)) {
                     csv_guess g = guess_csv(line, opts);
                     if (g.is_csv) {
@@ -135,13 +142,10 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
                 }
             }
             ++seen;
-        } else if (!complete) {
-            if (text.size() < detect_bytes) return d;  // need_more
+        } else if (!complete && !window_full) {
+            return d;  // need_more
         }
-        if (nl == std::string_view::npos || seen >= detect_lines ||
-            (!complete && text.size() >= detect_bytes)) {
-            break;
-        }
+        if (nl == std::string_view::npos || seen >= detect_lines) break;
         pos = nl + 1;
         ++line_no;
     }
@@ -156,6 +160,9 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
         d.why = "not a CAS log: line " + std::to_string(first_line_no) +
                 " is not UTF-8 text (a Japanese CSV export saved as Shift_JIS? convert it "
                 "first: iconv -f CP932 -t UTF-8)";
+    } else if (first_line_no == 0) {
+        d.why = "not a CAS log: its first " + std::to_string(detect_bytes >> 10) +
+                " KiB are blank (spaces, tabs and line ends), and no record starts in them";
     } else if (!csv_problem.empty()) {
         d.why = "not JSON or CEF, and not a CSV export casreport can read: " + csv_problem;
     } else {
@@ -182,8 +189,16 @@ public:
         if (failed_) return;
         // The first chunk usually settles everything: read it where it is, hold it only when
         // more is needed.
-        if (head_.empty() && start(bytes, false)) return;
+        if (head_.empty()) {
+            if (start(bytes, false)) return;
+            next_look_ = 2 * bytes.size();
+        }
         head_.append(bytes);
+        // Every look goes over all the held bytes: looking again only once they have doubled
+        // (or fill the window) keeps a source fed a byte at a time linear. When the look is
+        // taken does not change what it decides: `detect` answers the same on any longer text.
+        if (head_.size() < next_look_ && head_.size() < detect_bytes) return;
+        next_look_ = 2 * head_.size();
         if (start(head_, false)) release_head();
     }
 
@@ -249,6 +264,7 @@ private:
     const options& opts_;
     std::unique_ptr<decoder> inner_;
     std::string head_;  // the first bytes, held until the BOM and the format are settled
+    std::size_t next_look_ = 0;  // the size of `head_` at which to look at it again
     bool failed_ = false;
 };
 

@@ -94,6 +94,35 @@ TEST(Detect, AnythingElseIsUnusableWithAMessageThatSaysWhatItSaw) {
                      "as Shift_JIS? convert it first: iconv -f CP932 -t UTF-8)"}));
 }
 
+TEST(Detect, ASourceThatStartsWithMoreBlanksThanAreLookedAtSaysSo) {
+    const std::string blanks(std::size_t{64} << 10, ' ');
+    EXPECT_EQ(decode_all(blanks + "\n" + json_event("a"), detect),
+              (log_t{"X:not a CAS log: its first 64 KiB are blank (spaces, tabs and line ends), "
+                     "and no record starts in them"}));
+    std::string lines;
+    while (lines.size() < blanks.size()) lines += "  \t\r\n";
+    EXPECT_EQ(decode_all(lines + json_event("a"), detect).at(0).substr(0, 40),
+              "X:not a CAS log: its first 64 KiB are bl");
+    // Short of the bound, blanks are only blank lines.
+    EXPECT_EQ(decode_all(blanks.substr(1000) + "\n" + json_event("a"), detect), (log_t{"E2:a"}));
+}
+
+TEST(Detect, OnlyTheFirst64KiBDecideWhateverArrivesWithThem) {
+    // decode_all feeds whole and in pieces: the decisions must agree.
+    const std::string pad(std::size_t{70} << 10, 'x');
+    // A syslog prefix is enough to know CEF, however long its line.
+    const log_t cef = decode_all("<134>Jun  2 09:15:42 cas-host " + cef_line("a") + pad, detect);
+    ASSERT_EQ(cef.size(), 1U);
+    EXPECT_EQ(cef[0].substr(0, 2), "E1");
+    // A first line longer than the window is not a CSV header casreport can read.
+    EXPECT_EQ(decode_all("Detection Time,Log Type,Affected User," + pad +
+                             "\n2025-06-02 09:00,dlp,a\n",
+                         detect)
+                  .at(0)
+                  .substr(0, 44),
+              "X:not a CAS log in a format casreport reads:");
+}
+
 TEST(Detect, OnlyTheFirstEightLinesAreLookedAt) {
     std::string in;
     for (int i = 0; i < 7; ++i) in += "junk\n";

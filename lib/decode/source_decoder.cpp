@@ -263,7 +263,7 @@ private:
     input_format forced_;
     const options& opts_;
     std::unique_ptr<decoder> inner_;
-    std::string head_;  // the first bytes, held until the BOM and the format are settled
+    std::string head_;           // the first bytes, held until the BOM and the format are settled
     std::size_t next_look_ = 0;  // the size of `head_` at which to look at it again
     bool failed_ = false;
 };

@@ -115,12 +115,12 @@ TEST(Detect, OnlyTheFirst64KiBDecideWhateverArrivesWithThem) {
     ASSERT_EQ(cef.size(), 1U);
     EXPECT_EQ(cef[0].substr(0, 2), "E1");
     // A first line longer than the window is not a CSV header casreport can read.
-    EXPECT_EQ(decode_all("Detection Time,Log Type,Affected User," + pad +
-                             "\n2025-06-02 09:00,dlp,a\n",
-                         detect)
-                  .at(0)
-                  .substr(0, 44),
-              "X:not a CAS log in a format casreport reads:");
+    EXPECT_EQ(
+        decode_all("Detection Time,Log Type,Affected User," + pad + "\n2025-06-02 09:00,dlp,a\n",
+                   detect)
+            .at(0)
+            .substr(0, 44),
+        "X:not a CAS log in a format casreport reads:");
 }
 
 TEST(Detect, OnlyTheFirstEightLinesAreLookedAt) {

@@ -116,6 +116,77 @@ inline std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
     return 4;
 }
 
+/// Characters that draw nothing yet change what a reader takes a name to be: the invisible
+/// format characters Unicode marks as default-ignorable (soft hyphen, zero-width space,
+/// joiners and non-joiners, word joiner, byte order mark, Hangul fillers, Mongolian and Khmer
+/// invisibles, interlinear annotation marks, the tag characters U+E0000..U+E007F that can
+/// smuggle a whole hidden text). Variation selectors are left alone: they pick a glyph's form
+/// and hide nothing.
+[[nodiscard]] constexpr bool is_invisible_format(std::uint32_t cp) noexcept {
+    return cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
+           cp == 0x17b5 || cp == 0x180e || (cp >= 0x200b && cp <= 0x200d) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206a && cp <= 0x206f) || cp == 0x3164 ||
+           cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+           (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/// What `safe_text` shows as an escape: C0 controls, DEL, C1 controls, the bidi controls
+/// (U+061C, U+200E/F, U+202A..E, U+2066..9), the line and paragraph separators and the
+/// invisible format characters (`is_invisible_format`).
+[[nodiscard]] constexpr bool is_hidden_control(std::uint32_t cp) noexcept {
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+           cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+           is_invisible_format(cp);
+}
+
+/// Unicode's noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
+[[nodiscard]] constexpr bool is_noncharacter(std::uint32_t cp) noexcept {
+    return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffeU) == 0xfffeU;
+}
+
+/// `s` with every hidden control shown as its escape (`\u001B`, `\u202E`, `\U000E0041`, four
+/// hex digits in the BMP and eight beyond it, as in Python), every noncharacter and every byte
+/// that is not UTF-8 as U+FFFD. Everything else is kept, so an ordinary name is returned
+/// unchanged. Every renderer, and every message that quotes a log, shows log text through it.
+[[nodiscard]] inline std::string safe_text(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    static constexpr std::string_view replacement = "\xef\xbf\xbd";  // U+FFFD
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, i, cp);
+        if (n == 0) {
+            out += replacement;
+            ++i;
+            continue;
+        }
+        if (is_hidden_control(cp)) {
+            const bool wide = cp > 0xffff;
+            out += wide ? "\\U" : "\\u";
+            for (int shift = wide ? 28 : 12; shift >= 0; shift -= 4)
+                out += hex[(cp >> shift) & 0xfU];
+        } else if (is_noncharacter(cp)) {
+            out += replacement;
+        } else {
+            out.append(s.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
+
+/// Whether `safe_text(s)` would change `s`.
+[[nodiscard]] inline bool is_safe_text(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(s, i, cp);
+        if (n == 0 || is_hidden_control(cp) || is_noncharacter(cp)) return false;
+        i += n;
+    }
+    return true;
+}
+
 /// Where to cut `v` to keep at most `max` bytes of it: on a character boundary, and never
 /// inside a word that holds an '@' (a mail address, whose cut-off rest would leave its local
 /// part where `--redact` can no longer recognize it): such a word is left out whole.
@@ -137,7 +208,8 @@ inline std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
 }
 
 /// `v` in double quotes, for a message: cut to at most `max` bytes (see `excerpt_cut`; then
-/// ending in "…"), control characters shown as spaces.
+/// ending in "…"), C0 controls and DEL shown as spaces, and then through `safe_text`, so that
+/// no byte of a log reaches a terminal or a log file unchecked through an error message.
 [[nodiscard]] inline std::string quoted_excerpt(std::string_view v, std::size_t max = 60) {
     const std::size_t cut = excerpt_cut(v, max);
     std::string out = "\"";
@@ -145,6 +217,7 @@ inline std::size_t encode_utf8(std::uint32_t cp, char* out) noexcept {
     for (std::size_t i = 1; i < out.size(); ++i) {
         if (static_cast<unsigned char>(out[i]) < 0x20 || out[i] == 0x7F) out[i] = ' ';
     }
+    if (!is_safe_text(out)) out = safe_text(out);
     if (cut < v.size()) out += "…";
     out += '"';
     return out;

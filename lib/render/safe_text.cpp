@@ -3,16 +3,6 @@
 namespace casreport::detail {
 namespace {
 
-constexpr std::string_view replacement = "\xef\xbf\xbd";  // U+FFFD
-
-void escape(std::string& out, std::uint32_t cp) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    // Four hex digits in the BMP (`\u202E`), eight beyond it (`\U000E0041`), as in Python.
-    const bool wide = cp > 0xffff;
-    out += wide ? "\\U" : "\\u";
-    for (int shift = wide ? 28 : 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xfU];
-}
-
 void fix(std::string& s) {
     if (!is_safe_text(s)) s = safe_text(s);
 }
@@ -47,39 +37,6 @@ std::string grouped(std::uint64_t n) {
     for (std::size_t i = 0; i < digits.size(); ++i) {
         if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
         out += digits[i];
-    }
-    return out;
-}
-
-bool is_safe_text(std::string_view s) noexcept {
-    for (std::size_t i = 0; i < s.size();) {
-        std::uint32_t cp = 0;
-        const std::size_t n = decode_utf8(s, i, cp);
-        if (n == 0 || is_hidden_control(cp) || is_noncharacter(cp)) return false;
-        i += n;
-    }
-    return true;
-}
-
-std::string safe_text(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        std::uint32_t cp = 0;
-        const std::size_t n = decode_utf8(s, i, cp);
-        if (n == 0) {
-            out += replacement;
-            ++i;
-            continue;
-        }
-        if (is_hidden_control(cp)) {
-            escape(out, cp);
-        } else if (is_noncharacter(cp)) {
-            out += replacement;
-        } else {
-            out.append(s.substr(i, n));
-        }
-        i += n;
     }
     return out;
 }

@@ -123,6 +123,27 @@ TEST(Detect, OnlyTheFirst64KiBDecideWhateverArrivesWithThem) {
         "X:not a CAS log in a format casreport reads:");
 }
 
+TEST(Detect, AMessageQuotesTheLogWithItsHiddenCharactersShown) {
+    // A bidi override, a C1 CSI, ESC and a noncharacter in the first line, which the message
+    // quotes: none reaches a terminal or a log file as it is.
+    const log_t line = decode_all("hi \u202E \u009B31m \x1b[31m \uFFFF\n", detect);
+    ASSERT_EQ(line.size(), 1U);
+    EXPECT_NE(line[0].find(R"("hi \u202E \u009B31m  [31m )"
+                           "\uFFFD\""),
+              std::string::npos)
+        << line[0];
+    // The same for the column names of a CSV header casreport cannot read.
+    const log_t header = decode_all("Name\u2066,Email\u200B,Phone\nbob,b@x.jp,1\n", detect);
+    ASSERT_EQ(header.size(), 1U);
+    EXPECT_NE(header[0].find(R"(("Name\u2066", "Email\u200B", "Phone"))"), std::string::npos)
+        << header[0];
+    for (const std::string& m : {line[0], header[0]}) {
+        for (const char* raw : {"\u202E", "\u009B", "\x1b", "\uFFFF", "\u2066", "\u200B"}) {
+            EXPECT_EQ(m.find(raw), std::string::npos) << m;
+        }
+    }
+}
+
 TEST(Detect, OnlyTheFirstEightLinesAreLookedAt) {
     std::string in;
     for (int i = 0; i < 7; ++i) in += "junk\n";

@@ -99,6 +99,7 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
     std::string first_line;  // the start of the first non-blank line, for the message
     std::size_t first_line_no = 0;
     bool first_line_text = true;
+    bool first_line_cut = false;  // it runs past the window
     std::string csv_problem;
     while (true) {
         const std::size_t nl = text.find('\n', pos);
@@ -117,6 +118,7 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
                 first_line = std::string(line.substr(0, 256));
                 first_line_no = line_no;
                 first_line_text = is_utf8_cut_anywhere(line);
+                first_line_cut = !complete;
             }
             if (t.front() == '{' || t.front() == '[') {
                 d.what = detection::json;
@@ -170,7 +172,11 @@ detection detect(std::string_view text, bool at_end, const options& opts) {
             "not a CAS log in a format casreport reads: no line starts a JSON document "
             "({ or [) or a CEF record (CEF:0|...), and line " +
             std::to_string(first_line_no) + " " + quoted_excerpt(first_line, 40) +
-            " is not a CSV export header";
+            " is not a CSV export header" +
+            (first_line_cut ? " (it runs past the first " + std::to_string(detect_bytes >> 10) +
+                                  " KiB, the most that is read to tell a source's format; "
+                                  "--input-format csv reads it)"
+                            : std::string());
     }
     return d;
 }

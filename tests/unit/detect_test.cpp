@@ -121,6 +121,12 @@ TEST(Detect, OnlyTheFirst64KiBDecideWhateverArrivesWithThem) {
             .at(0)
             .substr(0, 44),
         "X:not a CAS log in a format casreport reads:");
+    const log_t wide = decode_all("Detection Time,Log Type," + pad + "\n", detect);
+    ASSERT_EQ(wide.size(), 1U);
+    EXPECT_NE(wide[0].find("is not a CSV export header (it runs past the first 64 KiB, the most "
+                           "that is read to tell a source's format; --input-format csv reads it)"),
+              std::string::npos)
+        << wide[0];
 }
 
 TEST(Detect, AMessageQuotesTheLogWithItsHiddenCharactersShown) {

@@ -8,8 +8,8 @@
 # its dictionary, into a working corpus in DIR (default build/fuzz-campaign/corpus/<target>),
 # which later runs go on from. A crash leaves its input in DIR/crashes/: add it to
 # tests/fuzz/corpus/<target>/ as crash_<what> with the fix, so that every test run replays it.
-# The summary (runs, runs per second, new inputs, crashes) is printed at the end and kept in
-# DIR/summary.tsv.
+# The summary (runs, runs per second, new inputs, crashes) is printed at the end and added to
+# DIR/summary.tsv, a line per target and round.
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -38,7 +38,8 @@ limit=""
 
 mkdir -p "$out/crashes"
 summary="$out/summary.tsv"
-printf 'target\truns\texec_per_s\tnew_units\tseconds\tcrashes\n' > "$summary"
+# Appended to, so that a campaign run in several invocations keeps every round's figures.
+[ -s "$summary" ] || printf 'target\truns\texec_per_s\tnew_units\tseconds\tcrashes\n' > "$summary"
 for t in $targets; do
     [ -x "$bin/$t" ] || { echo "campaign: $bin/$t not built (cmake --workflow --preset fuzz)" >&2; exit 1; }
     mkdir -p "$out/corpus/$t"
